@@ -1,0 +1,216 @@
+//! Located, explained errors, rendered the way rustc renders its own.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// What kind of problem a [`Diagnostic`] reports. Stable, for machines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Code {
+    /// The file could not be read.
+    Io,
+    /// The file is larger than a record may be.
+    TooLarge,
+    /// The file is not UTF-8 text.
+    NotUtf8,
+    /// The text is not valid TOML.
+    Syntax,
+    /// A field that the format does not have.
+    UnknownField,
+    /// A required field is absent.
+    MissingField,
+    /// A value of the wrong type (a number where text is expected...).
+    WrongType,
+    /// A value of the right type that is not acceptable.
+    InvalidValue,
+    /// The id does not match the file name, or the kind the folder.
+    WrongPlace,
+    /// A table of another kind, or a missing table of this kind.
+    KindTable,
+}
+
+impl Code {
+    /// The kebab-case name shown in `error[...]`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Io => "io",
+            Code::TooLarge => "too-large",
+            Code::NotUtf8 => "not-utf8",
+            Code::Syntax => "syntax",
+            Code::UnknownField => "unknown-field",
+            Code::MissingField => "missing-field",
+            Code::WrongType => "wrong-type",
+            Code::InvalidValue => "invalid-value",
+            Code::WrongPlace => "wrong-place",
+            Code::KindTable => "kind-table",
+        }
+    }
+}
+
+/// One problem in a record file, with where it is and how to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// What kind of problem.
+    pub code: Code,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, when there is something to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The file, as named by the caller.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// 1-based line, when the problem has a place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based column in characters, when the problem has a place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    /// The text of that line, to show under the message.
+    #[serde(skip)]
+    pub(crate) source_line: Option<String>,
+    /// How many characters to underline.
+    #[serde(skip)]
+    pub(crate) width: usize,
+}
+
+impl Diagnostic {
+    /// A problem with no place in the text (the whole file).
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            help: None,
+            path: None,
+            line: None,
+            column: None,
+            source_line: None,
+            width: 0,
+        }
+    }
+
+    /// Adds a hint on how to fix the problem.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Names the file.
+    #[must_use]
+    pub fn with_path(mut self, path: Option<&str>) -> Self {
+        self.path = path.map(str::to_owned);
+        self
+    }
+
+    /// Places the problem at the byte range `span` of `source`.
+    #[must_use]
+    pub fn at(mut self, source: &str, span: Range<usize>) -> Self {
+        let start = floor_char_boundary(source, span.start.min(source.len()));
+        let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_text = &source[line_start..line_end];
+        self.line = Some(source[..start].matches('\n').count() + 1);
+        self.column = Some(source[line_start..start].chars().count() + 1);
+        // Very long lines are cut so that the message stays readable.
+        let shown: String = line_text.trim_end_matches('\r').chars().take(200).collect();
+        let underlined = source[start..end.min(line_end).max(start)].chars().count();
+        self.width = underlined.clamp(1, 80);
+        self.source_line = Some(shown);
+        self
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error[{}]: {}", self.code.as_str(), self.message)?;
+        let place = match (&self.path, self.line, self.column) {
+            (Some(p), Some(l), Some(c)) => Some(format!("{p}:{l}:{c}")),
+            (Some(p), _, _) => Some(p.clone()),
+            (None, Some(l), Some(c)) => Some(format!("<input>:{l}:{c}")),
+            _ => None,
+        };
+        let gutter = self.line.map_or(1, |l| l.to_string().len());
+        let pad = " ".repeat(gutter);
+        if let Some(place) = place {
+            writeln!(f, "{pad}--> {place}")?;
+        }
+        if let (Some(text), Some(line), Some(column)) = (&self.source_line, self.line, self.column) {
+            // Control characters would garble the terminal: show them escaped.
+            let text: String = text
+                .chars()
+                .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
+                .collect();
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{line} | {text}")?;
+            let indent = " ".repeat(column.saturating_sub(1).min(200));
+            writeln!(f, "{pad} | {indent}{}", "^".repeat(self.width))?;
+        }
+        if let Some(help) = &self.help {
+            writeln!(f, "{pad} = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The error returned by [`crate::parse`]: every problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct ParseError {
+    /// The problems, in the order of the file where they have a place.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_rustc() {
+        let src = "id = \"x\"\ntitel = \"Bonjour\"\n";
+        let d = Diagnostic::new(Code::UnknownField, "unknown field `titel`")
+            .with_path(Some("records/software/x.toml"))
+            .at(src, 9..14)
+            .with_help("did you mean `title`?");
+        assert_eq!((d.line, d.column), (Some(2), Some(1)));
+        let text = d.to_string();
+        assert_eq!(
+            text,
+            "error[unknown-field]: unknown field `titel`\n --> records/software/x.toml:2:1\n  |\n2 | titel = \"Bonjour\"\n  | ^^^^^\n  = help: did you mean `title`?\n"
+        );
+    }
+
+    #[test]
+    fn columns_count_characters_and_spans_are_clamped() {
+        let src = "title = \"été\" x";
+        let d = Diagnostic::new(Code::Syntax, "x").at(src, 14..1000);
+        assert_eq!((d.line, d.column), (Some(1), Some(13)));
+        let d = Diagnostic::new(Code::Syntax, "x").at(src, 9999..9999);
+        assert_eq!(d.line, Some(1));
+        // a span inside a multi-byte character does not panic
+        let d = Diagnostic::new(Code::Syntax, "x").at(src, 10..11);
+        assert_eq!(d.column, Some(10));
+    }
+}

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+
+pub mod details;
+pub mod diagnostic;
+pub mod id;
+pub mod kind;
+mod parse;
+mod record;
+mod rules;
+mod schema;
+pub mod values;
+mod write;
+
+pub use details::Details;
+pub use diagnostic::{Code, Diagnostic, ParseError};
+pub use id::{RecordId, slugify};
+pub use kind::Kind;
+pub use parse::{MAX_RECORD_BYTES, parse, validate};
+pub use record::{
+    Contributor, FORMAT_VERSION, Link, LinkRel, Record, Source, Translation, record_path,
+};
+pub use schema::json_schema;
+pub use write::to_toml;

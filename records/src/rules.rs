@@ -1,0 +1,328 @@
+//! The rules a record must follow beyond its shape: lengths, single-line
+//! texts, plausible years, coherent dates, no duplicates, lineage.
+
+use std::collections::HashSet;
+
+use crate::details::{Creator, Details, Organisation};
+use crate::diagnostic::Code;
+use crate::parse::{Problem, Seg};
+use crate::record::Record;
+
+/// Limits on texts, in characters, and on lists, in items.
+const TITLE: usize = 200;
+const LINE: usize = 300;
+const SUMMARY: usize = 500;
+const DESCRIPTION: usize = 20_000;
+const STEP: usize = 5_000;
+const TAG: usize = 50;
+const TAGS: usize = 30;
+const LIST: usize = 100;
+
+struct Checker<'p> {
+    problems: &'p mut Vec<Problem>,
+}
+
+fn path(segs: &[Seg]) -> Vec<Seg> {
+    segs.to_vec()
+}
+
+macro_rules! at {
+    ($($seg:expr),* $(,)?) => { vec![$(Seg::from($seg)),*] };
+}
+
+impl Checker<'_> {
+    fn push(&mut self, at: Vec<Seg>, message: String, help: Option<&str>) {
+        self.problems.push(Problem {
+            code: Code::InvalidValue,
+            at,
+            message,
+            help: help.map(str::to_owned),
+        });
+    }
+
+    /// A one-line text: not blank, no surrounding spaces, no control or
+    /// bidirectional-override characters, at most `max` characters.
+    fn line(&mut self, at: &[Seg], value: &str, max: usize) {
+        self.text(at, value, max, false);
+    }
+
+    /// A text of several paragraphs: newlines and tabs allowed.
+    fn para(&mut self, at: &[Seg], value: &str, max: usize) {
+        self.text(at, value, max, true);
+    }
+
+    fn text(&mut self, at: &[Seg], value: &str, max: usize, multiline: bool) {
+        if value.trim().is_empty() {
+            self.push(path(at), "this text is empty".to_owned(), Some("write something or remove the field"));
+            return;
+        }
+        if value.trim() != value {
+            self.push(
+                path(at),
+                "this text starts or ends with spaces or blank lines".to_owned(),
+                Some("remove the surrounding white space"),
+            );
+        }
+        let bad = value.chars().find(|&c| {
+            let allowed = multiline && (c == '\n' || c == '\t' || c == '\r');
+            (c.is_control() && !allowed) || is_bidi_control(c)
+        });
+        if let Some(c) = bad {
+            let help = if multiline {
+                "remove control characters; only line breaks and tabs are allowed"
+            } else {
+                "this field is one line: remove line breaks and control characters"
+            };
+            self.push(path(at), format!("this text contains the character U+{:04X}", c as u32), Some(help));
+        }
+        let count = value.chars().count();
+        if count > max {
+            self.push(
+                path(at),
+                format!("this text has {count} characters, more than the {max} allowed"),
+                Some("shorten it"),
+            );
+        }
+    }
+
+    fn opt_line(&mut self, at: &[Seg], value: Option<&String>, max: usize) {
+        if let Some(v) = value {
+            self.line(at, v, max);
+        }
+    }
+
+    fn list_len<T>(&mut self, at: &[Seg], items: &[T], max: usize) {
+        if items.len() > max {
+            self.push(
+                path(at),
+                format!("this list has {} items, more than the {max} allowed", items.len()),
+                None,
+            );
+        }
+    }
+
+    /// A list of short texts without duplicates (compared without case).
+    fn words(&mut self, at: &[Seg], items: &[String], max_len: usize, max_items: usize) {
+        self.list_len(at, items, max_items);
+        let mut seen = HashSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let mut here = path(at);
+            here.push(Seg::Index(i));
+            self.line(&here, item, max_len);
+            if !seen.insert(item.to_lowercase()) {
+                self.push(here, format!("`{item}` is listed twice"), Some("remove the duplicate"));
+            }
+        }
+    }
+
+    fn year(&mut self, at: &[Seg], year: i32, min: i32, max: i32) {
+        if !(min..=max).contains(&year) {
+            self.push(path(at), format!("the year {year} is outside {min} to {max}"), Some("check the year"));
+        }
+    }
+
+    fn organisation(&mut self, at: &[Seg], org: &Organisation) {
+        let mut here = path(at);
+        here.push("name".into());
+        self.line(&here, &org.name, LINE);
+    }
+
+    fn creator(&mut self, at: &[Seg], c: &Creator) {
+        let mut here = path(at);
+        here.push("name".into());
+        self.line(&here, &c.name, LINE);
+        let mut here = path(at);
+        here.push("role".into());
+        self.opt_line(&here, c.role.as_ref(), TAG);
+        for (field, year) in [("born", c.born), ("died", c.died)] {
+            if let Some(y) = year {
+                let mut here = path(at);
+                here.push(field.into());
+                self.year(&here, y, -5000, 2100);
+            }
+        }
+        if let (Some(born), Some(died)) = (c.born, c.died)
+            && died < born
+        {
+            let mut here = path(at);
+            here.push("died".into());
+            self.push(here, format!("died in {died}, before being born in {born}"), Some("check the years"));
+        }
+    }
+}
+
+/// Unicode characters that reorder displayed text ("Trojan Source"): never
+/// legitimate in catalogue metadata.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// Checks every rule and appends what is broken to `problems`.
+pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
+    let mut c = Checker { problems };
+    c.line(&at!["title"], &r.title, TITLE);
+    c.line(&at!["license"], &r.license, LINE);
+    c.opt_line(&at!["summary"], r.summary.as_ref(), SUMMARY);
+    if let Some(d) = &r.description {
+        c.para(&at!["description"], d, DESCRIPTION);
+    }
+    c.words(&at!["tags"], &r.tags, TAG, TAGS);
+    c.list_len(&at!["languages"], &r.languages, 20);
+    let mut seen = HashSet::new();
+    for (i, l) in r.languages.iter().enumerate() {
+        if !seen.insert(l) {
+            c.push(at!["languages", i], format!("`{l}` is listed twice"), Some("remove the duplicate"));
+        }
+    }
+    if let (Some(created), Some(updated)) = (r.created, r.updated)
+        && updated < created
+    {
+        c.push(
+            at!["updated"],
+            format!("updated on {updated}, before being created on {created}"),
+            Some("check the dates"),
+        );
+    }
+    c.list_len(&at!["links"], &r.links, LIST);
+    for (i, l) in r.links.iter().enumerate() {
+        c.opt_line(&at!["links", i, "title"], l.title.as_ref(), LINE);
+    }
+    c.list_len(&at!["contributors"], &r.contributors, LIST);
+    for (i, p) in r.contributors.iter().enumerate() {
+        c.line(&at!["contributors", i, "name"], &p.name, LINE);
+        c.opt_line(&at!["contributors", i, "role"], p.role.as_ref(), TAG);
+    }
+    c.list_len(&at!["sources"], &r.sources, 20);
+    for (i, s) in r.sources.iter().enumerate() {
+        c.line(&at!["sources", i, "name"], &s.name, LINE);
+        c.opt_line(&at!["sources", i, "license"], s.license.as_ref(), LINE);
+    }
+    c.list_len(&at!["translations"], &r.translations.keys().collect::<Vec<_>>(), 30);
+    for (lang, t) in &r.translations {
+        let key = lang.as_str();
+        if t.title.is_none() && t.summary.is_none() && t.description.is_none() {
+            c.push(
+                at!["translations", key],
+                format!("the `{key}` translation is empty"),
+                Some("give at least a title, a summary or a description, or remove it"),
+            );
+        }
+        c.opt_line(&at!["translations", key, "title"], t.title.as_ref(), TITLE);
+        c.opt_line(&at!["translations", key, "summary"], t.summary.as_ref(), SUMMARY);
+        if let Some(d) = &t.description {
+            c.para(&at!["translations", key, "description"], d, DESCRIPTION);
+        }
+    }
+    check_details(&mut c, r);
+}
+
+fn check_details(c: &mut Checker<'_>, r: &Record) {
+    let table = r.kind().as_str();
+    match &r.details {
+        Details::Software(s) => {
+            c.opt_line(&at![table, "version"], s.version.as_ref(), TAG);
+            c.words(&at![table, "programming_languages"], &s.programming_languages, TAG, 30);
+            c.words(&at![table, "platforms"], &s.platforms, TAG, 30);
+            c.list_len(&at![table, "used_by"], &s.used_by, LIST);
+            for (i, o) in s.used_by.iter().enumerate() {
+                c.organisation(&at![table, "used_by", i], o);
+            }
+            c.words(&at![table, "replaces"], &s.replaces, LINE, LIST);
+        }
+        Details::CulturalWork(w) => {
+            c.list_len(&at![table, "creators"], &w.creators, LIST);
+            for (i, p) in w.creators.iter().enumerate() {
+                c.creator(&at![table, "creators", i], p);
+            }
+            c.opt_line(&at![table, "form"], w.form.as_ref(), TAG);
+            c.opt_line(&at![table, "period"], w.period.as_ref(), LINE);
+            if let Some(y) = w.year {
+                c.year(&at![table, "year"], y, -50_000, 2100);
+            }
+            c.opt_line(&at![table, "medium"], w.medium.as_ref(), LINE);
+            c.opt_line(&at![table, "dimensions"], w.dimensions.as_ref(), LINE);
+            if let Some(o) = &w.holding_institution {
+                c.organisation(&at![table, "holding_institution"], o);
+            }
+            c.opt_line(&at![table, "accession_number"], w.accession_number.as_ref(), TAG);
+            c.list_len(&at![table, "media"], &w.media, LIST);
+            for (i, m) in w.media.iter().enumerate() {
+                c.opt_line(&at![table, "media", i, "media_type"], m.media_type.as_ref(), TAG);
+                c.opt_line(&at![table, "media", i, "alt"], m.alt.as_ref(), SUMMARY);
+                c.opt_line(&at![table, "media", i, "credit"], m.credit.as_ref(), LINE);
+            }
+        }
+        Details::Method(m) => {
+            c.words(&at![table, "disciplines"], &m.disciplines, TAG, 20);
+            c.opt_line(&at![table, "version"], m.version.as_ref(), TAG);
+            c.words(&at![table, "materials"], &m.materials, LINE, LIST);
+            c.list_len(&at![table, "steps"], &m.steps, 200);
+            for (i, s) in m.steps.iter().enumerate() {
+                c.para(&at![table, "steps", i], s, STEP);
+            }
+            c.list_len(&at![table, "references"], &m.references, LIST);
+            for (i, r) in m.references.iter().enumerate() {
+                c.line(&at![table, "references", i, "citation"], &r.citation, SUMMARY);
+            }
+        }
+        Details::Dataset(d) => {
+            if let Some(o) = &d.publisher {
+                c.organisation(&at![table, "publisher"], o);
+            }
+            c.words(&at![table, "formats"], &d.formats, TAG, 30);
+            c.opt_line(&at![table, "spatial_coverage"], d.spatial_coverage.as_ref(), LINE);
+            if let (Some(start), Some(end)) = (d.temporal_start, d.temporal_end)
+                && end < start
+            {
+                c.push(
+                    at![table, "temporal_end"],
+                    format!("the coverage ends on {end}, before it starts on {start}"),
+                    Some("check the dates"),
+                );
+            }
+            c.list_len(&at![table, "distributions"], &d.distributions, LIST);
+            for (i, x) in d.distributions.iter().enumerate() {
+                c.opt_line(&at![table, "distributions", i, "format"], x.format.as_ref(), TAG);
+                c.opt_line(&at![table, "distributions", i, "title"], x.title.as_ref(), LINE);
+            }
+        }
+        Details::SeedLot(s) => {
+            c.line(&at![table, "species"], &s.species, LINE);
+            c.opt_line(&at![table, "variety"], s.variety.as_ref(), LINE);
+            c.opt_line(&at![table, "common_name"], s.common_name.as_ref(), LINE);
+            c.year(&at![table, "harvest_year"], s.harvest_year, 1900, 2100);
+            if let Some(rate) = s.germination_rate
+                && rate > 100
+            {
+                c.push(
+                    at![table, "germination_rate"],
+                    format!("a germination rate of {rate}% is impossible"),
+                    Some("give a percentage from 0 to 100"),
+                );
+            }
+            c.opt_line(&at![table, "origin"], s.origin.as_ref(), LINE);
+            c.opt_line(&at![table, "exchange_point"], s.exchange_point.as_ref(), LINE);
+            lineage(c, r, table, s.parent_lot.as_ref());
+        }
+        Details::FermentLot(f) => {
+            c.line(&at![table, "organism"], &f.organism, LINE);
+            c.words(&at![table, "species"], &f.species, LINE, 20);
+            c.opt_line(&at![table, "origin"], f.origin.as_ref(), LINE);
+            if let Some(care) = &f.care {
+                c.para(&at![table, "care"], care, STEP);
+            }
+            c.opt_line(&at![table, "exchange_point"], f.exchange_point.as_ref(), LINE);
+            lineage(c, r, table, f.parent_lot.as_ref());
+        }
+    }
+}
+
+fn lineage(c: &mut Checker<'_>, r: &Record, table: &str, parent: Option<&crate::id::RecordId>) {
+    if parent == Some(&r.id) {
+        c.push(
+            at![table, "parent_lot"],
+            "a lot cannot be its own parent".to_owned(),
+            Some("name the lot this one was grown from, or remove `parent_lot`"),
+        );
+    }
+}
