@@ -112,7 +112,9 @@ impl Diagnostic {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let line_text = &source[line_start..line_end];
         self.line = Some(source[..start].matches('\n').count() + 1);
         self.column = Some(source[line_start..start].chars().count() + 1);
@@ -146,11 +148,18 @@ impl fmt::Display for Diagnostic {
         if let Some(place) = place {
             writeln!(f, "{pad}--> {place}")?;
         }
-        if let (Some(text), Some(line), Some(column)) = (&self.source_line, self.line, self.column) {
+        if let (Some(text), Some(line), Some(column)) = (&self.source_line, self.line, self.column)
+        {
             // Control characters would garble the terminal: show them escaped.
             let text: String = text
                 .chars()
-                .map(|c| if c.is_control() && c != '\t' { '\u{fffd}' } else { c })
+                .map(|c| {
+                    if c.is_control() && c != '\t' {
+                        '\u{fffd}'
+                    } else {
+                        c
+                    }
+                })
                 .collect();
             writeln!(f, "{pad} |")?;
             writeln!(f, "{line} | {text}")?;

@@ -32,7 +32,9 @@ pub enum InvalidId {
         len: usize,
     },
     /// The identifier holds a character outside `a-z`, `0-9` and `-`.
-    #[error("the id contains {found:?}: use only lower-case letters a-z, digits and hyphens (try `{suggestion}`)")]
+    #[error(
+        "the id contains {found:?}: use only lower-case letters a-z, digits and hyphens (try `{suggestion}`)"
+    )]
     BadChar {
         /// The first offending character.
         found: char,
@@ -40,7 +42,9 @@ pub enum InvalidId {
         suggestion: String,
     },
     /// The identifier starts or ends with a hyphen, or has two in a row.
-    #[error("the id must start and end with a letter or digit and not contain `--` (try `{suggestion}`)")]
+    #[error(
+        "the id must start and end with a letter or digit and not contain `--` (try `{suggestion}`)"
+    )]
     BadHyphen {
         /// A slug made from the given text.
         suggestion: String,
@@ -199,25 +203,57 @@ mod tests {
     #[test]
     fn rejects_escapes_and_oddities() {
         assert_eq!(RecordId::new(""), Err(InvalidId::Empty));
-        assert!(matches!(RecordId::new(".."), Err(InvalidId::BadChar { found: '.', .. })));
-        assert!(matches!(RecordId::new("../etc/passwd"), Err(InvalidId::BadChar { .. })));
-        assert!(matches!(RecordId::new("a/b"), Err(InvalidId::BadChar { found: '/', .. })));
-        assert!(matches!(RecordId::new("Facil"), Err(InvalidId::BadChar { found: 'F', .. })));
-        assert!(matches!(RecordId::new("a\u{0}b"), Err(InvalidId::BadChar { .. })));
-        assert!(matches!(RecordId::new("a\nb"), Err(InvalidId::BadChar { .. })));
-        assert!(matches!(RecordId::new("-a"), Err(InvalidId::BadHyphen { .. })));
-        assert!(matches!(RecordId::new("a--b"), Err(InvalidId::BadHyphen { .. })));
-        assert!(matches!(RecordId::new("é"), Err(InvalidId::BadChar { found: 'é', .. })));
+        assert!(matches!(
+            RecordId::new(".."),
+            Err(InvalidId::BadChar { found: '.', .. })
+        ));
+        assert!(matches!(
+            RecordId::new("../etc/passwd"),
+            Err(InvalidId::BadChar { .. })
+        ));
+        assert!(matches!(
+            RecordId::new("a/b"),
+            Err(InvalidId::BadChar { found: '/', .. })
+        ));
+        assert!(matches!(
+            RecordId::new("Facil"),
+            Err(InvalidId::BadChar { found: 'F', .. })
+        ));
+        assert!(matches!(
+            RecordId::new("a\u{0}b"),
+            Err(InvalidId::BadChar { .. })
+        ));
+        assert!(matches!(
+            RecordId::new("a\nb"),
+            Err(InvalidId::BadChar { .. })
+        ));
+        assert!(matches!(
+            RecordId::new("-a"),
+            Err(InvalidId::BadHyphen { .. })
+        ));
+        assert!(matches!(
+            RecordId::new("a--b"),
+            Err(InvalidId::BadHyphen { .. })
+        ));
+        assert!(matches!(
+            RecordId::new("é"),
+            Err(InvalidId::BadChar { found: 'é', .. })
+        ));
         assert_eq!(
             RecordId::new("a".repeat(MAX_ID_LEN + 1)),
-            Err(InvalidId::TooLong { len: MAX_ID_LEN + 1 })
+            Err(InvalidId::TooLong {
+                len: MAX_ID_LEN + 1
+            })
         );
     }
 
     #[test]
     fn slugify_makes_valid_ids() {
         assert_eq!(slugify("Facil'Familles"), "facil-familles");
-        assert_eq!(slugify("Cœur de bœuf — Été 2024"), "coeur-de-boeuf-ete-2024");
+        assert_eq!(
+            slugify("Cœur de bœuf — Été 2024"),
+            "coeur-de-boeuf-ete-2024"
+        );
         assert_eq!(slugify("../../"), "record");
         for text in ["École", "  x  ", "🦀", &"é".repeat(200)] {
             assert!(RecordId::new(slugify(text)).is_ok(), "{text}");

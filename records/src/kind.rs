@@ -8,7 +8,17 @@ use serde::{Deserialize, Serialize};
 /// A kind of free resource. Each kind has its own fields and its own
 /// certification policy; records of a kind live under `records/<kind>/`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
@@ -82,7 +92,9 @@ impl fmt::Display for Kind {
 
 /// The error returned when a string names no kind.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown kind `{given}`: expected one of software, cultural-work, method, dataset, seed-lot, ferment-lot")]
+#[error(
+    "unknown kind `{given}`: expected one of software, cultural-work, method, dataset, seed-lot, ferment-lot"
+)]
 pub struct UnknownKind {
     /// What was given.
     pub given: String,
@@ -95,7 +107,9 @@ impl FromStr for Kind {
         Kind::ALL
             .into_iter()
             .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownKind { given: s.to_owned() })
+            .ok_or_else(|| UnknownKind {
+                given: s.to_owned(),
+            })
     }
 }
 

@@ -68,7 +68,9 @@ pub fn parse(source: &str, path: Option<&Path>) -> Result<Record, ParseError> {
         .into_iter()
         .map(|p| {
             let span = locate.span(&p.at);
-            let mut d = Diagnostic::new(p.code, p.message).with_path(shown).at(source, span);
+            let mut d = Diagnostic::new(p.code, p.message)
+                .with_path(shown)
+                .at(source, span);
             d.help = p.help;
             d
         })
@@ -232,9 +234,14 @@ fn check_places(wire: &Wire, path: Option<&Path>, problems: &mut Vec<Problem>) {
             message: format!(
                 "the id `{}` does not match the file name `{}`",
                 wire.id,
-                path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()
+                path.file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default()
             ),
-            help: Some(format!("name the file `{}.toml`, or change the id", wire.id)),
+            help: Some(format!(
+                "name the file `{}.toml`, or change the id",
+                wire.id
+            )),
         });
     }
     let folder = path
@@ -263,10 +270,7 @@ fn check_tables(wire: &Wire, problems: &mut Vec<Problem>) {
             problems.push(Problem {
                 code: Code::KindTable,
                 at: vec![other.as_str().into()],
-                message: format!(
-                    "a `{}` record cannot have a [{other}] table",
-                    wire.kind
-                ),
+                message: format!("a `{}` record cannot have a [{other}] table", wire.kind),
                 help: Some(format!(
                     "put the kind-specific fields in a [{}] table, or change `kind`",
                     wire.kind
@@ -275,8 +279,14 @@ fn check_tables(wire: &Wire, problems: &mut Vec<Problem>) {
         }
     }
     let required_missing = match wire.kind {
-        Kind::SeedLot => wire.seed_lot.is_none().then_some("species, harvest_year, quantity and unit"),
-        Kind::FermentLot => wire.ferment_lot.is_none().then_some("organism, quantity and unit"),
+        Kind::SeedLot => wire
+            .seed_lot
+            .is_none()
+            .then_some("species, harvest_year, quantity and unit"),
+        Kind::FermentLot => wire
+            .ferment_lot
+            .is_none()
+            .then_some("organism, quantity and unit"),
         _ => None,
     };
     if let Some(fields) = required_missing {
@@ -284,7 +294,10 @@ fn check_tables(wire: &Wire, problems: &mut Vec<Problem>) {
             code: Code::KindTable,
             at: vec!["kind".into()],
             message: format!("a `{}` record needs a [{}] table", wire.kind, wire.kind),
-            help: Some(format!("add a [{}] table with at least {fields}", wire.kind)),
+            help: Some(format!(
+                "add a [{}] table with at least {fields}",
+                wire.kind
+            )),
         });
     }
 }
@@ -304,14 +317,13 @@ pub fn validate(record: &Record) -> Result<(), ParseError> {
         diagnostics: problems
             .into_iter()
             .map(|p| {
-                let at: Vec<String> = p
-                    .at
-                    .iter()
-                    .map(|s| match s {
-                        Seg::Key(k) => k.clone(),
-                        Seg::Index(i) => i.to_string(),
-                    })
-                    .collect();
+                let at: Vec<String> =
+                    p.at.iter()
+                        .map(|s| match s {
+                            Seg::Key(k) => k.clone(),
+                            Seg::Index(i) => i.to_string(),
+                        })
+                        .collect();
                 let mut d = Diagnostic::new(p.code, format!("{}: {}", at.join("."), p.message));
                 d.help = p.help;
                 d

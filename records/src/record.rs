@@ -259,7 +259,11 @@ pub(crate) struct Wire {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software: Option<Software>,
     /// Fields of a cultural work.
-    #[serde(default, rename = "cultural-work", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "cultural-work",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cultural_work: Option<CulturalWork>,
     /// Fields of a method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -271,7 +275,11 @@ pub(crate) struct Wire {
     #[serde(default, rename = "seed-lot", skip_serializing_if = "Option::is_none")]
     pub seed_lot: Option<SeedLot>,
     /// Fields of a ferment lot.
-    #[serde(default, rename = "ferment-lot", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "ferment-lot",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ferment_lot: Option<FermentLot>,
 }
 

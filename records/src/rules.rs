@@ -22,10 +22,6 @@ struct Checker<'p> {
     problems: &'p mut Vec<Problem>,
 }
 
-fn path(segs: &[Seg]) -> Vec<Seg> {
-    segs.to_vec()
-}
-
 macro_rules! at {
     ($($seg:expr),* $(,)?) => { vec![$(Seg::from($seg)),*] };
 }
@@ -42,23 +38,27 @@ impl Checker<'_> {
 
     /// A one-line text: not blank, no surrounding spaces, no control or
     /// bidirectional-override characters, at most `max` characters.
-    fn line(&mut self, at: &[Seg], value: &str, max: usize) {
+    fn line(&mut self, at: Vec<Seg>, value: &str, max: usize) {
         self.text(at, value, max, false);
     }
 
     /// A text of several paragraphs: newlines and tabs allowed.
-    fn para(&mut self, at: &[Seg], value: &str, max: usize) {
+    fn para(&mut self, at: Vec<Seg>, value: &str, max: usize) {
         self.text(at, value, max, true);
     }
 
-    fn text(&mut self, at: &[Seg], value: &str, max: usize, multiline: bool) {
+    fn text(&mut self, at: Vec<Seg>, value: &str, max: usize, multiline: bool) {
         if value.trim().is_empty() {
-            self.push(path(at), "this text is empty".to_owned(), Some("write something or remove the field"));
+            self.push(
+                at.clone(),
+                "this text is empty".to_owned(),
+                Some("write something or remove the field"),
+            );
             return;
         }
         if value.trim() != value {
             self.push(
-                path(at),
+                at.clone(),
                 "this text starts or ends with spaces or blank lines".to_owned(),
                 Some("remove the surrounding white space"),
             );
@@ -73,80 +73,99 @@ impl Checker<'_> {
             } else {
                 "this field is one line: remove line breaks and control characters"
             };
-            self.push(path(at), format!("this text contains the character U+{:04X}", c as u32), Some(help));
+            self.push(
+                at.clone(),
+                format!("this text contains the character U+{:04X}", c as u32),
+                Some(help),
+            );
         }
         let count = value.chars().count();
         if count > max {
             self.push(
-                path(at),
+                at.clone(),
                 format!("this text has {count} characters, more than the {max} allowed"),
                 Some("shorten it"),
             );
         }
     }
 
-    fn opt_line(&mut self, at: &[Seg], value: Option<&String>, max: usize) {
+    fn opt_line(&mut self, at: Vec<Seg>, value: Option<&String>, max: usize) {
         if let Some(v) = value {
             self.line(at, v, max);
         }
     }
 
-    fn list_len<T>(&mut self, at: &[Seg], items: &[T], max: usize) {
+    fn list_len<T>(&mut self, at: Vec<Seg>, items: &[T], max: usize) {
         if items.len() > max {
             self.push(
-                path(at),
-                format!("this list has {} items, more than the {max} allowed", items.len()),
+                at.clone(),
+                format!(
+                    "this list has {} items, more than the {max} allowed",
+                    items.len()
+                ),
                 None,
             );
         }
     }
 
     /// A list of short texts without duplicates (compared without case).
-    fn words(&mut self, at: &[Seg], items: &[String], max_len: usize, max_items: usize) {
-        self.list_len(at, items, max_items);
+    fn words(&mut self, at: Vec<Seg>, items: &[String], max_len: usize, max_items: usize) {
+        self.list_len(at.clone(), items, max_items);
         let mut seen = HashSet::new();
         for (i, item) in items.iter().enumerate() {
-            let mut here = path(at);
+            let mut here = at.clone();
             here.push(Seg::Index(i));
-            self.line(&here, item, max_len);
+            self.line(here.clone(), item, max_len);
             if !seen.insert(item.to_lowercase()) {
-                self.push(here, format!("`{item}` is listed twice"), Some("remove the duplicate"));
+                self.push(
+                    here,
+                    format!("`{item}` is listed twice"),
+                    Some("remove the duplicate"),
+                );
             }
         }
     }
 
-    fn year(&mut self, at: &[Seg], year: i32, min: i32, max: i32) {
+    fn year(&mut self, at: Vec<Seg>, year: i32, min: i32, max: i32) {
         if !(min..=max).contains(&year) {
-            self.push(path(at), format!("the year {year} is outside {min} to {max}"), Some("check the year"));
+            self.push(
+                at.clone(),
+                format!("the year {year} is outside {min} to {max}"),
+                Some("check the year"),
+            );
         }
     }
 
-    fn organisation(&mut self, at: &[Seg], org: &Organisation) {
-        let mut here = path(at);
+    fn organisation(&mut self, at: Vec<Seg>, org: &Organisation) {
+        let mut here = at.clone();
         here.push("name".into());
-        self.line(&here, &org.name, LINE);
+        self.line(here, &org.name, LINE);
     }
 
-    fn creator(&mut self, at: &[Seg], c: &Creator) {
-        let mut here = path(at);
+    fn creator(&mut self, at: Vec<Seg>, c: &Creator) {
+        let mut here = at.clone();
         here.push("name".into());
-        self.line(&here, &c.name, LINE);
-        let mut here = path(at);
+        self.line(here, &c.name, LINE);
+        let mut here = at.clone();
         here.push("role".into());
-        self.opt_line(&here, c.role.as_ref(), TAG);
+        self.opt_line(here, c.role.as_ref(), TAG);
         for (field, year) in [("born", c.born), ("died", c.died)] {
             if let Some(y) = year {
-                let mut here = path(at);
+                let mut here = at.clone();
                 here.push(field.into());
-                self.year(&here, y, -5000, 2100);
+                self.year(here, y, -5000, 2100);
             }
         }
         if let (Some(born), Some(died)) = (c.born, c.died)
             && died < born
         {
-            let mut here = path(at);
+            let mut here = at.clone();
             here.push("died".into());
-            self.push(here, format!("died in {died}, before being born in {born}"), Some("check the years"));
+            self.push(
+                here,
+                format!("died in {died}, before being born in {born}"),
+                Some("check the years"),
+            );
         }
     }
 }
@@ -160,18 +179,22 @@ fn is_bidi_control(c: char) -> bool {
 /// Checks every rule and appends what is broken to `problems`.
 pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
     let mut c = Checker { problems };
-    c.line(&at!["title"], &r.title, TITLE);
-    c.line(&at!["license"], &r.license, LINE);
-    c.opt_line(&at!["summary"], r.summary.as_ref(), SUMMARY);
+    c.line(at!["title"], &r.title, TITLE);
+    c.line(at!["license"], &r.license, LINE);
+    c.opt_line(at!["summary"], r.summary.as_ref(), SUMMARY);
     if let Some(d) = &r.description {
-        c.para(&at!["description"], d, DESCRIPTION);
+        c.para(at!["description"], d, DESCRIPTION);
     }
-    c.words(&at!["tags"], &r.tags, TAG, TAGS);
-    c.list_len(&at!["languages"], &r.languages, 20);
+    c.words(at!["tags"], &r.tags, TAG, TAGS);
+    c.list_len(at!["languages"], &r.languages, 20);
     let mut seen = HashSet::new();
     for (i, l) in r.languages.iter().enumerate() {
         if !seen.insert(l) {
-            c.push(at!["languages", i], format!("`{l}` is listed twice"), Some("remove the duplicate"));
+            c.push(
+                at!["languages", i],
+                format!("`{l}` is listed twice"),
+                Some("remove the duplicate"),
+            );
         }
     }
     if let (Some(created), Some(updated)) = (r.created, r.updated)
@@ -183,21 +206,25 @@ pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
             Some("check the dates"),
         );
     }
-    c.list_len(&at!["links"], &r.links, LIST);
+    c.list_len(at!["links"], &r.links, LIST);
     for (i, l) in r.links.iter().enumerate() {
-        c.opt_line(&at!["links", i, "title"], l.title.as_ref(), LINE);
+        c.opt_line(at!["links", i, "title"], l.title.as_ref(), LINE);
     }
-    c.list_len(&at!["contributors"], &r.contributors, LIST);
+    c.list_len(at!["contributors"], &r.contributors, LIST);
     for (i, p) in r.contributors.iter().enumerate() {
-        c.line(&at!["contributors", i, "name"], &p.name, LINE);
-        c.opt_line(&at!["contributors", i, "role"], p.role.as_ref(), TAG);
+        c.line(at!["contributors", i, "name"], &p.name, LINE);
+        c.opt_line(at!["contributors", i, "role"], p.role.as_ref(), TAG);
     }
-    c.list_len(&at!["sources"], &r.sources, 20);
+    c.list_len(at!["sources"], &r.sources, 20);
     for (i, s) in r.sources.iter().enumerate() {
-        c.line(&at!["sources", i, "name"], &s.name, LINE);
-        c.opt_line(&at!["sources", i, "license"], s.license.as_ref(), LINE);
+        c.line(at!["sources", i, "name"], &s.name, LINE);
+        c.opt_line(at!["sources", i, "license"], s.license.as_ref(), LINE);
     }
-    c.list_len(&at!["translations"], &r.translations.keys().collect::<Vec<_>>(), 30);
+    c.list_len(
+        at!["translations"],
+        &r.translations.keys().collect::<Vec<_>>(),
+        30,
+    );
     for (lang, t) in &r.translations {
         let key = lang.as_str();
         if t.title.is_none() && t.summary.is_none() && t.description.is_none() {
@@ -207,10 +234,14 @@ pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
                 Some("give at least a title, a summary or a description, or remove it"),
             );
         }
-        c.opt_line(&at!["translations", key, "title"], t.title.as_ref(), TITLE);
-        c.opt_line(&at!["translations", key, "summary"], t.summary.as_ref(), SUMMARY);
+        c.opt_line(at!["translations", key, "title"], t.title.as_ref(), TITLE);
+        c.opt_line(
+            at!["translations", key, "summary"],
+            t.summary.as_ref(),
+            SUMMARY,
+        );
         if let Some(d) = &t.description {
-            c.para(&at!["translations", key, "description"], d, DESCRIPTION);
+            c.para(at!["translations", key, "description"], d, DESCRIPTION);
         }
     }
     check_details(&mut c, r);
@@ -220,57 +251,78 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
     let table = r.kind().as_str();
     match &r.details {
         Details::Software(s) => {
-            c.opt_line(&at![table, "version"], s.version.as_ref(), TAG);
-            c.words(&at![table, "programming_languages"], &s.programming_languages, TAG, 30);
-            c.words(&at![table, "platforms"], &s.platforms, TAG, 30);
-            c.list_len(&at![table, "used_by"], &s.used_by, LIST);
+            c.opt_line(at![table, "version"], s.version.as_ref(), TAG);
+            c.words(
+                at![table, "programming_languages"],
+                &s.programming_languages,
+                TAG,
+                30,
+            );
+            c.words(at![table, "platforms"], &s.platforms, TAG, 30);
+            c.list_len(at![table, "used_by"], &s.used_by, LIST);
             for (i, o) in s.used_by.iter().enumerate() {
-                c.organisation(&at![table, "used_by", i], o);
+                c.organisation(at![table, "used_by", i], o);
             }
-            c.words(&at![table, "replaces"], &s.replaces, LINE, LIST);
+            c.words(at![table, "replaces"], &s.replaces, LINE, LIST);
         }
         Details::CulturalWork(w) => {
-            c.list_len(&at![table, "creators"], &w.creators, LIST);
+            c.list_len(at![table, "creators"], &w.creators, LIST);
             for (i, p) in w.creators.iter().enumerate() {
-                c.creator(&at![table, "creators", i], p);
+                c.creator(at![table, "creators", i], p);
             }
-            c.opt_line(&at![table, "form"], w.form.as_ref(), TAG);
-            c.opt_line(&at![table, "period"], w.period.as_ref(), LINE);
+            c.opt_line(at![table, "form"], w.form.as_ref(), TAG);
+            c.opt_line(at![table, "period"], w.period.as_ref(), LINE);
             if let Some(y) = w.year {
-                c.year(&at![table, "year"], y, -50_000, 2100);
+                c.year(at![table, "year"], y, -50_000, 2100);
             }
-            c.opt_line(&at![table, "medium"], w.medium.as_ref(), LINE);
-            c.opt_line(&at![table, "dimensions"], w.dimensions.as_ref(), LINE);
+            c.opt_line(at![table, "medium"], w.medium.as_ref(), LINE);
+            c.opt_line(at![table, "dimensions"], w.dimensions.as_ref(), LINE);
             if let Some(o) = &w.holding_institution {
-                c.organisation(&at![table, "holding_institution"], o);
+                c.organisation(at![table, "holding_institution"], o);
             }
-            c.opt_line(&at![table, "accession_number"], w.accession_number.as_ref(), TAG);
-            c.list_len(&at![table, "media"], &w.media, LIST);
+            c.opt_line(
+                at![table, "accession_number"],
+                w.accession_number.as_ref(),
+                TAG,
+            );
+            c.list_len(at![table, "media"], &w.media, LIST);
             for (i, m) in w.media.iter().enumerate() {
-                c.opt_line(&at![table, "media", i, "media_type"], m.media_type.as_ref(), TAG);
-                c.opt_line(&at![table, "media", i, "alt"], m.alt.as_ref(), SUMMARY);
-                c.opt_line(&at![table, "media", i, "credit"], m.credit.as_ref(), LINE);
+                c.opt_line(
+                    at![table, "media", i, "media_type"],
+                    m.media_type.as_ref(),
+                    TAG,
+                );
+                c.opt_line(at![table, "media", i, "alt"], m.alt.as_ref(), SUMMARY);
+                c.opt_line(at![table, "media", i, "credit"], m.credit.as_ref(), LINE);
             }
         }
         Details::Method(m) => {
-            c.words(&at![table, "disciplines"], &m.disciplines, TAG, 20);
-            c.opt_line(&at![table, "version"], m.version.as_ref(), TAG);
-            c.words(&at![table, "materials"], &m.materials, LINE, LIST);
-            c.list_len(&at![table, "steps"], &m.steps, 200);
+            c.words(at![table, "disciplines"], &m.disciplines, TAG, 20);
+            c.opt_line(at![table, "version"], m.version.as_ref(), TAG);
+            c.words(at![table, "materials"], &m.materials, LINE, LIST);
+            c.list_len(at![table, "steps"], &m.steps, 200);
             for (i, s) in m.steps.iter().enumerate() {
-                c.para(&at![table, "steps", i], s, STEP);
+                c.para(at![table, "steps", i], s, STEP);
             }
-            c.list_len(&at![table, "references"], &m.references, LIST);
+            c.list_len(at![table, "references"], &m.references, LIST);
             for (i, r) in m.references.iter().enumerate() {
-                c.line(&at![table, "references", i, "citation"], &r.citation, SUMMARY);
+                c.line(
+                    at![table, "references", i, "citation"],
+                    &r.citation,
+                    SUMMARY,
+                );
             }
         }
         Details::Dataset(d) => {
             if let Some(o) = &d.publisher {
-                c.organisation(&at![table, "publisher"], o);
+                c.organisation(at![table, "publisher"], o);
             }
-            c.words(&at![table, "formats"], &d.formats, TAG, 30);
-            c.opt_line(&at![table, "spatial_coverage"], d.spatial_coverage.as_ref(), LINE);
+            c.words(at![table, "formats"], &d.formats, TAG, 30);
+            c.opt_line(
+                at![table, "spatial_coverage"],
+                d.spatial_coverage.as_ref(),
+                LINE,
+            );
             if let (Some(start), Some(end)) = (d.temporal_start, d.temporal_end)
                 && end < start
             {
@@ -280,17 +332,25 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
                     Some("check the dates"),
                 );
             }
-            c.list_len(&at![table, "distributions"], &d.distributions, LIST);
+            c.list_len(at![table, "distributions"], &d.distributions, LIST);
             for (i, x) in d.distributions.iter().enumerate() {
-                c.opt_line(&at![table, "distributions", i, "format"], x.format.as_ref(), TAG);
-                c.opt_line(&at![table, "distributions", i, "title"], x.title.as_ref(), LINE);
+                c.opt_line(
+                    at![table, "distributions", i, "format"],
+                    x.format.as_ref(),
+                    TAG,
+                );
+                c.opt_line(
+                    at![table, "distributions", i, "title"],
+                    x.title.as_ref(),
+                    LINE,
+                );
             }
         }
         Details::SeedLot(s) => {
-            c.line(&at![table, "species"], &s.species, LINE);
-            c.opt_line(&at![table, "variety"], s.variety.as_ref(), LINE);
-            c.opt_line(&at![table, "common_name"], s.common_name.as_ref(), LINE);
-            c.year(&at![table, "harvest_year"], s.harvest_year, 1900, 2100);
+            c.line(at![table, "species"], &s.species, LINE);
+            c.opt_line(at![table, "variety"], s.variety.as_ref(), LINE);
+            c.opt_line(at![table, "common_name"], s.common_name.as_ref(), LINE);
+            c.year(at![table, "harvest_year"], s.harvest_year, 1900, 2100);
             if let Some(rate) = s.germination_rate
                 && rate > 100
             {
@@ -300,18 +360,26 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
                     Some("give a percentage from 0 to 100"),
                 );
             }
-            c.opt_line(&at![table, "origin"], s.origin.as_ref(), LINE);
-            c.opt_line(&at![table, "exchange_point"], s.exchange_point.as_ref(), LINE);
+            c.opt_line(at![table, "origin"], s.origin.as_ref(), LINE);
+            c.opt_line(
+                at![table, "exchange_point"],
+                s.exchange_point.as_ref(),
+                LINE,
+            );
             lineage(c, r, table, s.parent_lot.as_ref());
         }
         Details::FermentLot(f) => {
-            c.line(&at![table, "organism"], &f.organism, LINE);
-            c.words(&at![table, "species"], &f.species, LINE, 20);
-            c.opt_line(&at![table, "origin"], f.origin.as_ref(), LINE);
+            c.line(at![table, "organism"], &f.organism, LINE);
+            c.words(at![table, "species"], &f.species, LINE, 20);
+            c.opt_line(at![table, "origin"], f.origin.as_ref(), LINE);
             if let Some(care) = &f.care {
-                c.para(&at![table, "care"], care, STEP);
+                c.para(at![table, "care"], care, STEP);
             }
-            c.opt_line(&at![table, "exchange_point"], f.exchange_point.as_ref(), LINE);
+            c.opt_line(
+                at![table, "exchange_point"],
+                f.exchange_point.as_ref(),
+                LINE,
+            );
             lineage(c, r, table, f.parent_lot.as_ref());
         }
     }

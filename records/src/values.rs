@@ -115,7 +115,8 @@ fn check_language(s: &str) -> Result<String, String> {
     let primary = parts.next().unwrap_or_default();
     let primary_ok =
         (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
-    let rest_ok = parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let rest_ok =
+        parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if primary_ok && rest_ok {
         Ok(s.to_owned())
     } else {
@@ -146,17 +147,27 @@ fn check_swhid(s: &str) -> Result<String, String> {
         return Err(format!("`{s}` does not start with `swh:`: {help}"));
     }
     if *version != "1" {
-        return Err(format!("`{s}` has version `{version}`, only version 1 exists: {help}"));
+        return Err(format!(
+            "`{s}` has version `{version}`, only version 1 exists: {help}"
+        ));
     }
     if !["cnt", "dir", "rev", "rel", "snp"].contains(object) {
         return Err(format!("`{s}` has object type `{object}`: {help}"));
     }
-    if hash.len() != 40 || !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-        return Err(format!("`{s}` does not end with 40 lower-case hex digits: {help}"));
+    if hash.len() != 40
+        || !hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Err(format!(
+            "`{s}` does not end with 40 lower-case hex digits: {help}"
+        ));
     }
     for qualifier in parts {
         let Some((key, value)) = qualifier.split_once('=') else {
-            return Err(format!("the SWHID qualifier `{qualifier}` has no `=`: write it as `;key=value`"));
+            return Err(format!(
+                "the SWHID qualifier `{qualifier}` has no `=`: write it as `;key=value`"
+            ));
         };
         if !["origin", "visit", "anchor", "path", "lines"].contains(&key) {
             return Err(format!(
@@ -164,7 +175,9 @@ fn check_swhid(s: &str) -> Result<String, String> {
             ));
         }
         if value.is_empty() || value.chars().any(char::is_whitespace) {
-            return Err(format!("the SWHID qualifier `{key}` has an empty or spaced value"));
+            return Err(format!(
+                "the SWHID qualifier `{key}` has an empty or spaced value"
+            ));
         }
     }
     Ok(s.to_owned())
@@ -178,21 +191,31 @@ checked_string!(
 );
 
 fn check_doi(s: &str) -> Result<String, String> {
-    for prefix in ["https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"] {
+    for prefix in [
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "doi:",
+    ] {
         if let Some(rest) = s.strip_prefix(prefix) {
             return Err(format!("write the DOI without `{prefix}`: `{rest}`"));
         }
     }
-    let ok = s.strip_prefix("10.").and_then(|r| r.split_once('/')).is_some_and(|(reg, suffix)| {
-        (4..=9).contains(&reg.len())
-            && reg.bytes().all(|b| b.is_ascii_digit())
-            && !suffix.is_empty()
-            && !suffix.chars().any(|c| c.is_whitespace() || c.is_control())
-    });
+    let ok = s
+        .strip_prefix("10.")
+        .and_then(|r| r.split_once('/'))
+        .is_some_and(|(reg, suffix)| {
+            (4..=9).contains(&reg.len())
+                && reg.bytes().all(|b| b.is_ascii_digit())
+                && !suffix.is_empty()
+                && !suffix.chars().any(|c| c.is_whitespace() || c.is_control())
+        });
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(format!("`{s}` is not a DOI: a DOI looks like 10.5281/zenodo.123456"))
+        Err(format!(
+            "`{s}` is not a DOI: a DOI looks like 10.5281/zenodo.123456"
+        ))
     }
 }
 
@@ -204,13 +227,18 @@ checked_string!(
 );
 
 fn check_wikidata(s: &str) -> Result<String, String> {
-    let ok = s
-        .strip_prefix('Q')
-        .is_some_and(|d| !d.is_empty() && d.len() <= 12 && !d.starts_with('0') && d.bytes().all(|b| b.is_ascii_digit()));
+    let ok = s.strip_prefix('Q').is_some_and(|d| {
+        !d.is_empty()
+            && d.len() <= 12
+            && !d.starts_with('0')
+            && d.bytes().all(|b| b.is_ascii_digit())
+    });
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(format!("`{s}` is not a Wikidata item id: it looks like Q90"))
+        Err(format!(
+            "`{s}` is not a Wikidata item id: it looks like Q90"
+        ))
     }
 }
 
@@ -228,7 +256,8 @@ impl Date {
     /// # Errors
     /// When the day does not exist in that month of that year.
     pub fn new(year: u16, month: u8, day: u8) -> Result<Self, InvalidValue> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
         let days = match month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
             4 | 6 | 9 | 11 => 30,
@@ -242,7 +271,9 @@ impl Date {
         };
         if day == 0 || day > days {
             return Err(InvalidValue {
-                message: format!("day {day} does not exist in {year:04}-{month:02}: it has {days} days"),
+                message: format!(
+                    "day {day} does not exist in {year:04}-{month:02}: it has {days} days"
+                ),
             });
         }
         if year == 0 {
@@ -324,10 +355,14 @@ impl<'de> Deserialize<'de> for Date {
             // one-entry map holding its text.
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
                 let Some((_, text)) = map.next_entry::<String, String>()? else {
-                    return Err(serde::de::Error::custom("expected a date written YYYY-MM-DD"));
+                    return Err(serde::de::Error::custom(
+                        "expected a date written YYYY-MM-DD",
+                    ));
                 };
                 if map.next_key::<String>()?.is_some() {
-                    return Err(serde::de::Error::custom("expected a date written YYYY-MM-DD"));
+                    return Err(serde::de::Error::custom(
+                        "expected a date written YYYY-MM-DD",
+                    ));
                 }
                 text.parse().map_err(|_| {
                     serde::de::Error::custom(format!(
@@ -367,7 +402,9 @@ impl Amount {
             Ok(Amount(value))
         } else {
             Err(InvalidValue {
-                message: format!("the quantity {value} must be a number greater than 0 and below one trillion"),
+                message: format!(
+                    "the quantity {value} must be a number greater than 0 and below one trillion"
+                ),
             })
         }
     }
@@ -440,7 +477,10 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!("2024-02-29".parse::<Date>().unwrap().to_string(), "2024-02-29");
+        assert_eq!(
+            "2024-02-29".parse::<Date>().unwrap().to_string(),
+            "2024-02-29"
+        );
         assert!("2023-02-29".parse::<Date>().is_err());
         assert!("2024-13-01".parse::<Date>().is_err());
         assert!("2024-1-01".parse::<Date>().is_err());
@@ -461,15 +501,31 @@ mod tests {
 
     #[test]
     fn identifiers() {
-        assert!("swh:1:rev:309cf2674ee7a0749978cf8265ab91a60aea0f7d".parse::<Swhid>().is_ok());
+        assert!(
+            "swh:1:rev:309cf2674ee7a0749978cf8265ab91a60aea0f7d"
+                .parse::<Swhid>()
+                .is_ok()
+        );
         assert!(
             "swh:1:dir:309cf2674ee7a0749978cf8265ab91a60aea0f7d;origin=https://example.org/x"
                 .parse::<Swhid>()
                 .is_ok()
         );
-        assert!("swh:2:rev:309cf2674ee7a0749978cf8265ab91a60aea0f7d".parse::<Swhid>().is_err());
-        assert!("swh:1:rev:309CF2674ee7a0749978cf8265ab91a60aea0f7d".parse::<Swhid>().is_err());
-        assert!("swh:1:foo:309cf2674ee7a0749978cf8265ab91a60aea0f7d".parse::<Swhid>().is_err());
+        assert!(
+            "swh:2:rev:309cf2674ee7a0749978cf8265ab91a60aea0f7d"
+                .parse::<Swhid>()
+                .is_err()
+        );
+        assert!(
+            "swh:1:rev:309CF2674ee7a0749978cf8265ab91a60aea0f7d"
+                .parse::<Swhid>()
+                .is_err()
+        );
+        assert!(
+            "swh:1:foo:309cf2674ee7a0749978cf8265ab91a60aea0f7d"
+                .parse::<Swhid>()
+                .is_err()
+        );
         assert!("swh:1:rev:309cf".parse::<Swhid>().is_err());
         assert!("10.5281/zenodo.123".parse::<Doi>().is_ok());
         assert!("https://doi.org/10.5281/zenodo.123".parse::<Doi>().is_err());
