@@ -55,7 +55,8 @@ summary = "A one-line summary."
             Kind::Software => "AGPL-3.0-or-later",
             Kind::CulturalWork | Kind::Method => "CC-BY-SA-4.0",
             Kind::Dataset => "etalab-2.0",
-            Kind::SeedLot | Kind::FermentLot => "LicenseRef-OSSI-Pledge",
+            Kind::SeedLot => "LicenseRef-OSSI-Pledge",
+            Kind::FermentLot => "LicenseRef-OpenMTA",
         }
     );
     let details = match kind {

@@ -1,0 +1,10 @@
+//! One module per verb or group of verbs.
+
+pub mod check;
+pub mod new;
+pub mod schema;
+
+/// Exit status when something is wrong with what was checked or done.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit status when the command line itself is wrong (as clap uses).
+pub const EXIT_USAGE: u8 = 2;

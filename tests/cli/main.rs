@@ -1,0 +1,6 @@
+//! End-to-end tests of the `conservatoire` command: the real binary, real
+//! files in temporary folders, exit codes and output as a user sees them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod check;
+mod util;
