@@ -170,8 +170,12 @@ fn check_file(path: &Path) -> Report {
 /// Reads at most one byte more than a record may have, so that a huge or
 /// endless file (a device, a FIFO) costs nothing.
 fn read_limited(path: &Path) -> Result<String, Box<Diagnostic>> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Box::new(Diagnostic::new(Code::Io, format!("cannot open the file: {e}"))))?;
+    let file = std::fs::File::open(path).map_err(|e| {
+        Box::new(Diagnostic::new(
+            Code::Io,
+            format!("cannot open the file: {e}"),
+        ))
+    })?;
     if let Ok(meta) = file.metadata()
         && !meta.is_file()
     {
@@ -180,7 +184,12 @@ fn read_limited(path: &Path) -> Result<String, Box<Diagnostic>> {
     let mut bytes = Vec::new();
     file.take(MAX_RECORD_BYTES as u64 + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| Box::new(Diagnostic::new(Code::Io, format!("cannot read the file: {e}"))))?;
+        .map_err(|e| {
+            Box::new(Diagnostic::new(
+                Code::Io,
+                format!("cannot read the file: {e}"),
+            ))
+        })?;
     if bytes.len() > MAX_RECORD_BYTES {
         return Err(Box::new(
             Diagnostic::new(
@@ -191,14 +200,16 @@ fn read_limited(path: &Path) -> Result<String, Box<Diagnostic>> {
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
-        Box::new(Diagnostic::new(
-            Code::NotUtf8,
-            format!(
-                "the file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
+        Box::new(
+            Diagnostic::new(
+                Code::NotUtf8,
+                format!(
+                    "the file is not UTF-8 text (invalid byte at offset {})",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+            .with_help("save the file as UTF-8"),
         )
-        .with_help("save the file as UTF-8"))
     })
 }
 
