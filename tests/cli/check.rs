@@ -270,3 +270,17 @@ fn check_warns_about_deprecated_ids_but_accepts_them() {
         stdout(&out)
     );
 }
+
+#[test]
+fn the_readme_record_is_valid_and_certified() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let block = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("the README shows a record");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "records/software/facil-familles.toml", block);
+    let out = run(dir.path(), &["check", "records"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}
