@@ -24,6 +24,24 @@ enum Command {
     Check(cmd::check::Args),
     /// Print the JSON Schema of the record format, for editors.
     Schema(cmd::schema::Args),
+    /// Create a registry: a bare Git repository whose `main` holds `registry.toml`.
+    Init(cmd::registry::InitArgs),
+    /// Propose record files to a registry; prints the proposal id last.
+    Propose(cmd::registry::ProposeArgs),
+    /// List, show, merge or reject the proposals of a registry.
+    Proposals(cmd::registry::ProposalsArgs),
+    /// Print the history of one record.
+    Log(cmd::registry::LogArgs),
+    /// Withdraw a record with a reason, leaving a tombstone.
+    Withdraw(cmd::registry::WithdrawArgs),
+    /// Print every record of a registry as one JSON array.
+    Export(cmd::registry::ExportArgs),
+    /// Print the records changed between two revisions of a registry.
+    Diff(cmd::registry::DiffArgs),
+    /// Fast-forward main to a branch of a remote repository, after checks.
+    Follow(cmd::registry::FollowArgs),
+    /// Pack loose objects and prune leftovers of a registry.
+    Gc(cmd::registry::GcArgs),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +50,15 @@ fn main() -> ExitCode {
         Command::New(args) => cmd::new::run(args),
         Command::Check(args) => cmd::check::run(args),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Init(args) => cmd::registry::init(args),
+        Command::Propose(args) => cmd::registry::propose(args),
+        Command::Proposals(args) => cmd::registry::proposals(args),
+        Command::Log(args) => cmd::registry::log(args),
+        Command::Withdraw(args) => cmd::registry::withdraw(args),
+        Command::Export(args) => cmd::registry::export(args),
+        Command::Diff(args) => cmd::registry::diff(args),
+        Command::Follow(args) => cmd::registry::follow(args),
+        Command::Gc(args) => cmd::registry::gc(args),
     };
     match result {
         Ok(code) => code,

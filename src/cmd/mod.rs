@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod new;
+pub mod registry;
 pub mod schema;
 
 /// Exit status when something is wrong with what was checked or done.

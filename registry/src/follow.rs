@@ -1,0 +1,460 @@
+//! Following a remote repository: fast-forward `main` to one of its
+//! branches, after checking everything it would bring.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+
+use gix::ObjectId;
+use gix::object::tree::EntryMode;
+
+use crate::diff::{PathChange, record_changes};
+use crate::error::{FollowError, GitContext, StorageError};
+use crate::key::{Area, CONFIG_FILE, RecordKey};
+use crate::read::ChangeKind;
+use crate::store::{
+    Attempt, Cas, MAIN_REF, RefUpdate, Registry, commit_tree, read_ref, unique_name,
+};
+use crate::tombstone::Tombstone;
+
+/// Bounds on what a followed remote may bring. Anything beyond is refused
+/// before it is read whole.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest blob, in bytes (a record's maximum size).
+    pub max_blob_bytes: u64,
+    /// Largest tree object, in bytes (about 60 bytes an entry).
+    pub max_tree_bytes: u64,
+    /// Most new commits in one follow.
+    pub max_commits: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_blob_bytes: cdl_records::MAX_RECORD_BYTES as u64,
+            max_tree_bytes: 32 * 1024 * 1024,
+            max_commits: 100_000,
+        }
+    }
+}
+
+/// What [`Registry::follow`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowOutcome {
+    /// `main` before.
+    pub old: ObjectId,
+    /// `main` after (equal to `old` when already up to date).
+    pub new: ObjectId,
+    /// New commits brought in.
+    pub commits: usize,
+    /// Records added, changed or withdrawn.
+    pub changes: usize,
+}
+
+impl Registry {
+    /// Fast-forwards `main` to `branch` of the repository at `url`: a local
+    /// path (read directly, no `git` command needed) or an `https://` URL
+    /// (fetched with gix's HTTP transport into a quarantine repository that
+    /// is deleted afterwards). Nothing is written unless every check passes.
+    ///
+    /// # Errors
+    /// When the remote cannot be read, the branch does not contain `main`,
+    /// or any new commit holds something a registry refuses (see
+    /// [`FollowError`]).
+    pub fn follow(&self, url: &str, branch: &str) -> Result<FollowOutcome, FollowError> {
+        self.follow_with(url, branch, &Limits::default())
+    }
+
+    /// As [`Registry::follow`], with explicit limits.
+    ///
+    /// # Errors
+    /// As [`Registry::follow`].
+    pub fn follow_with(
+        &self,
+        url: &str,
+        branch: &str,
+        limits: &Limits,
+    ) -> Result<FollowOutcome, FollowError> {
+        if url.starts_with("https://") || url.starts_with("http://") {
+            let quarantine = self.tmp_dir().join(unique_name("quarantine"));
+            let result = self
+                .fetch_into(&quarantine, url, branch)
+                .and_then(|()| self.follow_local(&quarantine, url, branch, limits));
+            let _ = std::fs::remove_dir_all(&quarantine);
+            return result;
+        }
+        let path = url.strip_prefix("file://").unwrap_or(url);
+        if path.contains("://") || path.starts_with("git@") {
+            return Err(FollowError::UnsupportedUrl {
+                url: url.to_owned(),
+            });
+        }
+        self.follow_local(Path::new(path), url, branch, limits)
+    }
+
+    /// Fetches `branch` of `url` into a new bare repository at `dir` that
+    /// borrows this registry's objects (so only new objects come over).
+    fn fetch_into(&self, dir: &Path, url: &str, branch: &str) -> Result<(), FollowError> {
+        let fail = |reason: String| FollowError::Fetch {
+            url: url.to_owned(),
+            reason,
+        };
+        gix::init_bare(dir).git("creating a quarantine repository")?;
+        let alternates = dir.join("objects").join("info").join("alternates");
+        let ours = self.git_dir().join("objects");
+        std::fs::write(&alternates, format!("{}\n", ours.display()))
+            .map_err(|e| StorageError::io("writing", &alternates, e))?;
+        let repo = gix::open_opts(dir, gix::open::Options::isolated())
+            .git("opening a quarantine repository")?;
+        let spec = format!("+refs/heads/{branch}:refs/heads/{branch}");
+        let remote = repo
+            .remote_at(url)
+            .map_err(|e| fail(format!("{e:#}")))?
+            .with_refspecs(Some(spec.as_str()), gix::remote::Direction::Fetch)
+            .map_err(|e| fail(format!("{e:#}")))?;
+        let connection = remote
+            .connect(gix::remote::Direction::Fetch)
+            .map_err(|e| fail(format!("{e:#}")))?;
+        let interrupt = AtomicBool::new(false);
+        connection
+            .prepare_fetch(gix::progress::Discard, Default::default())
+            .map_err(|e| fail(format!("{e:#}")))?
+            .receive(gix::progress::Discard, &interrupt)
+            .map_err(|e| fail(format!("{e:#}")))?;
+        Ok(())
+    }
+
+    fn follow_local(
+        &self,
+        source_dir: &Path,
+        url: &str,
+        branch: &str,
+        limits: &Limits,
+    ) -> Result<FollowOutcome, FollowError> {
+        let source = gix::open_opts(source_dir, gix::open::Options::isolated()).map_err(|e| {
+            FollowError::Fetch {
+                url: url.to_owned(),
+                reason: format!("{e:#}"),
+            }
+        })?;
+        let tip = read_ref(&source, &format!("refs/heads/{branch}"))?.ok_or_else(|| {
+            FollowError::NoBranch {
+                url: url.to_owned(),
+                branch: branch.to_owned(),
+            }
+        })?;
+        self.retrying(MAIN_REF, |_| -> Result<Attempt<FollowOutcome>, FollowError> {
+            let mut repo = self.local();
+            let main = read_ref(&repo, MAIN_REF)?.ok_or_else(|| StorageError::Inconsistent {
+                what: "the branch main is gone".to_owned(),
+            })?;
+            if tip == main {
+                return Ok(Attempt::Done(FollowOutcome {
+                    old: main,
+                    new: main,
+                    commits: 0,
+                    changes: 0,
+                }));
+            }
+            let not_ff = || FollowError::NotFastForward {
+                url: url.to_owned(),
+                branch: branch.to_owned(),
+                main: main.to_string(),
+            };
+            match source.merge_base(main, tip) {
+                Ok(Some(base)) if base.detach() == main => {}
+                _ => return Err(not_ff()),
+            }
+            // The commits the registry does not have yet.
+            let mut new_commits = Vec::new();
+            let mut stack = vec![tip];
+            let mut seen = HashSet::new();
+            while let Some(id) = stack.pop() {
+                if !seen.insert(id) || repo.has_object(id) {
+                    continue;
+                }
+                if new_commits.len() >= limits.max_commits {
+                    return Err(FollowError::Hostile {
+                        commit: tip.to_string(),
+                        problem: format!("brings more than {} commits", limits.max_commits),
+                    });
+                }
+                let commit = source.find_commit(id).git("reading a remote commit")?;
+                stack.extend(commit.parent_ids().map(|p| p.detach()));
+                new_commits.push(id);
+            }
+            // Every new commit: only record files, of bounded size.
+            let checker = Checker {
+                source: &source,
+                limits,
+            };
+            for id in &new_commits {
+                let commit = source.find_commit(*id).git("reading a remote commit")?;
+                let tree = commit.tree_id().git("reading a remote commit")?.detach();
+                let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
+                let bases: Vec<Option<ObjectId>> = if parents.is_empty() {
+                    vec![None]
+                } else {
+                    parents
+                        .iter()
+                        .map(|p| commit_tree(&source, *p).map(Some))
+                        .collect::<Result<_, _>>()?
+                };
+                for base in bases {
+                    let mut changes = Vec::new();
+                    checker.changes(*id, base, Some(tree), "", &mut changes)?;
+                    for c in &changes {
+                        checker.path(*id, c)?;
+                    }
+                }
+            }
+            // The net change: every record valid and certified; no record
+            // leaves without a tombstone.
+            let main_tree = commit_tree(&repo, main)?;
+            let tip_tree = commit_tree(&source, tip)?;
+            let mut net = Vec::new();
+            checker.changes(tip, Some(main_tree), Some(tip_tree), "", &mut net)?;
+            let records = record_changes(&net);
+            for c in &records {
+                let path = c.key.path();
+                match (c.change, c.new) {
+                    (ChangeKind::Added | ChangeKind::Modified, Some(blob)) => {
+                        let data = source.find_blob(blob).git("reading a remote record")?;
+                        let text = std::str::from_utf8(&data.data).map_err(|_| FollowError::Hostile {
+                            commit: tip.to_string(),
+                            problem: format!("has {path}, which is not UTF-8 text"),
+                        })?;
+                        let record = cdl_records::parse(text, Some(Path::new(&path))).map_err(|error| {
+                            FollowError::InvalidRecord {
+                                commit: tip.to_string(),
+                                path: path.clone(),
+                                error,
+                            }
+                        })?;
+                        if !cdl_licenses::certify(record.kind(), &record.license).is_certified() {
+                            return Err(FollowError::NotCertified {
+                                path,
+                                license: record.license,
+                            });
+                        }
+                    }
+                    (ChangeKind::Withdrawn, _) => {}
+                    _ => {
+                        return Err(FollowError::Hostile {
+                            commit: tip.to_string(),
+                            problem: format!("deletes {path} without a tombstone (records are withdrawn, never deleted)"),
+                        });
+                    }
+                }
+            }
+            for c in &net {
+                if let Some((Area::Tombstone, _)) = RecordKey::from_path(&c.path)
+                    && let Some((_, blob)) = c.new
+                {
+                    let data = source.find_blob(blob).git("reading a remote tombstone")?;
+                    let text = String::from_utf8_lossy(&data.data);
+                    Tombstone::parse(&text).map_err(|e| FollowError::Hostile {
+                        commit: tip.to_string(),
+                        problem: format!("has {}, which is not a tombstone: {}", c.path, e.message()),
+                    })?;
+                }
+            }
+            // Copy the new objects, then move main.
+            copy_objects(&source, &repo, &new_commits)?;
+            self.persist_objects(&mut repo)?;
+            let update = RefUpdate {
+                name: MAIN_REF.to_owned(),
+                expected: Some(main),
+                new: tip,
+            };
+            match self.try_cas(&repo, &[update], "follow")? {
+                Cas::Done => Ok(Attempt::Done(FollowOutcome {
+                    old: main,
+                    new: tip,
+                    commits: new_commits.len(),
+                    changes: records.len(),
+                })),
+                Cas::Lost => Ok(Attempt::Retry),
+            }
+        })
+        .inspect(|_| self.after_write())
+    }
+}
+
+/// Checks remote content against [`Limits`] before reading it whole.
+struct Checker<'a> {
+    source: &'a gix::Repository,
+    limits: &'a Limits,
+}
+
+impl Checker<'_> {
+    fn hostile(&self, commit: ObjectId, problem: String) -> FollowError {
+        FollowError::Hostile {
+            commit: commit.to_string(),
+            problem,
+        }
+    }
+
+    fn entries(
+        &self,
+        commit: ObjectId,
+        tree: Option<ObjectId>,
+    ) -> Result<Vec<(String, EntryMode, ObjectId)>, FollowError> {
+        let Some(id) = tree else {
+            return Ok(Vec::new());
+        };
+        let header = self.source.find_header(id).git("reading a remote tree")?;
+        if header.size() > self.limits.max_tree_bytes {
+            return Err(self.hostile(
+                commit,
+                format!(
+                    "has a tree of {} bytes, more than the {} allowed",
+                    header.size(),
+                    self.limits.max_tree_bytes
+                ),
+            ));
+        }
+        let tree = self.source.find_tree(id).git("reading a remote tree")?;
+        let decoded = tree.decode().git("decoding a remote tree")?;
+        Ok(decoded
+            .entries
+            .iter()
+            .map(|e| (e.filename.to_string(), e.mode, e.oid.to_owned()))
+            .collect())
+    }
+
+    /// As [`crate::diff::tree_changes`], with size checks.
+    fn changes(
+        &self,
+        commit: ObjectId,
+        a: Option<ObjectId>,
+        b: Option<ObjectId>,
+        prefix: &str,
+        out: &mut Vec<PathChange>,
+    ) -> Result<(), FollowError> {
+        if a == b {
+            return Ok(());
+        }
+        type Side = Option<(EntryMode, ObjectId)>;
+        let mut merged: std::collections::BTreeMap<String, (Side, Side)> = Default::default();
+        for (name, mode, id) in self.entries(commit, a)? {
+            merged.entry(name).or_default().0 = Some((mode, id));
+        }
+        for (name, mode, id) in self.entries(commit, b)? {
+            merged.entry(name).or_default().1 = Some((mode, id));
+        }
+        for (name, (old, new)) in merged {
+            if old == new {
+                continue;
+            }
+            let path = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let old_tree = old.filter(|(m, _)| m.is_tree()).map(|(_, id)| id);
+            let new_tree = new.filter(|(m, _)| m.is_tree()).map(|(_, id)| id);
+            if old_tree.is_some() || new_tree.is_some() {
+                self.changes(commit, old_tree, new_tree, &path, out)?;
+            }
+            let old_leaf = old.filter(|(m, _)| !m.is_tree());
+            let new_leaf = new.filter(|(m, _)| !m.is_tree());
+            if old_leaf.is_some() || new_leaf.is_some() {
+                out.push(PathChange {
+                    path,
+                    old: old_leaf,
+                    new: new_leaf,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// One changed path of a new commit: a record or tombstone file, a
+    /// plain file, of bounded size.
+    fn path(&self, commit: ObjectId, c: &PathChange) -> Result<(), FollowError> {
+        if c.path == CONFIG_FILE {
+            return Err(self.hostile(
+                commit,
+                "changes registry.toml, which only the registry itself changes".to_owned(),
+            ));
+        }
+        if RecordKey::from_path(&c.path).is_none() {
+            return Err(self.hostile(
+                commit,
+                format!(
+                    "has {}, outside records/<kind>/<id>.toml and withdrawn/<kind>/<id>.toml",
+                    c.path
+                ),
+            ));
+        }
+        let Some((mode, id)) = c.new else {
+            return Ok(());
+        };
+        if mode.is_link() {
+            return Err(self.hostile(commit, format!("has {} as a symbolic link", c.path)));
+        }
+        if mode.is_commit() {
+            return Err(self.hostile(commit, format!("has {} as a submodule", c.path)));
+        }
+        if !mode.is_blob() {
+            return Err(self.hostile(
+                commit,
+                format!("has {} as an executable or unknown file type", c.path),
+            ));
+        }
+        let header = self.source.find_header(id).git("reading a remote blob")?;
+        if header.size() > self.limits.max_blob_bytes {
+            return Err(self.hostile(
+                commit,
+                format!(
+                    "has {} of {} bytes, more than the {} a record may have",
+                    c.path,
+                    header.size(),
+                    self.limits.max_blob_bytes
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Copies the new commits and every tree and blob they reach that `to`
+/// lacks (what `to` has, it has whole).
+fn copy_objects(
+    from: &gix::Repository,
+    to: &gix::Repository,
+    commits: &[ObjectId],
+) -> Result<(), StorageError> {
+    let mut stack = Vec::new();
+    for id in commits {
+        let object = from.find_object(*id).git("reading a remote object")?;
+        let commit = object.clone().into_commit();
+        stack.push(commit.tree_id().git("reading a remote commit")?.detach());
+        gix::objs::Write::write_buf(&to.objects, object.kind, &object.data)
+            .git("copying an object")?;
+    }
+    let mut seen = HashSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) || to.has_object(id) {
+            continue;
+        }
+        let object = from.find_object(id).git("reading a remote object")?;
+        if object.kind == gix::object::Kind::Tree {
+            let tree = object.clone().into_tree();
+            let decoded = tree.decode().git("decoding a remote tree")?;
+            stack.extend(
+                decoded
+                    .entries
+                    .iter()
+                    .filter(|e| !e.mode.is_commit())
+                    .map(|e| e.oid.to_owned()),
+            );
+        }
+        gix::objs::Write::write_buf(&to.objects, object.kind, &object.data)
+            .git("copying an object")?;
+    }
+    Ok(())
+}
