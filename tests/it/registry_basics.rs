@@ -1,15 +1,9 @@
 //! Init, open, propose, merge, read, diff and history.
 
+use crate::file;
 use cdl_registry::testing::{TempRegistry, software};
-use cdl_registry::{ChangeKind, Pseudonym, RecordFile, RecordKey, RecordState, Registry};
+use cdl_registry::{ChangeKind, Pseudonym, RecordKey, RecordState, Registry};
 use cdl_tests::{fsck, git};
-
-fn file(id: &str, text: String) -> RecordFile {
-    RecordFile {
-        name: format!("{id}.toml"),
-        text,
-    }
-}
 
 #[test]
 fn init_creates_a_bare_registry_that_git_accepts() {
@@ -75,4 +69,83 @@ fn propose_merge_read_diff_history() {
     );
     let shown = git(r.git_dir(), &["show", "main:records/software/gimp.toml"]);
     assert!(shown.contains("title = \"GIMP\""));
+}
+
+#[test]
+fn concurrent_threads_merge_distinct_records() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    std::thread::scope(|s| {
+        for i in 0..8 {
+            s.spawn(move || {
+                let id = format!("t{i}");
+                let (p, _) = r
+                    .propose(
+                        &[file(&id, software(&id, "T", "MIT"))],
+                        &Pseudonym::new("x"),
+                        None,
+                    )
+                    .unwrap();
+                r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+            });
+        }
+    });
+    assert_eq!(r.snapshot(None).unwrap().records.len(), 8);
+    fsck(r.git_dir());
+}
+
+#[test]
+fn commits_made_with_git_are_read() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    let work = t.dir.path().join("work");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(args)
+            .current_dir(&work)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Git User")
+            .env("GIT_AUTHOR_EMAIL", "git@example.org")
+            .env("GIT_COMMITTER_NAME", "Git User")
+            .env("GIT_COMMITTER_EMAIL", "git@example.org")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    std::fs::create_dir(&work).unwrap();
+    run(&["clone", "-q", r.git_dir().to_str().unwrap(), "."]);
+    std::fs::create_dir_all(work.join("records/software")).unwrap();
+    std::fs::write(
+        work.join("records/software/vlc.toml"),
+        software("vlc", "VLC", "GPL-2.0-or-later"),
+    )
+    .unwrap();
+    run(&["add", "."]);
+    run(&["commit", "-q", "-m", "Add VLC by hand"]);
+    run(&["push", "-q", "origin", "main"]);
+    let key: RecordKey = "software/vlc".parse().unwrap();
+    assert!(matches!(
+        r.record(&key, None).unwrap(),
+        RecordState::Present(_)
+    ));
+    let h = r.history(&key, None).unwrap();
+    assert_eq!(h.len(), 1);
+    assert_eq!(h[0].author, "Git User");
+    assert_eq!(h[0].message.trim(), "Add VLC by hand");
+    // and the registry keeps writing on top of it
+    let (p, _) = r
+        .propose(
+            &[file("gimp", software("gimp", "GIMP", "GPL-3.0-or-later"))],
+            &Pseudonym::new("z"),
+            None,
+        )
+        .unwrap();
+    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+    assert_eq!(r.snapshot(None).unwrap().records.len(), 2);
+    fsck(r.git_dir());
 }

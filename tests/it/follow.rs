@@ -1,0 +1,238 @@
+//! Following a remote repository, with hostile remotes refused whole.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use cdl_registry::testing::{TempRegistry, software};
+use cdl_registry::{FollowError, Pseudonym, RecordKey, RecordState};
+use cdl_tests::fsck;
+
+use crate::file;
+
+/// A contributor's clone of the registry, with a work tree.
+struct Contributor {
+    work: PathBuf,
+}
+
+impl Contributor {
+    fn clone_of(registry: &Path, at: &Path) -> Contributor {
+        std::fs::create_dir_all(at).unwrap();
+        let c = Contributor {
+            work: at.to_owned(),
+        };
+        c.git(&["clone", "-q", registry.to_str().unwrap(), "."]);
+        c
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(&self.work)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_AUTHOR_NAME", "Forge User")
+            .env("GIT_AUTHOR_EMAIL", "forge@example.org")
+            .env("GIT_COMMITTER_NAME", "Forge User")
+            .env("GIT_COMMITTER_EMAIL", "forge@example.org")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn write(&self, rel: &str, text: &[u8]) {
+        let p = self.work.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn reset(&self) {
+        self.git(&["reset", "-q", "--hard", "origin/main"]);
+        self.git(&["clean", "-qfdx"]);
+    }
+
+    fn path(&self) -> &str {
+        self.work.to_str().unwrap()
+    }
+}
+
+fn object_files(git_dir: &Path) -> usize {
+    walk(&git_dir.join("objects"))
+}
+
+fn walk(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| {
+                    if e.path().is_dir() {
+                        walk(&e.path())
+                    } else {
+                        1
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn follow_fast_forwards_after_checks() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    let c = Contributor::clone_of(r.git_dir(), &t.dir.path().join("forge"));
+    c.write(
+        "records/software/vlc.toml",
+        software("vlc", "VLC", "GPL-2.0-or-later").as_bytes(),
+    );
+    c.commit("Add VLC");
+    c.write(
+        "records/dataset/arbres.toml",
+        b"id = \"arbres\"\nkind = \"dataset\"\ntitle = \"Arbres\"\nlicense = \"ODbL-1.0\"\n",
+    );
+    c.commit("Add trees");
+    let outcome = r.follow(c.path(), "main").unwrap();
+    assert_eq!(outcome.commits, 2);
+    assert_eq!(outcome.changes, 2);
+    assert_eq!(
+        r.main().unwrap().to_string(),
+        c.git(&["rev-parse", "HEAD"]).trim()
+    );
+    let key: RecordKey = "software/vlc".parse().unwrap();
+    assert!(matches!(
+        r.record(&key, None).unwrap(),
+        RecordState::Present(_)
+    ));
+    assert_eq!(r.history(&key, None).unwrap()[0].author, "Forge User");
+    fsck(r.git_dir());
+    // up to date: nothing to do
+    let again = r.follow(c.path(), "main").unwrap();
+    assert_eq!(again.old, again.new);
+    // unknown branch
+    assert!(matches!(
+        r.follow(c.path(), "nope"),
+        Err(FollowError::NoBranch { .. })
+    ));
+}
+
+#[test]
+fn hostile_remotes_are_refused_and_nothing_is_written() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    let c = Contributor::clone_of(r.git_dir(), &t.dir.path().join("forge"));
+    let main = r.main().unwrap();
+    let objects = object_files(r.git_dir());
+
+    type Setup = fn(&Contributor);
+    let cases: Vec<(&str, Setup)> = vec![
+        ("symlink", |c| {
+            std::fs::create_dir_all(c.work.join("records/software")).unwrap();
+            std::os::unix::fs::symlink("/etc/passwd", c.work.join("records/software/x.toml"))
+                .unwrap();
+            c.commit("link");
+        }),
+        ("submodule", |c| {
+            let head = c.git(&["rev-parse", "HEAD"]);
+            let info = format!("160000,{},records/software/sub.toml", head.trim());
+            c.git(&["update-index", "--add", "--cacheinfo", &info]);
+            c.git(&["commit", "-q", "-m", "submodule"]);
+        }),
+        ("path outside records", |c| {
+            c.write("evil.sh", b"rm -rf /\n");
+            c.commit("script");
+        }),
+        ("registry.toml changed", |c| {
+            c.write("registry.toml", b"name = \"pwned\"\nid = \"pwned\"\n");
+            c.commit("config");
+        }),
+        ("id does not match the file name", |c| {
+            c.write(
+                "records/software/x.toml",
+                software("y", "Y", "MIT").as_bytes(),
+            );
+            c.commit("mismatch");
+        }),
+        ("huge blob", |c| {
+            let mut big = software("big", "Big", "MIT").into_bytes();
+            big.extend(std::iter::repeat_n(b'#', 300 * 1024));
+            c.write("records/software/big.toml", &big);
+            c.commit("big");
+        }),
+        ("huge blob added then removed", |c| {
+            c.write("records/software/big.toml", &vec![b'#'; 300 * 1024]);
+            c.commit("big");
+            c.git(&["rm", "-q", "records/software/big.toml"]);
+            c.git(&["commit", "-q", "-m", "remove big"]);
+        }),
+        ("not certified", |c| {
+            c.write(
+                "records/software/nc.toml",
+                software("nc", "NC", "CC-BY-NC-4.0").as_bytes(),
+            );
+            c.commit("nc");
+        }),
+        ("nested folder", |c| {
+            c.write(
+                "records/software/deep/x.toml",
+                software("x", "X", "MIT").as_bytes(),
+            );
+            c.commit("deep");
+        }),
+    ];
+    for (name, setup) in cases {
+        c.reset();
+        setup(&c);
+        let err = r.follow(c.path(), "main").expect_err(name);
+        assert!(
+            matches!(
+                err,
+                FollowError::Hostile { .. }
+                    | FollowError::InvalidRecord { .. }
+                    | FollowError::NotCertified { .. }
+            ),
+            "{name}: {err}"
+        );
+        assert_eq!(r.main().unwrap(), main, "{name}");
+        assert_eq!(
+            object_files(r.git_dir()),
+            objects,
+            "{name}: objects were written"
+        );
+    }
+    fsck(r.git_dir());
+}
+
+#[test]
+fn non_fast_forward_is_refused() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    let c = Contributor::clone_of(r.git_dir(), &t.dir.path().join("forge"));
+    c.write(
+        "records/software/vlc.toml",
+        software("vlc", "VLC", "GPL-2.0-or-later").as_bytes(),
+    );
+    c.commit("Add VLC");
+    // main moves on its own
+    let (p, _) = r
+        .propose(
+            &[file("gimp", software("gimp", "GIMP", "GPL-3.0-or-later"))],
+            &Pseudonym::new("z"),
+            None,
+        )
+        .unwrap();
+    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+    let main = r.main().unwrap();
+    let err = r.follow(c.path(), "main").unwrap_err();
+    assert!(matches!(err, FollowError::NotFastForward { .. }), "{err}");
+    assert!(err.to_string().contains("not a fast-forward"));
+    assert_eq!(r.main().unwrap(), main);
+}
