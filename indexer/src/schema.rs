@@ -1,0 +1,159 @@
+//! The fields of the index.
+//!
+//! Changing anything here (a field, an option, an analyzer) changes what is
+//! on disk: bump [`SCHEMA_VERSION`] so that existing indexes are rebuilt.
+
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::{ENGLISH, FOLDED, FRENCH};
+
+/// The version of the index layout. An index written with another version
+/// is rebuilt from the registry on start-up.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The fields of the index, resolved once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fields {
+    /// `origin/kind/id`: the unique key of a document, for deletes.
+    pub uid: Field,
+    /// The record id.
+    pub id: Field,
+    /// The kind, as its kebab-case name.
+    pub kind: Field,
+    /// The raw licence expression.
+    pub license: Field,
+    /// The origin registry.
+    pub origin: Field,
+    /// French title.
+    pub title: Field,
+    /// English title (translation).
+    pub title_en: Field,
+    /// French summary.
+    pub summary: Field,
+    /// English summary.
+    pub summary_en: Field,
+    /// French description.
+    pub description: Field,
+    /// English description.
+    pub description_en: Field,
+    /// Tags, analyzed as French text.
+    pub tags: Field,
+    /// Other searchable text: species, variety, creators, publisher...
+    pub extra: Field,
+    /// Title, English title, tags and summary, folded but not stemmed:
+    /// where one typo is forgiven.
+    pub fuzzy: Field,
+    /// Exact filter keys such as `kind=seed-lot` or `license=mit`.
+    pub keys: Field,
+    /// Recency in seconds since the Unix epoch, for tie-breaks.
+    pub recency: Field,
+    /// Facets, one dimension per first path component: `/kind/seed-lot`,
+    /// `/license/MIT`, `/family/copyleft`... (see [`FacetDim`]).
+    pub facets: Field,
+}
+
+/// Builds the schema and resolves its fields.
+pub(crate) fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: &str, stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let options = TextOptions::default().set_indexing_options(indexing);
+        if stored {
+            options.set_stored()
+        } else {
+            options
+        }
+    };
+    let fields = Fields {
+        uid: b.add_text_field("uid", STRING),
+        id: b.add_text_field("id", STRING | STORED),
+        kind: b.add_text_field("kind", STORED),
+        license: b.add_text_field("license", STORED),
+        origin: b.add_text_field("origin", STORED),
+        title: b.add_text_field("title", text(FRENCH, true)),
+        title_en: b.add_text_field("title_en", text(ENGLISH, true)),
+        summary: b.add_text_field("summary", text(FRENCH, true)),
+        summary_en: b.add_text_field("summary_en", text(ENGLISH, true)),
+        description: b.add_text_field("description", text(FRENCH, true)),
+        description_en: b.add_text_field("description_en", text(ENGLISH, true)),
+        tags: b.add_text_field("tags", text(FRENCH, false)),
+        extra: b.add_text_field("extra", text(FRENCH, false)),
+        fuzzy: b.add_text_field(
+            "fuzzy",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(FOLDED)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        keys: b.add_text_field("keys", STRING),
+        recency: b.add_i64_field("recency", INDEXED | FAST | STORED),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+    };
+    (b.build(), fields)
+}
+
+/// A facet dimension: the first component of a facet path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FacetDim {
+    /// Kind of resource.
+    Kind,
+    /// Licence id.
+    License,
+    /// Licence family.
+    Family,
+    /// Certification verdict.
+    Verdict,
+    /// Tag (lower-cased).
+    Tag,
+    /// Language.
+    Lang,
+    /// Origin registry.
+    Origin,
+    /// Species (seed and ferment lots).
+    Species,
+}
+
+impl FacetDim {
+    /// Every dimension, in display order.
+    pub const ALL: [FacetDim; 8] = [
+        FacetDim::Kind,
+        FacetDim::License,
+        FacetDim::Family,
+        FacetDim::Verdict,
+        FacetDim::Tag,
+        FacetDim::Lang,
+        FacetDim::Origin,
+        FacetDim::Species,
+    ];
+
+    /// The name, also the first facet path component.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FacetDim::Kind => "kind",
+            FacetDim::License => "license",
+            FacetDim::Family => "family",
+            FacetDim::Verdict => "verdict",
+            FacetDim::Tag => "tag",
+            FacetDim::Lang => "lang",
+            FacetDim::Origin => "origin",
+            FacetDim::Species => "species",
+        }
+    }
+
+    /// The facet `/<dim>/<value>`.
+    pub(crate) fn facet(self, value: &str) -> tantivy::schema::Facet {
+        tantivy::schema::Facet::from_path([self.as_str(), value])
+    }
+
+    /// The facet `/<dim>`.
+    pub(crate) fn root(self) -> tantivy::schema::Facet {
+        tantivy::schema::Facet::from_path([self.as_str()])
+    }
+}

@@ -1,0 +1,332 @@
+//! Running a query: ranked hits with snippets, the total, and facet counts,
+//! all from one pass over the matching documents.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Serialize;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::schema::{Field, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Searcher, SegmentReader, TantivyDocument};
+
+use crate::analysis::{english, french};
+use crate::compile::{Compiled, Compiler};
+use crate::error::{EngineContext, Result};
+use crate::query;
+use crate::schema::{FacetDim, Fields};
+
+/// Most hits in one page.
+pub const MAX_LIMIT: usize = 100;
+/// How deep pages may go: `offset + limit` at most (as search engines do,
+/// deeper pages are refused rather than slow).
+pub const MAX_WINDOW: usize = 10_000;
+/// Length of snippets, in characters.
+pub const SNIPPET_CHARS: usize = 200;
+
+/// A search: the query text and the page wanted.
+#[derive(Debug, Clone)]
+pub struct SearchRequest {
+    /// The query, in the language of [`crate::query`].
+    pub query: String,
+    /// How many hits to skip.
+    pub offset: usize,
+    /// How many hits to return (1 to [`MAX_LIMIT`]).
+    pub limit: usize,
+    /// How many values to return for each facet with many values (tags,
+    /// licences, species).
+    pub facet_values: usize,
+}
+
+impl SearchRequest {
+    /// The first page of `query`, 20 hits, 20 values per facet.
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest {
+            query: query.into(),
+            offset: 0,
+            limit: 20,
+            facet_values: 20,
+        }
+    }
+
+    /// The same search at another page.
+    #[must_use]
+    pub fn page(mut self, offset: usize, limit: usize) -> Self {
+        self.offset = offset;
+        self.limit = limit;
+        self
+    }
+}
+
+/// A highlighted extract of a matching record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Snippet {
+    /// The extract, as plain text.
+    pub text: String,
+    /// Byte ranges of `text` to highlight.
+    pub highlights: Vec<Range<usize>>,
+    /// The extract as HTML: text escaped, highlights in `<mark>`.
+    pub html: String,
+}
+
+/// One result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    /// The record id.
+    pub id: String,
+    /// The kind of resource.
+    pub kind: String,
+    /// The title, in French.
+    pub title: String,
+    /// The licence expression.
+    pub license: String,
+    /// The origin registry.
+    pub origin: String,
+    /// The relevance score (higher is better).
+    pub score: f32,
+    /// Recency used for ties, in seconds since the Unix epoch.
+    pub recency: i64,
+    /// The highlighted extract.
+    pub snippet: Snippet,
+}
+
+/// One value of a facet and how many matching records have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    /// The value.
+    pub value: String,
+    /// How many matching records have it.
+    pub count: u64,
+}
+
+/// The results of a search.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    /// How many records match.
+    pub total: usize,
+    /// The offset of the first hit.
+    pub offset: usize,
+    /// The hits of the page, best first.
+    pub hits: Vec<Hit>,
+    /// Facet counts over every matching record, by dimension name
+    /// (`kind`, `license`, `family`, `verdict`, `tag`, `lang`, `origin`,
+    /// `species`), each sorted by decreasing count then value.
+    pub facets: BTreeMap<&'static str, Vec<FacetCount>>,
+}
+
+/// Runs `request` on `searcher`.
+pub(crate) fn run(
+    searcher: &Searcher,
+    fields: &Fields,
+    request: &SearchRequest,
+) -> Result<SearchResults> {
+    let parsed = query::parse(&request.query)?;
+    let compiled = Compiler::new(fields).compile(&parsed);
+    let limit = request.limit.clamp(1, MAX_LIMIT);
+    let offset = request.offset.min(MAX_WINDOW.saturating_sub(limit));
+
+    let mut facets = FacetCollector::for_field("facets");
+    for dim in FacetDim::ALL {
+        facets.add_facet(dim.root());
+    }
+    let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
+        move |segment: &SegmentReader| {
+            let recency = segment.fast_fields().i64("recency").ok();
+            move |doc, score| {
+                let r = recency.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+                (score, r)
+            }
+        },
+    );
+    let (count, top_docs, facet_counts) = searcher
+        .search(&compiled.query, &(Count, top, facets))
+        .engine("searching")?;
+
+    let snippets = Snippets::new(fields, &compiled);
+    let mut hits = Vec::with_capacity(top_docs.len());
+    for ((score, recency), address) in top_docs {
+        hits.push(hit(searcher, fields, &snippets, address, score, recency)?);
+    }
+
+    let mut by_dim = BTreeMap::new();
+    for dim in FacetDim::ALL {
+        let values: Vec<FacetCount> = facet_counts
+            .get(dim.root())
+            .filter_map(|(facet, count)| {
+                let path = facet.to_path();
+                path.get(1).map(|v| FacetCount {
+                    value: (*v).to_owned(),
+                    count,
+                })
+            })
+            .collect();
+        by_dim.insert(dim.as_str(), top_values(values, request.facet_values));
+    }
+    Ok(SearchResults {
+        total: count,
+        offset,
+        hits,
+        facets: by_dim,
+    })
+}
+
+/// The `n` most frequent values, ties by value.
+fn top_values(mut values: Vec<FacetCount>, n: usize) -> Vec<FacetCount> {
+    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    values.truncate(n);
+    values
+}
+
+/// Snippet generators for the French and English text fields.
+struct Snippets {
+    generators: Vec<(Field, SnippetGenerator)>,
+}
+
+impl Snippets {
+    fn new(fields: &Fields, compiled: &Compiled) -> Self {
+        let mut generators = Vec::new();
+        let mut add = |field: Field, terms: &BTreeMap<String, f32>, fr: bool| {
+            let analyzer = if fr { french() } else { english() };
+            let mut g = SnippetGenerator::new(terms.clone(), analyzer, field, SNIPPET_CHARS);
+            g.set_max_num_chars(SNIPPET_CHARS);
+            generators.push((field, g));
+        };
+        add(fields.summary, &compiled.fr_terms, true);
+        add(fields.description, &compiled.fr_terms, true);
+        add(fields.title, &compiled.fr_terms, true);
+        add(fields.summary_en, &compiled.en_terms, false);
+        add(fields.description_en, &compiled.en_terms, false);
+        Snippets { generators }
+    }
+
+    /// The first snippet that highlights something, else the start of the
+    /// summary or description.
+    fn best(&self, doc: &TantivyDocument, fields: &Fields) -> Snippet {
+        for (_, generator) in &self.generators {
+            let s = generator.snippet_from_doc(doc);
+            if !s.highlighted().is_empty() {
+                return snippet(s.fragment(), s.highlighted());
+            }
+        }
+        for field in [fields.summary, fields.description, fields.summary_en] {
+            if let Some(text) = first_text(doc, field) {
+                return snippet(&cut(text, SNIPPET_CHARS), &[]);
+            }
+        }
+        Snippet::default()
+    }
+}
+
+/// The first `max` characters of `text`, cut at a word boundary.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        None => text.to_owned(),
+        Some((end, _)) => {
+            let head = &text[..end];
+            let head = head.rfind(char::is_whitespace).map_or(head, |i| &head[..i]);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
+/// Builds a snippet from a fragment and its highlighted ranges (which may
+/// overlap and come in any order).
+fn snippet(fragment: &str, ranges: &[Range<usize>]) -> Snippet {
+    let mut ranges: Vec<Range<usize>> = ranges
+        .iter()
+        .filter(|r| {
+            r.start < r.end
+                && r.end <= fragment.len()
+                && fragment.is_char_boundary(r.start)
+                && fragment.is_char_boundary(r.end)
+        })
+        .cloned()
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let mut html = String::with_capacity(fragment.len() + 16 * merged.len());
+    let mut at = 0;
+    for r in &merged {
+        escape_into(&mut html, &fragment[at..r.start]);
+        html.push_str("<mark>");
+        escape_into(&mut html, &fragment[r.clone()]);
+        html.push_str("</mark>");
+        at = r.end;
+    }
+    escape_into(&mut html, &fragment[at..]);
+    Snippet {
+        text: fragment.to_owned(),
+        highlights: merged,
+        html,
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The first text value of `field` in `doc`.
+fn first_text(doc: &TantivyDocument, field: Field) -> Option<&str> {
+    doc.get_first(field).and_then(|v| v.as_str())
+}
+
+/// Loads a hit's stored fields and makes its snippet.
+fn hit(
+    searcher: &Searcher,
+    fields: &Fields,
+    snippets: &Snippets,
+    address: DocAddress,
+    score: f32,
+    recency: i64,
+) -> Result<Hit> {
+    let doc: TantivyDocument = searcher.doc(address).engine("loading a hit")?;
+    let text = |field| first_text(&doc, field).unwrap_or_default().to_owned();
+    Ok(Hit {
+        id: text(fields.id),
+        kind: text(fields.kind),
+        title: text(fields.title),
+        license: text(fields.license),
+        origin: text(fields.origin),
+        score,
+        recency,
+        snippet: snippets.best(&doc, fields),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_escape_and_mark() {
+        let s = snippet("<b>a</b> & b", &[3..4, 0..2]);
+        assert_eq!(
+            s.html,
+            "<mark>&lt;b</mark>&gt;<mark>a</mark>&lt;/b&gt; &amp; b"
+        );
+        let s = snippet("été", &[1..2, 9..10]);
+        assert_eq!(s.html, "été", "ranges off char boundaries are dropped");
+    }
+
+    #[test]
+    fn cut_at_words() {
+        assert_eq!(cut("un deux trois", 7), "un…");
+        assert_eq!(cut("court", 10), "court");
+    }
+}
