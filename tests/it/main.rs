@@ -1,5 +1,6 @@
 //! Library-level integration tests of the registry, against real
 //! repositories in temporary folders (one binary, a module per feature).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod follow;
 mod gc;

@@ -1,0 +1,352 @@
+//! The registry verbs end to end: the exact command forms, 50 concurrent
+//! processes, and writers killed with SIGKILL at random points.
+
+use std::collections::BTreeSet;
+use std::hash::{BuildHasher, Hasher};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::{run, stderr, stdout, write};
+
+fn record(id: &str, license: &str) -> String {
+    format!(
+        "id = \"{id}\"\nkind = \"software\"\ntitle = \"Logiciel {id}\"\nlicense = \"{license}\"\n"
+    )
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run(dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?} failed:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+fn git(git_dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .arg("--git-dir")
+        .arg(git_dir)
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn export_ids(dir: &Path) -> BTreeSet<String> {
+    let out = ok(
+        dir,
+        &["export", "--registry", "reg.git", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).expect("export prints JSON");
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|r| r["id"].as_str().expect("an id").to_owned())
+        .collect()
+}
+
+fn random() -> u64 {
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+#[test]
+fn the_command_forms_work() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git", "--name", "Essai"]);
+    write(d, "gimp.toml", record("gimp", "GPL-3.0-or-later"));
+    write(d, "nc.toml", record("nc", "CC-BY-NC-4.0"));
+    let out = ok(
+        d,
+        &[
+            "propose",
+            "--registry",
+            "reg.git",
+            "--author",
+            "Zoé",
+            "--message",
+            "Ajoute GIMP",
+            "gimp.toml",
+        ],
+    );
+    let id = out.lines().last().unwrap().to_owned();
+    assert_eq!(id.len(), 12, "{out}");
+    let list = ok(d, &["proposals", "list", "--registry", "reg.git"]);
+    assert!(list.contains(&id) && list.contains("open"), "{list}");
+    let show = ok(d, &["proposals", "show", &id, "--registry", "reg.git"]);
+    assert!(
+        show.contains("+title = \"Logiciel gimp\"") && show.contains("all valid and certified"),
+        "{show}"
+    );
+    ok(d, &["proposals", "merge", &id, "--registry", "reg.git"]);
+
+    let nc = ok(d, &["propose", "--registry", "reg.git", "nc.toml"]);
+    let nc_id = nc.lines().last().unwrap().to_owned();
+    assert!(nc.contains("NOT CERTIFIED"), "{nc}");
+    let refused = run(d, &["proposals", "merge", &nc_id, "--registry", "reg.git"]);
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("cannot be merged"),
+        "{}",
+        stderr(&refused)
+    );
+    ok(
+        d,
+        &[
+            "proposals",
+            "reject",
+            &nc_id,
+            "--reason",
+            "Licence non libre",
+            "--registry",
+            "reg.git",
+        ],
+    );
+    let list = ok(d, &["proposals", "list", "--registry", "reg.git"]);
+    assert!(
+        list.contains("rejected") && list.contains("merged"),
+        "{list}"
+    );
+
+    let log = ok(d, &["log", "--registry", "reg.git", "software/gimp"]);
+    assert!(
+        log.contains("Author: Zoé <zoe@contributors.invalid>") && log.contains("Ajoute GIMP"),
+        "{log}"
+    );
+    assert_eq!(export_ids(d), BTreeSet::from(["gimp".to_owned()]));
+    let before = git(&d.join("reg.git"), &["rev-parse", "main"]);
+
+    ok(
+        d,
+        &[
+            "withdraw",
+            "--registry",
+            "reg.git",
+            "software/gimp",
+            "--reason",
+            "Doublon de gimp-2",
+        ],
+    );
+    assert!(export_ids(d).is_empty());
+    let old = ok(
+        d,
+        &[
+            "export",
+            "--registry",
+            "reg.git",
+            "--rev",
+            before.trim(),
+            "--format",
+            "json",
+        ],
+    );
+    assert!(old.contains("\"gimp\""));
+    let diff = ok(d, &["diff", "--registry", "reg.git", before.trim(), "main"]);
+    assert!(
+        diff.contains("withdrawn") && diff.contains("software/gimp"),
+        "{diff}"
+    );
+    let log = ok(d, &["log", "--registry", "reg.git", "software/gimp"]);
+    assert!(
+        log.contains("Change: withdrawn") && log.contains("Doublon de gimp-2"),
+        "{log}"
+    );
+
+    ok(d, &["gc", "--registry", "reg.git", "--prune-grace", "0"]);
+    git(&d.join("reg.git"), &["fsck", "--strict", "--full"]);
+    let shown = git(
+        &d.join("reg.git"),
+        &["show", "main:withdrawn/software/gimp.toml"],
+    );
+    assert!(shown.contains("reason = \"other\""), "{shown}");
+}
+
+/// 50 processes each propose and merge a different record, all at once.
+#[test]
+fn fifty_concurrent_processes_lose_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git"]);
+    for i in 0..50 {
+        write(d, &format!("r{i}.toml"), record(&format!("r{i}"), "MIT"));
+    }
+    std::thread::scope(|s| {
+        for i in 0..50 {
+            s.spawn(move || {
+                let file = format!("r{i}.toml");
+                let out = ok(
+                    d,
+                    &["propose", "--registry", "reg.git", "--author", "p", &file],
+                );
+                let id = out.lines().last().unwrap().to_owned();
+                ok(d, &["proposals", "merge", &id, "--registry", "reg.git"]);
+            });
+        }
+    });
+    let ids = export_ids(d);
+    assert_eq!(ids.len(), 50, "{ids:?}");
+    git(&d.join("reg.git"), &["fsck", "--strict", "--full"]);
+}
+
+/// Writers (propose, merge, withdraw, gc) killed with SIGKILL at random
+/// points, one after the other: `git fsck --strict` accepts the result and
+/// every change acknowledged before a kill is there. `CDL_KILL_RUNS` sets
+/// the number of runs (default 120, bounded to about 25 seconds).
+#[test]
+fn kill_minus_nine_loses_no_acknowledged_change() {
+    let runs: usize = std::env::var("CDL_KILL_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(120);
+    let budget = if std::env::var("CDL_KILL_RUNS").is_ok() {
+        Duration::from_secs(24 * 3600)
+    } else {
+        Duration::from_secs(25)
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git"]);
+    let bin = env!("CARGO_BIN_EXE_conservatoire");
+    let mut seed = random();
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut open: Vec<(String, String)> = Vec::new(); // acknowledged open proposals (id, record)
+    let mut merged: BTreeSet<String> = BTreeSet::new();
+    let mut proposed: BTreeSet<String> = BTreeSet::new();
+    let start = Instant::now();
+    let mut done = 0;
+    let mut killed = 0;
+    for n in 0..runs {
+        if start.elapsed() > budget {
+            break;
+        }
+        let choice = next() % 10;
+        let (args, kind): (Vec<String>, &str) = if choice < 5 || open.is_empty() {
+            let id = format!("k{n}");
+            write(d, &format!("{id}.toml"), record(&id, "MIT"));
+            (
+                vec![
+                    "propose".into(),
+                    "--registry".into(),
+                    "reg.git".into(),
+                    format!("{id}.toml"),
+                ],
+                "propose",
+            )
+        } else if choice < 9 {
+            let (pid, _) = &open[(next() as usize) % open.len()];
+            (
+                vec![
+                    "proposals".into(),
+                    "merge".into(),
+                    pid.clone(),
+                    "--registry".into(),
+                    "reg.git".into(),
+                ],
+                "merge",
+            )
+        } else {
+            (
+                vec![
+                    "gc".into(),
+                    "--registry".into(),
+                    "reg.git".into(),
+                    "--prune-grace".into(),
+                    "0".into(),
+                ],
+                "gc",
+            )
+        };
+        let mut child = Command::new(bin)
+            .args(&args)
+            .current_dir(d)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_micros(next() % 60_000));
+        let finished = matches!(child.try_wait(), Ok(Some(_)));
+        if !finished {
+            child.kill().unwrap();
+            killed += 1;
+        }
+        let out = child.wait_with_output().unwrap();
+        done += 1;
+        if !out.status.success() {
+            continue;
+        }
+        // acknowledged: printed and exited 0 before the kill
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        match kind {
+            "propose" => {
+                let pid = text.lines().last().unwrap().to_owned();
+                let rec = args[3].trim_end_matches(".toml").to_owned();
+                proposed.insert(pid.clone());
+                open.push((pid, rec));
+            }
+            "merge" => {
+                let pid = &args[2];
+                if let Some(pos) = open.iter().position(|(p, _)| p == pid) {
+                    merged.insert(open.remove(pos).1);
+                }
+            }
+            _ => {}
+        }
+    }
+    eprintln!(
+        "kill -9 test: {done} runs, {killed} killed, {} merges and {} proposals acknowledged",
+        merged.len(),
+        proposed.len()
+    );
+    let git_dir = d.join("reg.git");
+    git(&git_dir, &["fsck", "--strict", "--full", "--no-dangling"]);
+    let ids = export_ids(d);
+    for m in &merged {
+        assert!(ids.contains(m), "acknowledged merge of {m} lost");
+    }
+    let list = ok(d, &["proposals", "list", "--registry", "reg.git"]);
+    for p in &proposed {
+        assert!(list.contains(p.as_str()), "acknowledged proposal {p} lost");
+    }
+    // still writable, and compactable
+    write(d, "final.toml", record("final", "MIT"));
+    let out = ok(d, &["propose", "--registry", "reg.git", "final.toml"]);
+    ok(
+        d,
+        &[
+            "proposals",
+            "merge",
+            out.lines().last().unwrap(),
+            "--registry",
+            "reg.git",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "gc",
+            "--registry",
+            "reg.git",
+            "--prune-grace",
+            "0",
+            "--merge-packs",
+        ],
+    );
+    git(&git_dir, &["fsck", "--strict", "--full"]);
+    assert!(export_ids(d).contains("final"));
+}
