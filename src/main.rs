@@ -42,6 +42,16 @@ enum Command {
     Follow(cmd::registry::FollowArgs),
     /// Pack loose objects and prune leftovers of a registry.
     Gc(cmd::registry::GcArgs),
+    /// Build the search index of a registry, or bring it up to date.
+    Index(cmd::index::IndexArgs),
+    /// Search the catalogue of a registry.
+    Search(cmd::index::SearchArgs),
+    /// Make a registry of synthetic records, for benchmarks and load tests.
+    Generate(cmd::generate::GenerateArgs),
+    /// Serve a registry on the web (pages, search, proposals, review, API).
+    Serve(cmd::serve::Args),
+    /// Manage the curators who review proposals on the web.
+    Curators(cmd::curators::Args),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +69,11 @@ fn main() -> ExitCode {
         Command::Diff(args) => cmd::registry::diff(args),
         Command::Follow(args) => cmd::registry::follow(args),
         Command::Gc(args) => cmd::registry::gc(args),
+        Command::Index(args) => cmd::index::index(args),
+        Command::Search(args) => cmd::index::search(args),
+        Command::Generate(args) => cmd::generate::generate(args),
+        Command::Serve(args) => cmd::serve::run(args),
+        Command::Curators(args) => cmd::curators::run(args),
     };
     match result {
         Ok(code) => code,

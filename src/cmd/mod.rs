@@ -1,9 +1,13 @@
 //! One module per verb or group of verbs.
 
 pub mod check;
+pub mod generate;
+pub mod index;
+pub mod curators;
 pub mod new;
 pub mod registry;
 pub mod schema;
+pub mod serve;
 
 /// Exit status when something is wrong with what was checked or done.
 pub const EXIT_FAILURE: u8 = 1;

@@ -1,0 +1,87 @@
+//! `conservatoire serve`: the web front and JSON API of a registry.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use cdl_registry::Registry;
+use cdl_web::{App, WebConfig};
+
+/// Serve a registry on the web: catalogue, search, proposals, curators'
+/// review and the JSON API (`/api/v1`).
+///
+/// The search index is built or caught up before the server starts.
+/// `--demo` needs no set-up: it creates (once) a registry filled with the
+/// shipped demo catalogue in `./conservatoire-demo/` and serves it.
+#[derive(Debug, clap::Args)]
+#[command(after_help = cdl_web::config::SETTINGS_HELP)]
+pub struct Args {
+    /// The registry to serve (a folder made by `conservatoire init`).
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "demo",
+        conflicts_with = "demo"
+    )]
+    registry: Option<PathBuf>,
+    /// Serve the shipped demo catalogue (creates ./conservatoire-demo/ once).
+    #[arg(long)]
+    demo: bool,
+    /// Where --demo keeps its registry.
+    #[arg(long, value_name = "DIR", requires = "demo", default_value = cdl_web::demo::DEMO_DIR)]
+    demo_dir: PathBuf,
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// Configuration file (TOML; see the settings below).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let mut config = WebConfig::load(args.config.as_deref())?;
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    let registry = if args.demo {
+        let (registry, prepared) = cdl_web::demo::prepare(&args.demo_dir).with_context(|| {
+            format!("preparing the demo registry in {}", args.demo_dir.display())
+        })?;
+        match prepared {
+            cdl_web::demo::Prepared::Created { records, skipped } => eprintln!(
+                "created the demo registry in {} with {records} records ({skipped} samples skipped)",
+                args.demo_dir.display()
+            ),
+            cdl_web::demo::Prepared::Existing => {
+                eprintln!("serving the demo registry in {}", args.demo_dir.display());
+            }
+        }
+        registry
+    } else {
+        let dir = args
+            .registry
+            .context("--registry DIR or --demo is needed")?;
+        Registry::open(&dir).with_context(|| format!("opening the registry {}", dir.display()))?
+    };
+    eprintln!("catching up the search index…");
+    let listen = config.listen;
+    let app = App::start(config, registry)?.into_state();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
+        eprintln!("serving on http://{}/", listener.local_addr()?);
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("stopping");
+        };
+        cdl_web::serve(listener, app, shutdown).await?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

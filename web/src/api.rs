@@ -1,0 +1,195 @@
+//! The JSON API under `/api/v1`, described by `/api/v1/openapi.json`.
+//! Errors are `application/problem+json` (RFC 9457).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cdl_licenses::certify;
+use cdl_records::{Kind, RecordId};
+use cdl_registry::RecordKey;
+use serde_json::{Value, json};
+
+use crate::error::AppError;
+use crate::pages::proposal::load as load_proposal;
+use crate::pages::record::load as load_record;
+use crate::proposals::{Checked, Refused, check, create, rate_limit};
+use crate::search::{Params, run};
+use crate::security::ClientIp;
+use crate::state::AppState;
+
+/// `GET /api/v1/search?q=…&kind=…&page=…`: `total`, `hits`, `facets`.
+///
+/// # Errors
+/// 400 for a query that does not parse or bad parameters.
+pub async fn search(
+    State(state): State<AppState>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let params = Params::parse(query.as_deref())?;
+    let per_page = params.per_page.unwrap_or(state.config.page_size);
+    let results = run(&state, &params, per_page).await?;
+    let hits: Vec<Value> = results
+        .hits
+        .iter()
+        .map(|h| {
+            json!({
+                "id": h.id,
+                "kind": h.kind,
+                "title": h.title,
+                "license": h.license,
+                "origin": h.origin,
+                "score": h.score,
+                "snippet": h.snippet.html,
+                "url": format!("/records/{}/{}", h.kind, h.id),
+                "api_url": format!("/api/v1/records/{}/{}", h.kind, h.id),
+            })
+        })
+        .collect();
+    Ok(Json(json!({
+        "query": params.q,
+        "page": params.page,
+        "per_page": per_page,
+        "total": results.total,
+        "hits": hits,
+        "facets": results.facets,
+    }))
+    .into_response())
+}
+
+/// `GET /api/v1/records/{kind}/{id}`: the record and its certificate.
+///
+/// # Errors
+/// 404 for an unknown record; 410 for a withdrawn one.
+pub async fn record(
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let kind: Kind = kind.parse().map_err(|_| AppError::NotFound)?;
+    let id = RecordId::new(id).map_err(|_| AppError::NotFound)?;
+    match load_record(&state, RecordKey::new(kind, id)).await? {
+        Ok(record) => {
+            let certificate = certify(record.kind(), &record.license);
+            Ok(Json(json!({ "record": record, "certificate": certificate })).into_response())
+        }
+        Err(_) => {
+            let mut response = AppError::NotFound.into_response();
+            *response.status_mut() = StatusCode::GONE;
+            Ok(response)
+        }
+    }
+}
+
+/// `POST /api/v1/proposals` with one TOML record
+/// (`Content-Type: application/toml`): 201 with the proposal's id, status
+/// and report, or 422 with the errors.
+///
+/// # Errors
+/// 415 for another content type; 422 for an invalid record; 429 past the
+/// rate limit; 409 when nothing would change or the id was withdrawn.
+pub async fn propose(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = content_type.split(';').next().unwrap_or("").trim();
+    if !matches!(mime, "application/toml" | "text/x-toml" | "text/plain") {
+        return Ok(StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response());
+    }
+    let author = headers
+        .get("x-author")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let Ok(text) = String::from_utf8(body.to_vec()) else {
+        return Err(AppError::Unprocessable {
+            errors: json!([{ "code": "not-utf8", "message": "the body is not UTF-8 text" }]),
+            detail: "the body is not UTF-8 text".to_owned(),
+        });
+    };
+    let record = match check(&text) {
+        Checked::Invalid(diagnostics) => {
+            let n = diagnostics.len();
+            return Err(AppError::Unprocessable {
+                errors: serde_json::to_value(&diagnostics).map_err(AppError::internal)?,
+                detail: format!("the record has {n} error(s)"),
+            });
+        }
+        Checked::Valid(record, _) => record,
+    };
+    rate_limit(&state, ip)?;
+    match create(&state, &record, &author, "").await {
+        Ok((id, report)) => {
+            let location = format!("/api/v1/proposals/{id}");
+            let mut response = (
+                StatusCode::CREATED,
+                Json(json!({
+                    "id": id,
+                    "status": "open",
+                    "mergeable": report.is_mergeable(),
+                    "report": report,
+                    "url": format!("/proposals/{id}"),
+                })),
+            )
+                .into_response();
+            if let Ok(v) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, v);
+            }
+            Ok(response)
+        }
+        Err(Refused::Withdrawn) => Err(AppError::Conflict(
+            "this record id was withdrawn and cannot be proposed again".to_owned(),
+        )),
+        Err(Refused::NoChange) => Err(AppError::Conflict(
+            "the record is already in the catalogue exactly as given".to_owned(),
+        )),
+        Err(Refused::Error(e)) => Err(e),
+    }
+}
+
+/// `GET /api/v1/proposals/{id}`: status and report.
+///
+/// # Errors
+/// 404 for an unknown proposal.
+pub async fn proposal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let view = load_proposal(&state, &id).await?;
+    let p = &view.proposal;
+    let mut body = json!({
+        "id": p.id,
+        "status": p.status.as_str(),
+        "author": p.author,
+        "time": cdl_registry::rfc3339(p.time),
+        "records": p.changes.iter().map(|c| c.key.to_string()).collect::<Vec<_>>(),
+        "mergeable": view.report.is_mergeable(),
+        "report": view.report,
+    });
+    if let cdl_registry::ProposalStatus::Rejected { reason, curator } = &p.status {
+        body["reason"] = json!(reason);
+        body["curator"] = json!(curator);
+    }
+    Ok(Json(body).into_response())
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        OPENAPI,
+    )
+        .into_response()
+}
+
+/// The OpenAPI 3.1 document of the API.
+pub const OPENAPI: &str = include_str!("../openapi.json");

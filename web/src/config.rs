@@ -1,0 +1,352 @@
+//! The typed configuration of the web server: a TOML file, then
+//! environment overrides, then validation.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The default address: loopback only, so that a first run exposes nothing.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The settings of `conservatoire serve`, as read from the TOML file.
+///
+/// Every field has a default, so an empty file (or none) is a valid
+/// configuration. See `web/config.example.toml` for a commented example.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebConfig {
+    /// The address and port to listen on.
+    pub listen: SocketAddr,
+    /// The public address of the site (`https://catalogue.example.org/`),
+    /// used for absolute links in the Atom feed, the sitemap and JSON-LD.
+    /// Without it, links are built from the request's `Host` header.
+    pub base_url: Option<url::Url>,
+    /// Whether cookies carry the `Secure` attribute (sent over HTTPS
+    /// only). Keep it on in production; browsers also accept `Secure`
+    /// cookies from `http://127.0.0.1` and `http://localhost`, so local use
+    /// works with it on. Turn it off only for plain-HTTP tests.
+    pub secure_cookies: bool,
+    /// The largest request body accepted, in bytes (a record is at most
+    /// 256 KiB; forms encode it with some overhead).
+    pub max_body_bytes: usize,
+    /// How long a request may take before it is answered 408, in seconds.
+    pub request_timeout_secs: u64,
+    /// How many proposals one client (IP address) may make in a burst.
+    pub proposals_burst: u32,
+    /// How many proposals one client may make per hour, once the burst is
+    /// spent.
+    pub proposals_per_hour: u32,
+    /// How many failed curator logins one client may make per hour (after a
+    /// burst of 5).
+    pub logins_per_hour: u32,
+    /// How long a curator stays logged in without activity, in minutes.
+    pub session_minutes: u64,
+    /// How many search results per page.
+    pub page_size: usize,
+    /// Take the client address from the first `X-Forwarded-For` entry
+    /// (only behind a reverse proxy that sets it; otherwise clients could
+    /// pick their own address and escape rate limits).
+    pub trust_forwarded_for: bool,
+    /// Where the search index lives; default: `cdl-index` inside the
+    /// registry's Git folder (outside any commit).
+    pub index_dir: Option<PathBuf>,
+    /// The file of curators' password hashes; default: `cdl-curators.toml`
+    /// inside the registry's Git folder (outside any commit).
+    pub curators_file: Option<PathBuf>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            base_url: None,
+            secure_cookies: true,
+            max_body_bytes: 1024 * 1024,
+            request_timeout_secs: 30,
+            proposals_burst: 10,
+            proposals_per_hour: 30,
+            logins_per_hour: 20,
+            session_minutes: 120,
+            page_size: 20,
+            trust_forwarded_for: false,
+            index_dir: None,
+            curators_file: None,
+        }
+    }
+}
+
+/// The error returned by [`WebConfig::load`] and [`WebConfig::from_toml`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown or mistyped settings.
+    #[error("invalid configuration{}: {message}", path.as_ref().map(|p| format!(" in {}", p.display())).unwrap_or_default())]
+    Parse {
+        /// The file, when there is one.
+        path: Option<PathBuf>,
+        /// What is wrong, with its place.
+        message: String,
+    },
+    /// An environment variable has a value that does not fit its setting.
+    #[error("invalid value for the environment variable {variable}: {message}")]
+    Env {
+        /// The variable.
+        variable: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// A setting is out of its range.
+    #[error("invalid setting `{setting}`: {message}")]
+    Invalid {
+        /// The setting.
+        setting: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Every setting with its default and its environment variable, for
+/// `conservatoire serve --help`.
+pub const SETTINGS_HELP: &str = "\
+Settings (in the --config TOML file; environment variables override the file,
+command-line options override both):
+  listen = \"127.0.0.1:8080\"     address and port        CONSERVATOIRE_LISTEN
+  base_url = \"https://…/\"       public address for feeds, sitemap, JSON-LD
+                                                          CONSERVATOIRE_BASE_URL
+  secure_cookies = true          Secure attribute on cookies (browsers accept
+                                 it on http://127.0.0.1 and localhost too)
+                                                          CONSERVATOIRE_SECURE_COOKIES
+  max_body_bytes = 1048576       largest request body     CONSERVATOIRE_MAX_BODY_BYTES
+  request_timeout_secs = 30      slower requests get 408  CONSERVATOIRE_REQUEST_TIMEOUT_SECS
+  proposals_burst = 10           proposals per client at once
+  proposals_per_hour = 30        then per hour            CONSERVATOIRE_PROPOSALS_PER_HOUR
+  logins_per_hour = 20           failed curator logins per client per hour
+  session_minutes = 120          curator session idle timeout
+  page_size = 20                 search results per page
+  trust_forwarded_for = false    client address from X-Forwarded-For (behind a
+                                 reverse proxy only)      CONSERVATOIRE_TRUST_FORWARDED_FOR
+  index_dir = \"…\"                search index folder (default: cdl-index in the
+                                 registry folder)         CONSERVATOIRE_INDEX_DIR
+  curators_file = \"…\"            curators' password hashes (default:
+                                 cdl-curators.toml in the registry folder)
+A commented example: web/config.example.toml.";
+
+/// The environment variables that override the file, with the setting
+/// each one sets; listed by `serve --help`.
+pub const ENV_OVERRIDES: [(&str, &str); 8] = [
+    ("CONSERVATOIRE_LISTEN", "listen"),
+    ("CONSERVATOIRE_BASE_URL", "base_url"),
+    ("CONSERVATOIRE_SECURE_COOKIES", "secure_cookies"),
+    ("CONSERVATOIRE_MAX_BODY_BYTES", "max_body_bytes"),
+    ("CONSERVATOIRE_REQUEST_TIMEOUT_SECS", "request_timeout_secs"),
+    ("CONSERVATOIRE_PROPOSALS_PER_HOUR", "proposals_per_hour"),
+    ("CONSERVATOIRE_TRUST_FORWARDED_FOR", "trust_forwarded_for"),
+    ("CONSERVATOIRE_INDEX_DIR", "index_dir"),
+];
+
+impl WebConfig {
+    /// Reads the configuration: the TOML file at `path` if given (else the
+    /// defaults), then the environment overrides in [`ENV_OVERRIDES`]
+    /// (`CONSERVATOIRE_LISTEN=0.0.0.0:80`, `CONSERVATOIRE_BASE_URL=...`,
+    /// `CONSERVATOIRE_SECURE_COOKIES=false`...), then checks the ranges.
+    ///
+    /// # Errors
+    /// When the file cannot be read or parsed, or a value is invalid.
+    pub fn load(path: Option<&Path>) -> Result<WebConfig, ConfigError> {
+        let mut config = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                WebConfig::from_toml(&text).map_err(|e| match e {
+                    ConfigError::Parse { message, .. } => ConfigError::Parse {
+                        path: Some(path.to_owned()),
+                        message,
+                    },
+                    other => other,
+                })?
+            }
+            None => WebConfig::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Parses a configuration from TOML text (no environment, no checks).
+    ///
+    /// # Errors
+    /// [`ConfigError::Parse`] for invalid TOML, unknown or mistyped settings.
+    pub fn from_toml(text: &str) -> Result<WebConfig, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: None,
+            message: e.to_string(),
+        })
+    }
+
+    /// Applies the overrides of [`ENV_OVERRIDES`], reading variables with
+    /// `var` (so that tests need not touch the process environment).
+    ///
+    /// # Errors
+    /// [`ConfigError::Env`] when a value does not parse.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(
+            variable: &'static str,
+            value: &str,
+        ) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            value.trim().parse().map_err(|e: T::Err| ConfigError::Env {
+                variable,
+                message: e.to_string(),
+            })
+        }
+        fn boolean(variable: &'static str, value: &str) -> Result<bool, ConfigError> {
+            match value.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "on" => Ok(true),
+                "0" | "false" | "no" | "off" => Ok(false),
+                _ => Err(ConfigError::Env {
+                    variable,
+                    message: format!("`{value}` is not a boolean (true or false)"),
+                }),
+            }
+        }
+        for (variable, _) in ENV_OVERRIDES {
+            let Some(value) = var(variable) else { continue };
+            match variable {
+                "CONSERVATOIRE_LISTEN" => self.listen = parse(variable, &value)?,
+                "CONSERVATOIRE_BASE_URL" => self.base_url = Some(parse(variable, &value)?),
+                "CONSERVATOIRE_SECURE_COOKIES" => self.secure_cookies = boolean(variable, &value)?,
+                "CONSERVATOIRE_MAX_BODY_BYTES" => self.max_body_bytes = parse(variable, &value)?,
+                "CONSERVATOIRE_REQUEST_TIMEOUT_SECS" => {
+                    self.request_timeout_secs = parse(variable, &value)?;
+                }
+                "CONSERVATOIRE_PROPOSALS_PER_HOUR" => {
+                    self.proposals_per_hour = parse(variable, &value)?;
+                }
+                "CONSERVATOIRE_TRUST_FORWARDED_FOR" => {
+                    self.trust_forwarded_for = boolean(variable, &value)?;
+                }
+                "CONSERVATOIRE_INDEX_DIR" => self.index_dir = Some(PathBuf::from(value)),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that every setting is within its range.
+    ///
+    /// # Errors
+    /// [`ConfigError::Invalid`] naming the first setting out of range.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let invalid = |setting, message: &str| {
+            Err(ConfigError::Invalid {
+                setting,
+                message: message.to_owned(),
+            })
+        };
+        if self.max_body_bytes < cdl_records::MAX_RECORD_BYTES {
+            return invalid(
+                "max_body_bytes",
+                "must be at least 262144, the largest record",
+            );
+        }
+        if self.request_timeout_secs == 0 {
+            return invalid("request_timeout_secs", "must be at least 1");
+        }
+        if !(1..=200).contains(&self.page_size) {
+            return invalid("page_size", "must be between 1 and 200");
+        }
+        if self.session_minutes == 0 {
+            return invalid("session_minutes", "must be at least 1");
+        }
+        if let Some(url) = &self.base_url
+            && !matches!(url.scheme(), "http" | "https")
+        {
+            return invalid("base_url", "must be an http or https address");
+        }
+        Ok(())
+    }
+
+    /// The request timeout.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+
+    /// The index folder for a registry in `registry_dir`.
+    pub fn index_dir_for(&self, registry_dir: &Path) -> PathBuf {
+        self.index_dir
+            .clone()
+            .unwrap_or_else(|| registry_dir.join("cdl-index"))
+    }
+
+    /// The curators file for a registry in `registry_dir`.
+    pub fn curators_file_for(&self, registry_dir: &Path) -> PathBuf {
+        self.curators_file
+            .clone()
+            .unwrap_or_else(|| registry_dir.join(crate::curators::DEFAULT_FILE))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_parses_and_checks() {
+        let text = include_str!("../config.example.toml");
+        let config = WebConfig::from_toml(text).unwrap();
+        config.check().unwrap();
+        assert_eq!(config.listen.to_string(), DEFAULT_LISTEN);
+    }
+
+    #[test]
+    fn empty_file_gives_defaults() {
+        assert_eq!(WebConfig::from_toml("").unwrap(), WebConfig::default());
+    }
+
+    #[test]
+    fn unknown_settings_are_refused() {
+        let err = WebConfig::from_toml("lisen = \"127.0.0.1:1\"").unwrap_err();
+        assert!(err.to_string().contains("lisen"), "{err}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut config = WebConfig::from_toml("listen = \"127.0.0.1:1\"").unwrap();
+        config
+            .apply_env(|name| match name {
+                "CONSERVATOIRE_LISTEN" => Some("0.0.0.0:9000".to_owned()),
+                "CONSERVATOIRE_SECURE_COOKIES" => Some("false".to_owned()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(config.listen.to_string(), "0.0.0.0:9000");
+        assert!(!config.secure_cookies);
+        let err = config
+            .apply_env(|name| (name == "CONSERVATOIRE_LISTEN").then(|| "nowhere".to_owned()))
+            .unwrap_err();
+        assert!(err.to_string().contains("CONSERVATOIRE_LISTEN"));
+    }
+
+    #[test]
+    fn ranges_are_checked() {
+        let config = WebConfig {
+            page_size: 0,
+            ..WebConfig::default()
+        };
+        assert!(config.check().is_err());
+    }
+}

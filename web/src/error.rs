@@ -1,0 +1,241 @@
+//! The one error type of the handlers, and the middleware that turns every
+//! error response (ours or the framework's) into an HTML page or an RFC
+//! 9457 `application/problem+json` document.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::i18n::Lang;
+
+/// What went wrong in a handler. Clients get a generic message and a
+/// stable code; internal details are logged, never sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppError {
+    /// No such page or record.
+    #[error("not found")]
+    NotFound,
+    /// The request is malformed; the message is safe to show.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// A search query that cannot be parsed: messages in French and English.
+    #[error("bad query: {en}")]
+    BadQuery {
+        /// The message in French.
+        fr: String,
+        /// The message in English.
+        en: String,
+    },
+    /// A form without a valid CSRF token.
+    #[error("forbidden: missing or wrong CSRF token")]
+    Csrf,
+    /// Too many requests from this client.
+    #[error("too many requests; retry after {retry_after} s")]
+    TooManyRequests {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// A record that does not validate (API): the diagnostics.
+    #[error("unprocessable record")]
+    Unprocessable {
+        /// The errors, as JSON.
+        errors: serde_json::Value,
+        /// A one-line summary.
+        detail: String,
+    },
+    /// The request conflicts with the current state (already decided...).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The search index is not available.
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else: logged, answered with a generic 500.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// Wraps any error as an internal one.
+    pub fn internal(e: impl std::fmt::Display) -> AppError {
+        AppError::Internal(e.to_string())
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) | AppError::BadQuery { .. } => StatusCode::BAD_REQUEST,
+            AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+/// The description of an error response, carried in the response's
+/// extensions until [`render_page_errors`] or [`render_api_errors`] writes
+/// its body.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// A stable machine code, e.g. `not-found`.
+    pub code: &'static str,
+    /// A message safe to show, in French and English, if more specific than
+    /// the status's generic one.
+    pub detail: Option<(String, String)>,
+    /// Extra members of the problem document (validation errors).
+    pub errors: Option<serde_json::Value>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let (code, detail, errors) = match &self {
+            AppError::NotFound => ("not-found", None, None),
+            AppError::BadRequest(m) => ("bad-request", Some((m.clone(), m.clone())), None),
+            AppError::BadQuery { fr, en } => ("bad-query", Some((fr.clone(), en.clone())), None),
+            AppError::Csrf => ("csrf", None, None),
+            AppError::TooManyRequests { .. } => ("rate-limited", None, None),
+            AppError::Unprocessable { errors, detail } => (
+                "invalid-record",
+                Some((detail.clone(), detail.clone())),
+                Some(errors.clone()),
+            ),
+            AppError::Conflict(m) => ("conflict", Some((m.clone(), m.clone())), None),
+            AppError::Unavailable(_) => ("unavailable", None, None),
+            AppError::Internal(_) => ("internal", None, None),
+        };
+        if matches!(self, AppError::Internal(_) | AppError::Unavailable(_)) {
+            // The only place internal details go: the server's log.
+            eprintln!("error: {self}");
+        }
+        let mut response = status.into_response();
+        if let AppError::TooManyRequests { retry_after } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        response.extensions_mut().insert(ErrorInfo {
+            code,
+            detail,
+            errors,
+        });
+        response
+    }
+}
+
+/// The code of an error response that carries no [`ErrorInfo`] (made by
+/// the framework: unknown route, body too large, timeout...).
+fn code_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "not-found",
+        StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "too-large",
+        StatusCode::REQUEST_TIMEOUT => "timeout",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
+        StatusCode::TOO_MANY_REQUESTS => "rate-limited",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+        s if s.is_server_error() => "internal",
+        _ => "bad-request",
+    }
+}
+
+/// Whether a response is an error whose body we must (re)write: any 4xx
+/// or 5xx that is not already a rendered page or problem document.
+fn needs_body(response: &Response) -> bool {
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return false;
+    }
+    if response.extensions().get::<ErrorInfo>().is_some() {
+        return true;
+    }
+    let ct = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    !(ct.starts_with("text/html") || ct.starts_with("application/problem+json"))
+}
+
+/// Middleware of the JSON API: every error becomes `application/problem+json`.
+pub async fn render_api_errors(request: Request, next: Next) -> Response {
+    let instance = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(
+            || request.uri().path().to_owned(),
+            |u| u.0.path().to_owned(),
+        );
+    let response = next.run(request).await;
+    if !needs_body(&response) {
+        return response;
+    }
+    let status = response.status();
+    let info = response.extensions().get::<ErrorInfo>().cloned();
+    let code = info.as_ref().map_or_else(|| code_of(status), |i| i.code);
+    let mut body = json!({
+        "type": format!("/api/v1/problems/{code}"),
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "code": code,
+        "instance": instance,
+    });
+    if let Some(info) = &info {
+        if let Some((fr, en)) = &info.detail {
+            body["detail"] = json!(en);
+            body["detail_fr"] = json!(fr);
+        }
+        if let Some(errors) = &info.errors {
+            body["errors"] = errors.clone();
+        }
+    }
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+}
+
+/// Middleware of the pages: every error becomes an HTML page in the
+/// visitor's language, with no internal detail.
+pub async fn render_page_errors(request: Request, next: Next) -> Response {
+    let lang = Lang::detect(request.uri().query(), request.headers());
+    let response = next.run(request).await;
+    if !needs_body(&response) {
+        return response;
+    }
+    let status = response.status();
+    let info = response.extensions().get::<ErrorInfo>().cloned();
+    let m = lang.messages();
+    let generic = match status {
+        StatusCode::NOT_FOUND => m.error_not_found,
+        StatusCode::FORBIDDEN => m.error_forbidden,
+        StatusCode::PAYLOAD_TOO_LARGE => m.error_too_large,
+        StatusCode::TOO_MANY_REQUESTS => m.error_too_many,
+        StatusCode::REQUEST_TIMEOUT => m.error_timeout,
+        StatusCode::METHOD_NOT_ALLOWED => m.error_method,
+        StatusCode::SERVICE_UNAVAILABLE => m.error_unavailable,
+        s if s.is_server_error() => m.error_internal,
+        _ => m.error_bad_request,
+    };
+    let detail = info.and_then(|i| i.detail).map(|(fr, en)| match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
+    });
+    let html = crate::pages::error_page(lang, status, generic, detail.as_deref());
+    let (mut parts, _) = response.into_parts();
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(html))
+}

@@ -1,0 +1,125 @@
+//! `GET /proposals/{id}`: where a contributor follows a proposal.
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
+use cdl_registry::{ProposalError, ProposalId, ProposalStatus, ProposalView, Report};
+
+use super::{Ctx, Layout, Nav, blocking, date, render};
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::pages::record::reasons;
+use crate::state::AppState;
+
+/// One record of a report, for people.
+pub struct EntryView {
+    /// `kind/id`.
+    pub key: String,
+    /// Link to the record once merged.
+    pub href: String,
+    /// Valid and certified.
+    pub ok: bool,
+    /// Format problems.
+    pub diagnostics: Vec<String>,
+    /// Licence verdict in words.
+    pub verdict: Option<(&'static str, &'static str)>,
+    /// Licence reasons.
+    pub reasons: Vec<String>,
+}
+
+/// A report as the pages show it.
+pub fn report_view(lang: Lang, report: &Report) -> Vec<EntryView> {
+    report
+        .entries
+        .iter()
+        .map(|e| EntryView {
+            key: e.key.to_string(),
+            href: format!("/records/{}/{}", e.key.kind.as_str(), e.key.id.as_str()),
+            ok: e.is_acceptable(),
+            diagnostics: e.diagnostics.clone(),
+            verdict: e
+                .certificate
+                .as_ref()
+                .map(|c| (c.verdict.as_str(), lang.verdict(c.verdict))),
+            reasons: e
+                .certificate
+                .as_ref()
+                .map(|c| reasons(lang, c))
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// A status in words, with its CSS class.
+pub fn status_words(lang: Lang, status: &ProposalStatus) -> (&'static str, &'static str) {
+    let m = lang.messages();
+    match status {
+        ProposalStatus::Open => ("unknown", m.status_open),
+        ProposalStatus::Merged => ("certified", m.status_merged),
+        ProposalStatus::Rejected { .. } => ("rejected", m.status_rejected),
+    }
+}
+
+/// Loads a proposal with its report, 404 when unknown.
+///
+/// # Errors
+/// [`AppError::NotFound`] for a malformed or unknown id.
+pub async fn load(state: &AppState, id: &str) -> Result<ProposalView, AppError> {
+    let id = ProposalId::parse(id).ok_or(AppError::NotFound)?;
+    let state = state.clone();
+    match blocking(move || state.registry.show(id.as_str())).await? {
+        Ok(view) => Ok(view),
+        Err(ProposalError::Unknown { .. }) => Err(AppError::NotFound),
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage {
+    l: Layout,
+    id: String,
+    new: bool,
+    status_class: &'static str,
+    status: &'static str,
+    reason: Option<String>,
+    author: String,
+    date: String,
+    entries: Vec<EntryView>,
+}
+
+/// The proposal's page.
+///
+/// # Errors
+/// 404 for an unknown proposal.
+pub async fn proposal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    let view = load(&state, &id).await?;
+    let lang = ctx.lang;
+    let (status_class, status) = status_words(lang, &view.proposal.status);
+    let reason = match &view.proposal.status {
+        ProposalStatus::Rejected { reason, .. } => Some(reason.clone()),
+        _ => None,
+    };
+    let page = ProposalPage {
+        l: ctx.layout(
+            format!("{} {}", ctx.m().proposal_title, view.proposal.id),
+            Nav::None,
+        ),
+        id: view.proposal.id.to_string(),
+        new: query
+            .as_deref()
+            .is_some_and(|q| q.split('&').any(|p| p == "new=1")),
+        status_class,
+        status,
+        reason,
+        author: view.proposal.author.clone(),
+        date: date(view.proposal.time),
+        entries: report_view(lang, &view.report),
+    };
+    render(&page)
+}

@@ -1,0 +1,415 @@
+//! Curators: login, the proposals queue, one proposal with its diff and
+//! report, merge and reject.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use cdl_registry::{MergeError, ProposalStatus, Pseudonym, RejectError};
+use serde::Deserialize;
+
+use super::proposal::{EntryView, load, report_view, status_words};
+use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
+use crate::curators::Curators;
+use crate::error::AppError;
+use crate::security::{ClientIp, SESSION_COOKIE, set_cookie};
+use crate::state::AppState;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    l: Layout,
+    failed: bool,
+    name: String,
+}
+
+/// `GET /login`.
+///
+/// # Errors
+/// When rendering fails.
+pub async fn login_form(ctx: Ctx) -> Result<Response, AppError> {
+    if ctx.curator.is_some() {
+        return Ok(Redirect::to("/review").into_response());
+    }
+    render(&LoginPage {
+        l: ctx.layout(ctx.m().login_title, Nav::Review),
+        failed: false,
+        name: String::new(),
+    })
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    csrf: String,
+    name: String,
+    password: String,
+}
+
+/// `POST /login`: checks the password (argon2, off the executor) and
+/// opens a session.
+///
+/// # Errors
+/// 403 without a valid CSRF token; 429 after too many attempts.
+pub async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ctx: Ctx,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&form.csrf)?;
+    state.login_limiter.check(ip).map_err(|retry_after| {
+        state.metrics.rate_limited();
+        AppError::TooManyRequests { retry_after }
+    })?;
+    let file = state.curators_file.clone();
+    let (name, password) = (form.name.clone(), form.password);
+    let ok = blocking(move || {
+        Curators::load(&file)
+            .map(|c| c.verify(&name, &password))
+            .unwrap_or(false)
+    })
+    .await?;
+    if !ok {
+        return render_with(
+            StatusCode::UNAUTHORIZED,
+            &LoginPage {
+                l: ctx.layout(ctx.m().login_title, Nav::Review),
+                failed: true,
+                name: form.name,
+            },
+        );
+    }
+    let token = state.sessions.open(&form.name);
+    let cookie = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, None);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/review")).into_response())
+}
+
+/// A form with only a CSRF token.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /logout`.
+///
+/// # Errors
+/// 403 without a valid CSRF token.
+pub async fn logout(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&form.csrf)?;
+    if let Some(token) = &ctx.session {
+        state.sessions.close(token);
+    }
+    let cookie = set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, Some(0));
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}
+
+/// The way to the login page, for visitors who are not curators.
+fn to_login() -> Response {
+    Redirect::to("/login").into_response()
+}
+
+struct Item {
+    id: String,
+    author: String,
+    date: String,
+    records: String,
+    status_class: &'static str,
+    status: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "review.html")]
+struct QueuePage {
+    l: Layout,
+    open: Vec<Item>,
+    decided: Vec<Item>,
+}
+
+/// `GET /review`: the proposals waiting, then the last decided.
+///
+/// # Errors
+/// When the registry cannot be read.
+pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    if ctx.curator.is_none() {
+        return Ok(to_login());
+    }
+    let st = state.clone();
+    let proposals = blocking(move || st.registry.proposals())
+        .await?
+        .map_err(AppError::internal)?;
+    let lang = ctx.lang;
+    let item = |p: &cdl_registry::Proposal| {
+        let (status_class, status) = status_words(lang, &p.status);
+        Item {
+            id: p.id.to_string(),
+            author: p.author.clone(),
+            date: date(p.time),
+            records: p
+                .changes
+                .iter()
+                .map(|c| c.key.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            status_class,
+            status,
+        }
+    };
+    let open = proposals
+        .iter()
+        .filter(|p| p.status == ProposalStatus::Open)
+        .map(item)
+        .collect();
+    let decided = proposals
+        .iter()
+        .rev()
+        .filter(|p| p.status != ProposalStatus::Open)
+        .take(20)
+        .map(item)
+        .collect();
+    render(&QueuePage {
+        l: ctx.layout(ctx.m().review_title, Nav::Review),
+        open,
+        decided,
+    })
+}
+
+/// One line of a diff.
+struct Line {
+    sign: &'static str,
+    class: &'static str,
+    text: String,
+}
+
+struct FileDiff {
+    key: String,
+    lines: Vec<Line>,
+}
+
+#[derive(Template)]
+#[template(path = "review_show.html")]
+struct ShowPage {
+    l: Layout,
+    id: String,
+    author: String,
+    date: String,
+    message: String,
+    status_class: &'static str,
+    status: &'static str,
+    open: bool,
+    mergeable: bool,
+    notice: Option<String>,
+    files: Vec<FileDiff>,
+    entries: Vec<EntryView>,
+}
+
+/// A line diff of two texts (longest common subsequence; texts too long
+/// for it are shown removed then added).
+fn diff_lines(old: &str, new: &str) -> Vec<Line> {
+    let a: Vec<&str> = old.lines().collect();
+    let b: Vec<&str> = new.lines().collect();
+    let line = |sign: &'static str, class: &'static str, text: &str| Line {
+        sign,
+        class,
+        text: text.to_owned(),
+    };
+    if a.len().saturating_mul(b.len()) > 4_000_000 {
+        let mut out: Vec<Line> = a.iter().map(|t| line("-", "del", t)).collect();
+        out.extend(b.iter().map(|t| line("+", "add", t)));
+        return out;
+    }
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![0u32; (n + 1) * (m + 1)];
+    let at = |i: usize, j: usize| i * (m + 1) + j;
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[at(i, j)] = if a[i] == b[j] {
+                lcs[at(i + 1, j + 1)] + 1
+            } else {
+                lcs[at(i + 1, j)].max(lcs[at(i, j + 1)])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            out.push(line(" ", "same", a[i]));
+            i += 1;
+            j += 1;
+        } else if j < m && (i == n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)]) {
+            out.push(line("+", "add", b[j]));
+            j += 1;
+        } else {
+            out.push(line("-", "del", a[i]));
+            i += 1;
+        }
+    }
+    out
+}
+
+async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    notice: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let view = load(state, id).await?;
+    let lang = ctx.lang;
+    let (status_class, status_text) = status_words(lang, &view.proposal.status);
+    let files = view
+        .texts
+        .iter()
+        .map(|(key, old, new)| FileDiff {
+            key: key.to_string(),
+            lines: diff_lines(old.as_deref().unwrap_or(""), new.as_deref().unwrap_or("")),
+        })
+        .collect();
+    let page = ShowPage {
+        l: ctx.layout(
+            format!("{} {}", ctx.m().proposal_title, view.proposal.id),
+            Nav::Review,
+        ),
+        id: view.proposal.id.to_string(),
+        author: view.proposal.author.clone(),
+        date: date(view.proposal.time),
+        message: view.proposal.message.clone(),
+        status_class,
+        status: status_text,
+        open: view.proposal.status == ProposalStatus::Open,
+        mergeable: view.report.is_mergeable(),
+        notice,
+        files,
+        entries: report_view(lang, &view.report),
+    };
+    render_with(status, &page)
+}
+
+/// `GET /review/{id}`: the diff, the report and the decision forms.
+///
+/// # Errors
+/// 404 for an unknown proposal.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    if ctx.curator.is_none() {
+        return Ok(to_login());
+    }
+    let m = ctx.m();
+    let notice = match query.as_deref() {
+        Some("done=merged") => Some(m.review_merged.to_owned()),
+        Some("done=rejected") => Some(m.review_rejected.to_owned()),
+        _ => None,
+    };
+    show_page(&state, &ctx, &id, notice, StatusCode::OK).await
+}
+
+/// `POST /review/{id}/merge`.
+///
+/// # Errors
+/// 403 without a valid CSRF token; 404 for an unknown proposal.
+pub async fn merge(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&form.csrf)?;
+    let Some(name) = ctx.curator.clone() else {
+        return Ok(to_login());
+    };
+    let view = load(&state, &id).await?;
+    let pid = view.proposal.id.to_string();
+    let st = state.clone();
+    let result = blocking(move || {
+        let r = st.registry.merge(&pid, &Pseudonym::new(&name));
+        if r.is_ok() {
+            st.sync_index();
+        }
+        r
+    })
+    .await?;
+    match result {
+        Ok(_) => {
+            state.metrics.merge();
+            Ok(Redirect::to(&format!("/review/{id}?done=merged")).into_response())
+        }
+        Err(
+            e @ (MergeError::AlreadyMerged { .. }
+            | MergeError::Rejected { .. }
+            | MergeError::NotCertified { .. }
+            | MergeError::Conflict { .. }),
+        ) => show_page(&state, &ctx, &id, Some(e.to_string()), StatusCode::CONFLICT).await,
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+/// The rejection form.
+#[derive(Debug, Deserialize)]
+pub struct RejectForm {
+    csrf: String,
+    reason: String,
+}
+
+/// `POST /review/{id}/reject`.
+///
+/// # Errors
+/// 403 without a valid CSRF token; 404 for an unknown proposal.
+pub async fn reject(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<RejectForm>,
+) -> Result<Response, AppError> {
+    ctx.check_csrf(&form.csrf)?;
+    let Some(name) = ctx.curator.clone() else {
+        return Ok(to_login());
+    };
+    let view = load(&state, &id).await?;
+    let pid = view.proposal.id.to_string();
+    let reason = form.reason.trim().chars().take(2000).collect::<String>();
+    let st = state.clone();
+    let result =
+        blocking(move || st.registry.reject(&pid, &Pseudonym::new(&name), &reason)).await?;
+    match result {
+        Ok(()) => {
+            state.metrics.rejection();
+            Ok(Redirect::to(&format!("/review/{id}?done=rejected")).into_response())
+        }
+        Err(
+            e @ (RejectError::AlreadyMerged { .. }
+            | RejectError::AlreadyRejected { .. }
+            | RejectError::NoReason),
+        ) => {
+            let status = if matches!(e, RejectError::NoReason) {
+                StatusCode::UNPROCESSABLE_ENTITY
+            } else {
+                StatusCode::CONFLICT
+            };
+            show_page(&state, &ctx, &id, Some(e.to_string()), status).await
+        }
+        Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_marks_changed_lines() {
+        let lines = diff_lines("a\nb\nc\n", "a\nx\nc\n");
+        let signs: String = lines.iter().map(|l| l.sign).collect();
+        assert_eq!(signs, " +- ");
+        assert_eq!(lines.len(), 4);
+    }
+}

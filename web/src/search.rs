@@ -1,0 +1,179 @@
+//! The search shared by the page and the API: query parameters in, the
+//! indexer's results out.
+
+use std::time::Instant;
+
+use cdl_indexer::{IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The facet filters accepted as query parameters, in display order.
+pub const FILTERS: [&str; 8] = [
+    "kind", "license", "family", "verdict", "tag", "lang", "species", "origin",
+];
+
+/// A search as asked in a query string.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    /// The words typed.
+    pub q: String,
+    /// Facet filters: (name, value), in the order given.
+    pub filters: Vec<(String, String)>,
+    /// The page, from 1.
+    pub page: usize,
+    /// Hits per page, when the client asks (API).
+    pub per_page: Option<usize>,
+}
+
+impl Params {
+    /// Reads a query string. Unknown parameters are ignored; a page that
+    /// is not a number is a 400.
+    ///
+    /// # Errors
+    /// [`AppError::BadRequest`] for a bad `page` or `per_page`.
+    pub fn parse(query: Option<&str>) -> Result<Params, AppError> {
+        let mut params = Params {
+            page: 1,
+            ..Params::default()
+        };
+        for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+            match k.as_ref() {
+                "q" => params.q = v.into_owned(),
+                "page" => {
+                    params.page = v.parse().ok().filter(|p| *p >= 1).ok_or_else(|| {
+                        AppError::BadRequest("`page` must be a whole number from 1".to_owned())
+                    })?;
+                }
+                "per_page" => {
+                    params.per_page = Some(
+                        v.parse()
+                            .ok()
+                            .filter(|p| (1..=MAX_LIMIT).contains(p))
+                            .ok_or_else(|| {
+                                AppError::BadRequest(format!(
+                                    "`per_page` must be between 1 and {MAX_LIMIT}"
+                                ))
+                            })?,
+                    );
+                }
+                name if FILTERS.contains(&name) && !v.trim().is_empty() => {
+                    let pair = (name.to_owned(), v.trim().to_owned());
+                    if !params.filters.contains(&pair) {
+                        params.filters.push(pair);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(params)
+    }
+
+    /// The query in the indexer's language: the words, then each filter as
+    /// `name:"value"`.
+    pub fn query(&self) -> String {
+        let mut q = self.q.trim().to_owned();
+        for (name, value) in &self.filters {
+            let value = value.replace('"', "");
+            q.push_str(&format!(" {name}:\"{value}\""));
+        }
+        q
+    }
+
+    /// The query string of this search with changes: `page` set, filter
+    /// `add` added, filter `remove` removed.
+    pub fn href(
+        &self,
+        page: usize,
+        add: Option<(&str, &str)>,
+        remove: Option<(&str, &str)>,
+    ) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        if !self.q.is_empty() {
+            out.append_pair("q", &self.q);
+        }
+        for (k, v) in &self.filters {
+            if remove != Some((k.as_str(), v.as_str())) {
+                out.append_pair(k, v);
+            }
+        }
+        if let Some((k, v)) = add {
+            out.append_pair(k, v);
+        }
+        if page > 1 {
+            out.append_pair("page", &page.to_string());
+        }
+        format!("/search?{}", out.finish())
+    }
+
+    /// True when this filter is active.
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.filters.iter().any(|(k, v)| k == name && v == value)
+    }
+}
+
+/// Runs a search on the index (blocking work off the executor).
+///
+/// # Errors
+/// [`AppError::BadQuery`] when the query does not parse or goes too deep
+/// (400); [`AppError::Internal`] for engine failures.
+pub async fn run(
+    state: &AppState,
+    params: &Params,
+    per_page: usize,
+) -> Result<SearchResults, AppError> {
+    let offset = (params.page - 1).saturating_mul(per_page);
+    if offset + per_page > MAX_WINDOW {
+        return Err(AppError::BadQuery {
+            fr: format!("Les résultats s’arrêtent à {MAX_WINDOW} : affinez la recherche."),
+            en: format!("Results stop at {MAX_WINDOW}: refine the search."),
+        });
+    }
+    let request = SearchRequest {
+        query: params.query(),
+        offset,
+        limit: per_page,
+        facet_values: 12,
+    };
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        state.sync_index();
+        let start = Instant::now();
+        let result = state.index.search(&request);
+        state.metrics.search(start.elapsed());
+        result
+    })
+    .await
+    .map_err(AppError::internal)?
+    .map_err(|e| match e {
+        IndexError::Query(q) => AppError::BadQuery {
+            fr: q.message_fr(),
+            en: q.message_en(),
+        },
+        other => AppError::internal(other),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_round_trip() {
+        let p = Params::parse(Some(
+            "q=tomate+bio&kind=seed-lot&tag=jardin%20partag%C3%A9&x=1",
+        ))
+        .unwrap();
+        assert_eq!(p.q, "tomate bio");
+        assert_eq!(
+            p.query(),
+            "tomate bio kind:\"seed-lot\" tag:\"jardin partagé\""
+        );
+        assert_eq!(
+            p.href(2, None, Some(("kind", "seed-lot"))),
+            "/search?q=tomate+bio&tag=jardin+partag%C3%A9&page=2"
+        );
+        assert!(Params::parse(Some("page=0")).is_err());
+        assert!(Params::parse(Some("page=x")).is_err());
+    }
+}

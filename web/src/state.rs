@@ -1,0 +1,223 @@
+//! The application state shared by every handler: the registry, the
+//! search index, sessions, rate limits, metrics and small caches.
+
+use std::ops::Deref;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use cdl_indexer::{IndexOptions, SearchIndex, SearchRequest};
+use cdl_records::Kind;
+use cdl_registry::{ChangeKind, RecordKey, RecordState, Registry};
+
+use crate::config::WebConfig;
+use crate::metrics::Metrics;
+use crate::security::{RateLimiter, Sessions};
+
+/// Everything the handlers share. Built once by [`App::start`].
+#[derive(Debug)]
+pub struct App {
+    /// The configuration.
+    pub config: WebConfig,
+    /// The registry served.
+    pub registry: Registry,
+    /// Its search index.
+    pub index: SearchIndex,
+    /// The curators' password file.
+    pub curators_file: PathBuf,
+    /// Curators' sessions.
+    pub sessions: Sessions,
+    /// Proposals per client.
+    pub proposal_limiter: RateLimiter,
+    /// Failed logins per client.
+    pub login_limiter: RateLimiter,
+    /// Counters for `/metrics`.
+    pub metrics: Metrics,
+    /// The home page's figures, for one `main` commit.
+    home: Mutex<Option<Arc<HomeData>>>,
+    /// Held while the index catches up with `main`.
+    catching_up: Mutex<()>,
+}
+
+/// The handle handlers receive: cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AppState(pub Arc<App>);
+
+impl Deref for AppState {
+    type Target = App;
+    fn deref(&self) -> &App {
+        &self.0
+    }
+}
+
+/// The error returned by [`App::start`].
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StartError {
+    /// The search index could not be opened or brought up to date.
+    #[error("search index: {0}")]
+    Index(#[from] cdl_indexer::IndexError),
+}
+
+/// One of the latest additions.
+#[derive(Debug, Clone)]
+pub struct Latest {
+    /// The record.
+    pub key: RecordKey,
+    /// Its title.
+    pub title: String,
+    /// Its summary.
+    pub summary: Option<String>,
+    /// When it was added (commit time, seconds since the epoch).
+    pub time: i64,
+}
+
+/// The figures of the home page and the feed, for one `main` commit.
+#[derive(Debug, Clone)]
+pub struct HomeData {
+    /// The commit.
+    pub commit: String,
+    /// Records in the catalogue.
+    pub total: u64,
+    /// Records per kind, in [`Kind::ALL`] order.
+    pub counts: Vec<(Kind, u64)>,
+    /// The latest additions, newest first.
+    pub latest: Vec<Latest>,
+}
+
+/// How many latest additions the home page and the feed show.
+pub const LATEST: usize = 20;
+/// How many commits back the latest additions are looked for.
+const LATEST_COMMITS: usize = 30;
+
+impl App {
+    /// Opens (or builds) the search index of `registry` and catches it up
+    /// with `main`. Blocks: a full build of 100,000 records takes seconds.
+    ///
+    /// # Errors
+    /// When the index cannot be opened or built.
+    pub fn start(config: WebConfig, registry: Registry) -> Result<App, StartError> {
+        let index_dir = config.index_dir_for(registry.git_dir());
+        let (index, _) = SearchIndex::open(&index_dir, IndexOptions::default())?;
+        index.catch_up(&registry, &mut |_| {})?;
+        let curators_file = config.curators_file_for(registry.git_dir());
+        Ok(App {
+            sessions: Sessions::new(Duration::from_secs(config.session_minutes * 60)),
+            proposal_limiter: RateLimiter::new(config.proposals_burst, config.proposals_per_hour),
+            login_limiter: RateLimiter::new(5, config.logins_per_hour),
+            metrics: Metrics::default(),
+            home: Mutex::new(None),
+            catching_up: Mutex::new(()),
+            curators_file,
+            config,
+            registry,
+            index,
+        })
+    }
+
+    /// Wraps the app for handlers.
+    pub fn into_state(self) -> AppState {
+        AppState(Arc::new(self))
+    }
+
+    /// Brings the index up to `main` if another process (or a merge here)
+    /// moved it. Blocking; cheap when nothing changed (one reference read).
+    /// When another thread is already catching up, returns at once.
+    pub fn sync_index(&self) {
+        let Ok(main) = self.registry.main() else {
+            return;
+        };
+        if self.index.commit().as_deref() == Some(main.to_hex().to_string().as_str()) {
+            return;
+        }
+        if let Ok(_guard) = self.catching_up.try_lock()
+            && let Err(e) = self.index.catch_up(&self.registry, &mut |_| {})
+        {
+            eprintln!("error: catching up the index: {e}");
+        }
+    }
+
+    /// The figures of the home page for the current `main`, computed once
+    /// per commit. Blocking.
+    ///
+    /// # Errors
+    /// When the registry or the index cannot be read.
+    pub fn home_data(&self) -> Result<Arc<HomeData>, String> {
+        self.sync_index();
+        let main = self
+            .registry
+            .main()
+            .map_err(|e| e.to_string())?
+            .to_hex()
+            .to_string();
+        if let Ok(guard) = self.home.lock()
+            && let Some(data) = guard.as_ref()
+            && data.commit == main
+        {
+            return Ok(Arc::clone(data));
+        }
+        let mut request = SearchRequest::new("");
+        request.limit = 1;
+        request.facet_values = 10;
+        let results = self.index.search(&request).map_err(|e| e.to_string())?;
+        let kind_facet = results.facets.get("kind");
+        let counts = Kind::ALL
+            .iter()
+            .map(|k| {
+                let n = kind_facet
+                    .and_then(|f| f.iter().find(|c| c.value == k.as_str()))
+                    .map_or(0, |c| c.count);
+                (*k, n)
+            })
+            .collect();
+        let data = Arc::new(HomeData {
+            commit: main.clone(),
+            total: results.total as u64,
+            counts,
+            latest: self.latest_additions(&main),
+        });
+        if let Ok(mut guard) = self.home.lock() {
+            *guard = Some(Arc::clone(&data));
+        }
+        Ok(data)
+    }
+
+    /// Records added by the last commits of `main`, newest first.
+    fn latest_additions(&self, main: &str) -> Vec<Latest> {
+        let mut out = Vec::new();
+        for i in 0..LATEST_COMMITS {
+            let (newer, older) = (format!("{main}~{i}"), format!("{main}~{}", i + 1));
+            let Ok(changes) = self.registry.diff(&older, &newer) else {
+                break;
+            };
+            let added: Vec<RecordKey> = changes
+                .into_iter()
+                .filter(|c| c.change == ChangeKind::Added)
+                .map(|c| c.key)
+                .collect();
+            if added.is_empty() {
+                continue;
+            }
+            let time = self
+                .registry
+                .history(&added[0], Some(&newer))
+                .ok()
+                .and_then(|h| h.first().map(|e| e.time))
+                .unwrap_or(0);
+            for key in added {
+                if out.len() >= LATEST {
+                    return out;
+                }
+                if let Ok(RecordState::Present(record)) = self.registry.record(&key, Some(main)) {
+                    out.push(Latest {
+                        key,
+                        title: record.title.clone(),
+                        summary: record.summary.clone(),
+                        time,
+                    });
+                }
+            }
+        }
+        out
+    }
+}
