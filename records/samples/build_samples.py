@@ -497,9 +497,9 @@ def build_sill(corpora: Path, cat: Catalogue):
     step = len(eligible) / SILL_TARGET
     chosen = [eligible[int(i * step)] for i in range(min(SILL_TARGET, len(eligible)))]
     chosen_ids = {e["id"] for e, _ in chosen}
-    for e, _ in eligible:
-        if e["id"] not in chosen_ids:
-            cat.skip("sill", f"SILL {e['id']} {e['i']}: non retenu (sélection d'un élément sur {step:.2f})")
+    left = [e["i"] for e, _ in eligible if e["id"] not in chosen_ids]
+    cat.skip("sill", f"{len(left)} entrées éligibles non retenues (sélection d'une entrée sur {step:.2f}, dans l'ordre des identifiants SILL) : "
+             + ", ".join(left))
 
     for e, lic in chosen:
         sid = e["id"]
@@ -925,7 +925,7 @@ TATE_FORMS = {
     "relief": ("relief", "Relief"),
     "block for printing": ("printing block", "Matrice d'impression"),
 }
-TATE_TARGET = 70
+TATE_TARGET = 80
 
 
 def build_tate(corpora: Path, cat: Catalogue):
@@ -1415,6 +1415,1267 @@ def build_smk(corpora: Path, cat: Catalogue):
 
 
 # ---------------------------------------------------------------------------
+# Methods: protocols.io (via AIND), DataCite examples
+# ---------------------------------------------------------------------------
+
+PROTOCOLS_LICENCE_NOTE = (
+    "Licence : les protocoles publics de protocols.io sont diffusés en accès ouvert sous licence "
+    "Creative Commons Attribution 4.0 (CC BY 4.0), mention que porte chaque page de protocole public ; "
+    "ni la liste AIND ni la réponse d'API enregistrée ne la répètent."
+)
+# The one protocol whose full API record is in the corpora: its abstract,
+# translated into French by hand.
+PERFUSION_FR = ("Ce protocole décrit les procédures de fixation par perfusion intracardiaque de souris "
+                "postnatales : anesthésie, exsanguination, fixation, prélèvement du cerveau et conservation "
+                "après fixation.")
+
+
+def _doi(raw: str) -> str:
+    return re.sub(r"^(https?://)?(dx\.)?doi\.org/", "", raw.strip())
+
+
+def build_protocols(corpora: Path, cat: Catalogue):
+    base = corpora / "science-methods" / "protocols-io"
+    with open(base / "aind_protocols.csv", encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f)]
+    by_title: dict[str, list[dict]] = {}
+    for r in rows:
+        by_title.setdefault(one_line(r["title"]), []).append(r)
+    api = json.loads((base / "protocols_io_api_v3_protocol_response.json").read_text(encoding="utf-8"))
+    api_doi = _doi(api["doi"])
+
+    for title in sorted(by_title, key=str.lower):
+        versions = sorted(by_title[title], key=lambda r: int(r["version"]))
+        latest = versions[-1]
+        is_api = any(_doi(r["DOI"]) == api_doi for r in versions)
+        known = {}  # doi -> version number
+        for r in versions:
+            known[_doi(r["DOI"])] = int(r["version"])
+        if is_api:
+            for v in api.get("versions") or []:
+                d = _doi(v.get("doi") or "")
+                if d and isinstance(v.get("version_id"), int):
+                    known.setdefault(d, v["version_id"] + 1)
+            main_doi = api_doi
+            main_version = str(known[api_doi])
+        else:
+            main_doi, main_version = _doi(latest["DOI"]), latest["version"]
+        refs = []
+        for d, n in sorted(known.items(), key=lambda kv: (kv[1], kv[0])):
+            if d == main_doi:
+                continue
+            when = " (plus récente)" if n > int(main_version) else ""
+            refs.append({"citation": f"{title}, version {n}{when} sur protocols.io", "doi": d})
+        summary = (f"Protocole de laboratoire « {title} », version {main_version}, publié en accès ouvert sur "
+                   f"protocols.io et référencé par l'Allen Institute for Neural Dynamics.")
+        facts = [
+            f"Protocole publié sur protocols.io sous le DOI {main_doi} (version {main_version}).",
+            f"{len(versions)} version" + ("s listées" if len(versions) > 1 else " listée") + " par l'Allen Institute for Neural Dynamics (AIND) dans son paquet "
+            "aind-data-schema-models, qui recense les protocoles employés dans ses expériences de neurosciences.",
+            PROTOCOLS_LICENCE_NOTE,
+        ]
+        rec = new_record(
+            "method", cat.unique_id(f"protocole-{slug(title, 60)}"), title, "CC-BY-4.0",
+            summary=one_line(summary, 500), description=para(*facts),
+            tags=["protocols.io", "neurosciences", "protocole de laboratoire"],
+            languages=["en"],
+            links=[{"url": f"https://doi.org/{main_doi}", "rel": "homepage", "title": "Le protocole sur protocols.io (DOI)"}],
+            sources=[src("protocols-io"), src("aind")],
+            translations={"en": {"title": title}},
+            details={
+                "disciplines": ["neurosciences"],
+                "doi": main_doi,
+                "version": main_version,
+                "references": refs,
+            },
+        )
+        if is_api:
+            blocks = json.loads(api["description"]).get("blocks", [])
+            texts = [b["text"].strip() for b in blocks if b.get("text", "").strip()]
+            authors = [a for a in api.get("authors") or [] if a.get("name")]
+            created = _dt.datetime.fromtimestamp(api["published_on"], _dt.timezone.utc).date().isoformat()
+            rec.update(
+                summary=one_line(f"Protocole de perfusion intracardiaque et de prélèvement du cerveau chez la souris, "
+                                 f"version {main_version}, publié en accès ouvert sur protocols.io par l'Allen Institute.", 500),
+                description=para(
+                    PERFUSION_FR,
+                    "Les auteurs précisent que ces travaux ont été financés par le National Institute of Mental Health "
+                    "des National Institutes of Health (subvention U19MH114830)." if any("U19MH114830" in t for t in texts) else None,
+                    f"Auteur : {join_fr([a['name'] for a in authors])} ({authors[0].get('affiliation')}). "
+                    f"Publié le {created}, protocole public, non relu par des pairs (peer_reviewed = false).",
+                    f"Fiche complète tirée de l'API v3 de protocols.io (identifiant {api['id']}), ainsi que de la liste AIND.",
+                    PROTOCOLS_LICENCE_NOTE,
+                ),
+                tags=["protocols.io", "neurosciences", "protocole de laboratoire", "souris", "histologie", "perfusion"],
+                created=created,
+                links=[{"url": api["url"], "rel": "homepage", "title": "Le protocole sur protocols.io"},
+                       {"url": f"https://doi.org/{main_doi}", "rel": "other", "title": "DOI de cette version"}],
+                contributors=[_clean({"name": a["name"], "role": "author"}) for a in authors]
+                + [{"name": "National Institute of Mental Health (NIH)", "role": "funder"}],
+                translations={"en": {"title": title, "description": texts[0]}},
+            )
+            rec["details"]["disciplines"] = ["neurosciences", "histologie"]
+        cat.add(rec, "protocols-io")
+
+
+def build_datacite_methods(corpora: Path, cat: Catalogue):
+    f = corpora / "science-methods" / "datacite-examples" / "4.3" / "datacite-example-workflow-v4.xml"
+    ns = {"d": "http://datacite.org/schema/kernel-4"}
+    root = ET.parse(f).getroot()
+    rights = root.find("d:rightsList/d:rights", ns)
+    assert rights is not None and rights.get("rightsURI") == "http://creativecommons.org/publicdomain/zero/1.0/"
+    title = one_line(root.find("d:titles/d:title", ns).text)
+    creators = [one_line(c.text) for c in root.findall("d:creators/d:creator/d:creatorName", ns)]
+    publisher = one_line(root.find("d:publisher", ns).text)
+    year = one_line(root.find("d:publicationYear", ns).text)
+    available = iso_date(root.find("d:dates/d:date", ns).text)
+    abstract = one_line(root.find("d:descriptions/d:description", ns).text)
+    subjects = [one_line(x.text) for x in root.findall("d:subjects/d:subject", ns)]
+    size = one_line(root.find("d:sizes/d:size", ns).text)
+    rec = new_record(
+        "method", cat.unique_id("workflow-soapdenovo2"), title, "CC0-1.0",
+        summary=("Chaîne de traitement (workflow) et matériel d'accompagnement de l'assembleur de génomes "
+                 f"SOAPdenovo2 (BGI), publiés en {year} par {publisher} sous CC0."),
+        description=para(
+            "SOAPdenovo2 est un logiciel d'assemblage de novo de génomes à partir de lectures courtes, de la suite SOAP du BGI. "
+            "Selon la notice, cette version réduit la mémoire consommée, résout davantage de régions répétées et allonge "
+            "contigs et échafaudages ; des paquets de scripts configurés permettent de refaire les analyses de l'article.",
+            f"Auteurs : {'; '.join(creators)}. Éditeur : {publisher}. Mis à disposition le {available}. Taille : {size}.",
+            f"Sujets : {', '.join(subjects)}.",
+            "Source : exemple « Workflow » du schéma de métadonnées DataCite 4.3. Le DOI de l'exemple (préfixe de test "
+            "10.1234) n'est pas repris ; le jeu de données d'assemblage cité par la notice a le DOI 10.5524/100038.",
+        ),
+        tags=["génomique", "bio-informatique", "assemblage de génomes", "workflow"],
+        languages=["en"],
+        created=available,
+        links=[{"url": "http://soapdenovo2.sourceforge.net/", "rel": "homepage", "title": "SOAPdenovo2 sur SourceForge"}],
+        contributors=[{"name": c, "role": "author"} for c in creators] + [{"name": publisher, "role": "publisher"}],
+        sources=[src("datacite", license="BSD-3-Clause")],
+        translations={"en": {"title": title, "description": abstract}},
+        details={
+            "disciplines": ["génomique", "bio-informatique"],
+            "materials": ["lectures de séquençage courtes (short reads)", "serveur de calcul", "scripts shell fournis"],
+            "references": [{"citation": "Jeu de données YH (Homo sapiens) assemblé avec SOAPdenovo2, GigaScience Database",
+                            "doi": "10.5524/100038"}],
+        },
+    )
+    cat.add(rec, "datacite")
+    cat.skip("datacite", "Les autres exemples DataCite : DOI de test (10.1234, 10.82433), contenu fictif, droits absents ou non libres (CC-BY-NC-ND-3.0, CC-BY-ND-2.0), ou ne décrivant pas une méthode ; l'exemple Zenodo 47394 (réel, CC0) est repris comme jeu de données.")
+
+
+# ---------------------------------------------------------------------------
+# Datasets: udata harvest fixtures (DCAT, ISO 19139, data.gouv.fr)
+# ---------------------------------------------------------------------------
+
+RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
+DCAT = "{http://www.w3.org/ns/dcat#}"
+DCT = "{http://purl.org/dc/terms/}"
+FREQ = {
+    "irregular": "irregular", "annual": "annual", "annually": "annual", "cont": "continuous", "continuous": "continuous",
+    "daily": "daily", "weekly": "weekly", "monthly": "monthly", "quarterly": "quarterly", "punctual": "never",
+    "never": "never",
+}
+# Licence texts found in the fixtures that name Licence Ouverte 2.0 (SPDX etalab-2.0).
+LO2 = [
+    "licence ouverte version 2.0", "licence ouverte / open licence version 2.0", "licence ouverte v2.0",
+    "uploads/2018/11/open-licence.pdf",
+]
+# "Licence ouverte / Open Licence" without a version, on a record updated after
+# version 2.0 replaced 1.0 (2017): read as 2.0, said so in the description.
+LO_UNVERSIONED = ["licence ouverte / open licence", "soumis à la licence etalab"]
+
+
+def lo_licence(text: str, updated: str | None) -> tuple[str | None, str | None]:
+    t = (text or "").lower()
+    if any(k in t for k in LO2):
+        return "etalab-2.0", None
+    if "1.0" in t:
+        return None, "Licence Ouverte 1.0 (pas d'identifiant SPDX)"
+    if any(k in t for k in LO_UNVERSIONED) and updated and updated >= "2017-04-22":
+        return "etalab-2.0", ("La notice dit « Licence Ouverte » sans numéro de version ; publiée ou mise à jour après "
+                              "avril 2017, date à laquelle la version 2.0 a remplacé la 1.0, elle est lue comme Licence Ouverte 2.0.")
+    return None, "licence absente ou non reconnue"
+
+
+def _text(e):
+    return one_line("".join(e.itertext())) if e is not None else None
+
+
+def dcat_rdf_datasets(path: Path) -> list[dict]:
+    root = ET.parse(path).getroot()
+    by_about = {e.get(RDF + "about"): e for e in root.iter() if e.get(RDF + "about")}
+
+    def name_of(uri):
+        e = by_about.get(uri)
+        if e is not None:
+            for c in e.iter():
+                if c.tag.endswith("}name") or c.tag.endswith("}fn"):
+                    if (c.text or "").strip():
+                        return one_line(c.text)
+        from urllib.parse import unquote
+        return one_line(unquote(uri.rstrip("/").rsplit("/", 1)[-1])) if uri else None
+
+    out = []
+    for d in root.iter(DCAT + "Dataset"):
+        title = _text(d.find(DCT + "title"))
+        if not title:
+            continue
+        rec = {"title": title, "about": d.get(RDF + "about")}
+        rec["abstract"] = _text(d.find(DCT + "abstract")) or _text(d.find(DCT + "description"))
+        rec["keywords"] = [one_line(k.text) for k in d.findall(DCAT + "keyword") if (k.text or "").strip()]
+        rec["issued"] = iso_date(_text(d.find(DCT + "issued")))
+        rec["modified"] = iso_date(_text(d.find(DCT + "modified")) or _text(d.find(DCT + "updated")))
+        rec["licence"] = " ".join(_text(l) or "" for l in d.findall(DCT + "license"))
+        f = _text(d.find(DCT + "accrualPeriodicity")) or ""
+        rec["frequency"] = FREQ.get(f.rsplit("/", 1)[-1].lower())
+        pub = d.find(DCT + "publisher")
+        rec["publisher"] = name_of(pub.get(RDF + "resource")) if pub is not None else None
+        cp = d.find(DCAT + "contactPoint")
+        rec["contact_org"] = _text(cp.find(".//{http://www.w3.org/2006/vcard/ns#}fn")) if cp is not None else None
+        lp = d.find(DCAT + "landingPage")
+        rec["landing"] = (lp.get(RDF + "resource") or _text(lp)) if lp is not None else None
+        rec["identifier"] = _text(d.find(DCT + "identifier"))
+        dists = []
+        for de_ in d.findall(DCAT + "distribution"):
+            target = by_about.get(de_.get(RDF + "resource")) if de_.get(RDF + "resource") else de_.find(DCAT + "Distribution")
+            if target is None:
+                continue
+            url = None
+            for tag in (DCAT + "downloadURL", DCAT + "accessURL"):
+                u = target.find(tag)
+                if u is not None:
+                    url = u.get(RDF + "resource") or _text(u)
+                    break
+            if url:
+                dists.append({"url": url, "title": _text(target.find(DCT + "title")),
+                              "format": _text(target.find(DCT + "format"))})
+        rec["distributions"] = dists
+        out.append(rec)
+    return out
+
+
+def dist_format(fmt: str | None, url: str) -> str | None:
+    f = (fmt or "").strip()
+    if f.startswith("OGC:") or "ows" in url.lower() and not f:
+        return "OGC WMS/WFS"
+    if f.startswith("WWW:LINK") or f in ("", "Web Page"):
+        return None
+    return one_line(f.upper() if len(f) <= 5 else f, 50)
+
+
+def dataset_record(cat: Catalogue, rid: str, title: str, lic: str, *, summary: str, description: str,
+                   publisher: dict, sources: list, **kw) -> dict:
+    details = kw.pop("details", {})
+    details = {"publisher": _clean(publisher), **details}
+    return new_record("dataset", cat.unique_id(rid), title, lic, summary=one_line(summary, 500),
+                      description=description, sources=sources, details=details, **kw)
+
+
+def build_geo_dcat(corpora: Path, cat: Catalogue):
+    base = corpora / "french-open-data" / "udata-fixtures"
+    for why in [
+        "dcat/datara--*.rdf.xml (2 notices d'Auvergne-Rhône-Alpes) : licence « Ayant droit IGN Bénéficiaires du RGE », réservée, non libre",
+        "dcat/udata.xml (Bureaux de vote – Vanves) : « License Not Specified »",
+        "dcat/geonetwork.xml (OREME, bassin du Gardon) : conditions d'accès INSPIRE (« noConditionsApply ») mais pas de licence nommée",
+        "dcat/series.xml (Ifremer Sextant) : pas de licence",
+        "csw_dcat/geonetwork-iso19139-*.xml, geonetwork-geodcatap-*.xml, geoide-iso19139-single-dataset.xml : seules les pages DCAT "
+        "de Géo2France et la notice ISO du RPG sont lues ; la plupart des notices ISO sont sous Licence Ouverte 1.0 (pas d'identifiant SPDX)",
+        "ckan/data/dkan-french-w-license.json (Hauts-de-France, antennes régionales) : lien vers la Licence Ouverte de 2011 (version 1.0)",
+        "fichiers synthétiques (data.test.org : catalog.xml, bnodes.*, *.jsonld, conflicting-dois.xml, serves-dataset-by-uri-*) : contenu inventé pour les tests",
+    ]:
+        cat.skip("udata", why)
+    files = [
+        ("csw_dcat/geonetwork-dcat-page-1.xml", "Géo2France"),
+        ("csw_dcat/geonetwork-dcat-page-3.xml", "Géo2France"),
+        ("csw_dcat/geonetwork-dcat-page-5.xml", "Géo2France"),
+        ("dcat/sig.oreme.rdf", "OSU OREME"),
+    ]
+    for rel, portal in files:
+        for d in dcat_rdf_datasets(base / rel):
+            lic, note = lo_licence(d["licence"], d["modified"] or d["issued"])
+            if not lic:
+                cat.skip("udata", f"{rel} – {d['title'][:70]} : {note}")
+                continue
+            dists = []
+            for x in d["distributions"]:
+                u = web_url(x["url"])
+                if u:
+                    dists.append(_clean({"url": u, "format": dist_format(x.get("format"), u), "title": one_line(x.get("title"), 300)}))
+            publisher = d["publisher"] or d["contact_org"] or portal
+            landing = web_url(d["landing"]) or web_url(d["about"])
+            abstract = d["abstract"] or ""
+            fr_source = portal == "Géo2France"
+            title = d["title"]
+            if fr_source:
+                summary = clip_para(abstract.split(". ")[0].rstrip(".") + ".", 500) if abstract else f"Jeu de données publié sur {portal}."
+            else:
+                summary = ("Données du réseau national de gravimétrie absolue répétée (GRAVI), service d'observation de "
+                           "l'OSU OREME (Observatoire de recherche montpelliérain de l'environnement).")
+            desc = para(
+                (f"Résumé de la notice : {abstract}" if fr_source else "Résumé traduit de la notice (anglais) : réseau de sites de "
+                 "mesure gravimétrique absolue répétés dans le temps ; cet observatoire fait partie de l'OSU OREME "
+                 "(oreme.org) et est labellisé dans le cadre du SNO RESIF-Gravimétrie."),
+                f"Producteur : {publisher}. Catalogue d'origine : {portal} (export DCAT moissonné par data.gouv.fr / udata).",
+                f"Licence indiquée : {d['licence'].strip()}." + (" " + note if note else ""),
+            )
+            rec = dataset_record(
+                cat, f"{slug(portal, 20)}-{slug(title, 55)}", title, lic,
+                summary=summary, description=desc, publisher={"name": publisher},
+                tags=dedup_ci(d["keywords"][:10]),
+                languages=["fr"] if fr_source else ["en"],
+                created=d["issued"], updated=d["modified"] if d["modified"] and (not d["issued"] or d["modified"] >= d["issued"]) else None,
+                links=[{"url": landing, "rel": "catalogue", "title": f"Notice sur {portal}"}] if landing else [],
+                sources=[{"name": f"{portal} – catalogue DCAT (fixture de moissonnage udata)", "url": landing, "license": lic},
+                         src("udata")],
+                translations={} if fr_source else {"en": {"title": title, "description": abstract}},
+                details={
+                    "formats": dedup_ci([x.get("format") for x in dists]),
+                    "update_frequency": d["frequency"],
+                    "spatial_coverage": "Hauts-de-France" if portal == "Géo2France" else "France",
+                    "distributions": dists,
+                },
+            )
+            cat.add(rec, "udata")
+
+
+def build_evian(corpora: Path, cat: Catalogue):
+    data = json.loads((corpora / "french-open-data" / "udata-fixtures" / "dcat" / "evian.json").read_text(encoding="utf-8"))
+    titles_fr = {"stationnement velos": "Stationnements vélos", "poubelles": "Poubelles", "defibrillateurs": "Défibrillateurs"}
+    for d in data["dataset"]:
+        lic_text = strip_html(d.get("license")) or ""
+        updated = iso_date(d.get("modified"))
+        lic, note = lo_licence(lic_text, updated)
+        if not lic:
+            cat.skip("udata", f"evian.json – {d['title']} : {note}")
+            continue
+        abstract = strip_html(d.get("description")) or ""
+        title = f"{titles_fr.get(d['title'], d['title'])} – Évian-les-Bains"
+        dists = []
+        for x in d.get("distribution") or []:
+            u = web_url(x.get("accessURL") or x.get("downloadURL"))
+            if u and x.get("format") != "Web Page":
+                dists.append(_clean({"url": u, "format": one_line(x.get("format"), 50), "title": one_line(x.get("title"))}))
+        rec = dataset_record(
+            cat, f"evian-{slug(d['title'])}", title, lic,
+            summary=abstract.rstrip(".") + "." if abstract else f"Jeu de données de la ville d'Évian-les-Bains : {d['title']}.",
+            description=para(
+                f"Titre d'origine : « {d['title']} ». " + (f"Description : {abstract}" if abstract else ""),
+                f"Producteur : {d['publisher']['name']}. Portail : ArcGIS Hub de la ville (export DCAT au format Project Open Data, "
+                "moissonné par data.gouv.fr / udata).",
+                f"Emprise (longitude/latitude) : {d['spatial']}." if d.get("spatial") else None,
+                f"Licence indiquée : {lic_text.rstrip('/ ')}." + (" " + note if note else ""),
+            ),
+            publisher={"name": d["publisher"]["name"]},
+            tags=dedup_ci((d.get("keyword") or []) + ["Évian-les-Bains"]),
+            languages=["fr"],
+            created=iso_date(d.get("issued")), updated=updated,
+            links=[{"url": d["landingPage"], "rel": "catalogue", "title": "Page du jeu de données (ArcGIS Hub d'Évian)"}],
+            sources=[{"name": "Ville d'Évian-les-Bains – portail open data (export DCAT, fixture udata)", "url": d["landingPage"], "license": lic},
+                     src("udata")],
+            details={
+                "formats": dedup_ci([x.get("format") for x in dists]),
+                "spatial_coverage": "Évian-les-Bains (Haute-Savoie)",
+                "distributions": dists,
+            },
+        )
+        cat.add(rec, "udata")
+
+
+def build_rpg(corpora: Path, cat: Catalogue):
+    t = (corpora / "french-open-data" / "udata-fixtures" / "csw_dcat" / "geoplateforme-iso19139-IGNF_RPG.xml").read_text(encoding="utf-8")
+
+    def all_of(tag):
+        return [one_line(re.sub(r"<[^>]+>", " ", m)) for m in re.findall(r"<" + tag + r"[^>]*>(.*?)</" + tag + ">", t, re.S)]
+
+    constraints = " ".join(all_of("gmd:otherConstraints"))
+    assert "Licence Ouverte" in constraints and "2018/11/open-licence.pdf" in t
+    abstract = html.unescape(all_of("gmd:abstract")[0])
+    urls = sorted(set(re.findall(r"<gmd:URL>\s*(https://data\.geopf\.fr/[^<\s]+)\s*</gmd:URL>", t)))
+    dists = []
+    for u in urls:
+        fmt = "PDF" if u.endswith(".pdf") else ("ZIP" if u.endswith(".zip") else None)
+        title = "Téléchargement (Géoplateforme)" if "/telechargement/" in u else "Documentation"
+        dists.append(_clean({"url": u, "format": fmt, "title": title}))
+    rec = dataset_record(
+        cat, "ign-rpg-registre-parcellaire-graphique", "RPG – Registre parcellaire graphique", "etalab-2.0",
+        summary=abstract.split(". ")[0].rstrip(".") + ".",
+        description=para(
+            f"Résumé de la notice : {clip_para(abstract, 3000)}",
+            "Producteur : Institut national de l'information géographique et forestière (IGN). Notice ISO 19139 de la "
+            "Géoplateforme (IGNF_RPG), moissonnée par data.gouv.fr / udata. Mise à jour annuelle selon la notice.",
+            "Licence indiquée : « Licence Ouverte / Open License (compatible ODC-BY, CC-BY 2.0) », avec un lien vers le texte "
+            "de la Licence Ouverte 2.0 (etalab.gouv.fr, open-licence.pdf de novembre 2018).",
+        ),
+        publisher={"name": "Institut national de l'information géographique et forestière (IGN)", "url": "https://www.ign.fr/"},
+        tags=["agriculture", "parcelles agricoles", "PAC", "occupation des terres", "données de forte valeur"],
+        languages=["fr"],
+        links=[{"url": "https://data.geopf.fr/telechargement/resource/RPG", "rel": "download", "title": "Téléchargement sur la Géoplateforme"}],
+        sources=[{"name": "Géoplateforme (IGN) – notice ISO 19139 IGNF_RPG (fixture de moissonnage udata)",
+                  "url": "https://data.geopf.fr/telechargement/resource/RPG", "license": "etalab-2.0"}, src("udata")],
+        details={
+            "formats": ["ZIP", "PDF"],
+            "update_frequency": "annual",
+            "spatial_coverage": "France",
+            "distributions": dists,
+        },
+    )
+    cat.add(rec, "udata")
+
+
+def build_datagouv(corpora: Path, cat: Catalogue):
+    data = json.loads((corpora / "french-open-data" / "udata-fixtures" / "fixtures" / "results.redacted.json").read_text(encoding="utf-8"))
+    for x in data["datasets"]:
+        d, org = x["dataset"], x["organization"]
+        stated = "licence ouverte v2.0" in (org.get("description") or "").lower()
+        if not stated:
+            cat.skip("udata", f"data.gouv.fr – {d['title'][:70]} : aucune licence dans la fixture (pas de clé license)")
+            continue
+        dists = []
+        for r in x["resources"]:
+            if web_url(r.get("url")):
+                dists.append(_clean({"url": r["url"], "format": (r.get("format") or "").upper() or None,
+                                     "title": one_line(r.get("title")), "size": r.get("filesize")}))
+        tc = d.get("temporal_coverage") or {}
+        created = iso_date(d.get("created_at_internal"))
+        updated = iso_date(d.get("last_modified_internal"))
+        rec = dataset_record(
+            cat, f"datagouv-{d['slug']}", d["title"], "etalab-2.0",
+            summary=d["description"].split(". ")[0].rstrip(".") + ".",
+            description=para(
+                d["description"],
+                f"Producteur : {org['name']}. Publié sur data.gouv.fr ({d['slug']}).",
+                "Licence : la présentation de l'organisation sur data.gouv.fr indique que « les données publiques produites par "
+                "la Mairie de Sixt-sur-Aff sont […] sous la licence libre de type Licence Ouverte v2.0 ».",
+            ),
+            publisher={"name": org["name"], "url": web_url(org.get("url"))},
+            tags=dedup_ci(d.get("tags") or []),
+            languages=["fr"],
+            created=created, updated=updated if updated and created and updated >= created else None,
+            links=[{"url": f"https://www.data.gouv.fr/fr/datasets/{d['slug']}/", "rel": "catalogue", "title": "Page du jeu de données sur data.gouv.fr"}],
+            contributors=[{"name": org["name"], "role": "publisher"}],
+            sources=[{"name": "data.gouv.fr – métadonnées du jeu de données (fixture udata)",
+                      "url": f"https://www.data.gouv.fr/fr/datasets/{d['slug']}/", "license": "etalab-2.0"}, src("udata")],
+            details={
+                "formats": dedup_ci([x.get("format") for x in dists]),
+                "update_frequency": FREQ.get(d.get("frequency")),
+                "spatial_coverage": "Sixt-sur-Aff (Ille-et-Vilaine)",
+                "temporal_start": iso_date(tc.get("start")),
+                "temporal_end": iso_date(tc.get("end")),
+                "distributions": dists,
+            },
+        )
+        cat.add(rec, "udata")
+
+
+# ---------------------------------------------------------------------------
+# Datasets: the public data sets the corpora were drawn from
+# ---------------------------------------------------------------------------
+# Facts come from each corpus folder's SOURCE.md (origin, commit, licence,
+# counts) and from the files themselves (sizes of verbatim copies).
+
+def _raw(repo: str, commit: str, path: str) -> str:
+    return f"https://raw.githubusercontent.com/{repo}/{commit}/{path}"
+
+
+def _size(corpora: Path, rel: str) -> int | None:
+    f = corpora / rel
+    return f.stat().st_size if f.is_file() else None
+
+
+def _dist(corpora: Path, url: str, fmt: str, title: str, rel: str | None = None) -> dict:
+    return _clean({"url": url, "format": fmt, "title": title, "size": _size(corpora, rel) if rel else None})
+
+
+def build_source_datasets(corpora: Path, cat: Catalogue):
+    SILLC = ("etalab/sill-contents", "1263e08b9f721facd29304b0d8c9a66340b59283")
+    SILLA = ("codegouvfr/sill-api", "4b8b1808735e1ba892a835607db4719519f3bd43")
+    CGO = ("codegouvfr/codegouvfr-output-data", "41094735bbf07a876eb5fdf32ebe8a28b11e66fc")
+    TATE = ("tategallery/collection", "a51d8afc988ed083557e2950f4d0b644e7719f4a")
+    GROW = ("Growstuff/growstuff", "2ec97581ad4b434f5e0025ea57fd71183fed13c3")
+    PCP = ("italia/publiccode-parser-go", "2a1f25a36e0f2ab2d71efb67db8b66ff00573fbe")
+    DCI = ("inveniosoftware/datacite", "5506d1347a070952d2c2b96c213f44c5fa46d0dd")
+    OVC = ("WordPress/openverse-catalog", "3bf0760cb28d48babe5edf4f210a53d6c3343015")
+    sill = json.loads((corpora / "sill-codegouvfr/sill-contents-2022-05/sill.json").read_text(encoding="utf-8"))
+    dinum = {"name": "Direction interministérielle du numérique (DINUM)", "url": "https://www.numerique.gouv.fr/"}
+    items = [
+        dict(
+            rid="sill-socle-interministeriel-de-logiciels-libres-2022-05",
+            title="SILL – Socle interministériel de logiciels libres (édition consolidée, mai 2022)",
+            lic="etalab-2.0",
+            summary=f"Liste des {len(sill)} logiciels libres recommandés aux administrations de l'État, avec statut, licence, "
+                    "descriptions en français et en anglais, versions recommandées et identifiants croisés (mai 2022).",
+            desc=("Fichier consolidé publié sur sill.etalab.gouv.fr puis code.gouv.fr, conservé dans le dépôt archivé "
+                  "etalab/sill-contents (commit du 16 mai 2022) : sill.json (clés courtes : i nom, l licence, st statut, "
+                  "y années, fr-desc et en-desc, website, sources, co identifiant Comptoir du Libre, frama identifiant "
+                  "Framalibre…), sill-updates.json (98 évènements de mise à jour, aussi en RSS dans updates.xml) et "
+                  "sill-stats.json (agrégats).\n\nLe SILL actuel vit dans une base de données derrière code.gouv.fr : ce "
+                  "fichier est la dernière version versionnée dans un dépôt public. Il alimente les fiches de logiciels "
+                  "de ce catalogue d'exemple."),
+            publisher=dinum, tags=["SILL", "logiciel libre", "administration", "code.gouv.fr"],
+            created=None, updated="2022-05-16", frequency="never", coverage="France (administrations de l'État)",
+            links=[{"url": "https://code.gouv.fr/sill", "rel": "homepage", "title": "Le SILL sur code.gouv.fr"},
+                   {"url": f"https://github.com/{SILLC[0]}", "rel": "source", "title": "Dépôt etalab/sill-contents (archivé)"}],
+            dists=[_dist(corpora, _raw(*SILLC, "docs/sill.json"), "JSON", "sill.json", "sill-codegouvfr/sill-contents-2022-05/sill.json"),
+                   _dist(corpora, _raw(*SILLC, "docs/sill-updates.json"), "JSON", "sill-updates.json", "sill-codegouvfr/sill-contents-2022-05/sill-updates.json"),
+                   _dist(corpora, _raw(*SILLC, "docs/updates.xml"), "RSS", "updates.xml (flux RSS 2.0)", "sill-codegouvfr/sill-contents-2022-05/updates.xml")],
+            sources=[src("sill-json")], en="SILL – French interministerial list of recommended free software (May 2022)",
+        ),
+        dict(
+            rid="sill-fichiers-des-editeurs-2022-03",
+            title="SILL – fichiers des éditeurs : logiciels et services en ligne (mars 2022)",
+            lic="etalab-2.0",
+            summary="Les deux fichiers CSV d'édition du SILL : 231 logiciels (statut, licence, fonction, Wikidata, Comptoir du Libre…) "
+                    "et 100 services publics en ligne qui les utilisent.",
+            desc=("software.csv : 231 logiciels (colonnes ID, nom, fonction, années, statut R/O/FR, parent, licence, "
+                  "contexte d'usage, groupe, versions min et max…) ; 171 recommandés (R), 48 en observation (O), 12 en fin de "
+                  "recommandation (FR). services.csv : 100 services publics en ligne (organisme, adresse du service, logiciel "
+                  "du SILL utilisé, public visé…).\n\nFichiers du dépôt codegouvfr/sill-api au commit du 8 mars 2022, parent "
+                  "du commit qui les a supprimés."),
+            publisher=dinum, tags=["SILL", "logiciel libre", "services publics en ligne"],
+            updated="2022-03-08", frequency="never", coverage="France (administrations de l'État)",
+            links=[{"url": f"https://github.com/{SILLA[0]}", "rel": "source", "title": "Dépôt codegouvfr/sill-api"}],
+            dists=[_dist(corpora, _raw(*SILLA, "data/software/software.csv"), "CSV", "software.csv", "sill-codegouvfr/sill-api-2022-03/software.csv"),
+                   _dist(corpora, _raw(*SILLA, "data/services/services.csv"), "CSV", "services.csv", "sill-codegouvfr/sill-api-2022-03/services.csv")],
+            sources=[src("sill-csv")], en="SILL editors' files: software and online public services (March 2022)",
+        ),
+        dict(
+            rid="code-gouv-fr-comptes-des-organismes-publics-2024-08",
+            title="Forges et comptes d'organisation des organismes publics (code.gouv.fr, août 2024)",
+            lic="etalab-2.0 OR CC-BY-4.0",
+            summary="Liste de 387 forges logicielles et comptes d'organisation (GitHub, GitLab…) d'organismes publics français, "
+                    "référencés par code.gouv.fr, avec l'organisme de rattachement et son identifiant dans l'annuaire de service-public.fr.",
+            desc=("comptes-organismes-publics.yml : pour chaque forge ou compte, service_of (organisme public de rattachement), "
+                  "pso_id (identifiant sur lannuaire.service-public.fr), floss_policy, ignored_since. Dernière version avant que "
+                  "ces données ne quittent le dépôt codegouvfr/codegouvfr-output-data (commit du 22 août 2024).\n\n"
+                  "Licence : le dépôt indique que les données sont sous Licence Ouverte 2.0 ou, au choix, sous CC BY 4.0."),
+            publisher=dinum, tags=["code.gouv.fr", "forges", "logiciel libre", "organismes publics"],
+            updated="2024-08-22", frequency="never", coverage="France",
+            links=[{"url": "https://code.gouv.fr/sources/", "rel": "homepage", "title": "Les codes sources du secteur public sur code.gouv.fr"}],
+            dists=[_dist(corpora, _raw(*CGO, "data/comptes-organismes-publics.yml"), "YAML", "comptes-organismes-publics.yml",
+                         "sill-codegouvfr/codegouvfr-output-data-2024-08/comptes-organismes-publics.yml")],
+            sources=[{"name": "code.gouv.fr – codegouvfr-output-data", "url": f"https://github.com/{CGO[0]}", "license": "etalab-2.0 OR CC-BY-4.0"}],
+            en="Software forges and organisation accounts of French public bodies (code.gouv.fr, August 2024)",
+        ),
+        dict(
+            rid="code-gouv-fr-formations-logiciels-libres-2024-08",
+            title="Organismes de formation aux logiciels libres (code.gouv.fr, août 2024)",
+            lic="etalab-2.0 OR CC-BY-4.0",
+            summary="Liste de 19 structures françaises qui proposent des formations portant sur des logiciels libres, tenue par code.gouv.fr.",
+            desc=("formations-logiciels-libres.yml, dépôt codegouvfr/codegouvfr-output-data (commit du 22 août 2024). Le fichier "
+                  "publie les adresses de contact des organismes ; elles ne sont pas reprises dans ce catalogue.\n\n"
+                  "Licence : Licence Ouverte 2.0 ou, au choix, CC BY 4.0."),
+            publisher=dinum, tags=["code.gouv.fr", "formation", "logiciel libre"],
+            updated="2024-08-22", frequency="never", coverage="France",
+            links=[{"url": f"https://github.com/{CGO[0]}", "rel": "source", "title": "Dépôt codegouvfr/codegouvfr-output-data"}],
+            dists=[_dist(corpora, _raw(*CGO, "data/formations-logiciels-libres.yml"), "YAML", "formations-logiciels-libres.yml",
+                         "sill-codegouvfr/codegouvfr-output-data-2024-08/formations-logiciels-libres.yml")],
+            sources=[{"name": "code.gouv.fr – codegouvfr-output-data", "url": f"https://github.com/{CGO[0]}", "license": "etalab-2.0 OR CC-BY-4.0"}],
+            en="Free software training providers (code.gouv.fr, August 2024)",
+        ),
+        dict(
+            rid="tate-collection-metadonnees",
+            title="Tate collection – métadonnées des œuvres et des artistes",
+            lic="CC0-1.0",
+            summary="Métadonnées de la collection de la Tate (Londres) : 69 202 fiches d'œuvres en JSON et 3 532 artistes, "
+                    "instantané d'octobre 2014 publié sous CC0.",
+            desc=("Dépôt tategallery/collection (dernier commit du 28 octobre 2020, données de l'instantané d'octobre 2014, "
+                  "dépôt qui n'est plus entretenu) : un fichier JSON par œuvre (titre, date, technique, dimensions, auteurs avec "
+                  "dates, ligne de crédit, sujets…) et artist_data.csv (nom, genre, dates et lieux de naissance et de mort).\n\n"
+                  "Les métadonnées sont sous CC0 ; les images ne le sont pas. Les fiches « œuvre » de ce catalogue d'exemple "
+                  "(œuvres dont tous les auteurs sont morts avant 1956) en viennent."),
+            publisher={"name": "Tate", "url": "https://www.tate.org.uk/"}, tags=["Tate", "musée", "collection", "métadonnées"],
+            updated="2020-10-28", frequency="never", coverage="Collection de la Tate (Londres)",
+            links=[{"url": f"https://github.com/{TATE[0]}", "rel": "source", "title": "Dépôt tategallery/collection"}],
+            dists=[_dist(corpora, _raw(*TATE, "artist_data.csv"), "CSV", "artist_data.csv", "cultural-works/tate-collection/artist_data.csv"),
+                   _dist(corpora, f"https://github.com/{TATE[0]}/tree/{TATE[1]}/artworks", "JSON", "artworks/ (un fichier JSON par œuvre)")],
+            sources=[src("tate")], en="Tate collection – artwork and artist metadata",
+        ),
+        dict(
+            rid="spdx-license-list-3-27-0",
+            title="SPDX License List 3.27.0 (données JSON)",
+            lic="CC0-1.0",
+            summary="Liste officielle des licences SPDX, version 3.27.0 du 1er juillet 2025 : 699 licences et 79 exceptions, "
+                    "avec leurs identifiants et les indicateurs OSI, FSF et « obsolète ».",
+            desc=("licenses.json et exceptions.json du dépôt spdx/license-list-data, étiquette v3.27.0. Indicateurs : 145 licences "
+                  "approuvées par l'OSI, 127 reconnues libres par la FSF (20 marquées non libres, 552 sans indicateur), "
+                  "32 identifiants obsolètes.\n\nLicence : CC0-1.0 selon l'empaquetage REUSE de ces fichiers (le README du dépôt "
+                  "renvoie aux dépôts sources) ; attribution : SPDX, Linux Foundation et contributeurs. Le Conservatoire vérifie "
+                  "les identifiants de licence de ses fiches avec cette liste."),
+            publisher={"name": "SPDX (Linux Foundation)", "url": "https://spdx.org/"}, tags=["SPDX", "licences", "logiciel libre"],
+            created="2025-07-01", frequency="quarterly", coverage=None,
+            links=[{"url": "https://spdx.org/licenses/", "rel": "homepage", "title": "SPDX License List"}],
+            dists=[_dist(corpora, "https://raw.githubusercontent.com/spdx/license-list-data/v3.27.0/json/licenses.json", "JSON", "licenses.json", "spdx-license-list/licenses.json"),
+                   _dist(corpora, "https://raw.githubusercontent.com/spdx/license-list-data/v3.27.0/json/exceptions.json", "JSON", "exceptions.json", "spdx-license-list/exceptions.json")],
+            sources=[{"name": "SPDX License List Data", "url": "https://github.com/spdx/license-list-data", "license": "CC0-1.0"}],
+            en="SPDX License List 3.27.0 (JSON data)",
+        ),
+        dict(
+            rid="growstuff-cultures-et-varietes",
+            title="Growstuff – listes de cultures potagères et de variétés",
+            lic="AGPL-3.0-only",
+            summary="466 cultures et variétés (nom anglais, page Wikipédia, culture parente, nom scientifique) et 372 noms "
+                    "alternatifs, de la plateforme communautaire de jardinage et d'échange de semences Growstuff.",
+            desc=("Fichiers db/seeds/ du dépôt Growstuff/growstuff (commit du 18 octobre 2024) : crops-00.csv (233 cultures), "
+                  "piments (60), tomates (41), menthes et sauges (63), brassicacées (34), courges (20), London working bee (15), "
+                  "alternate_names_201410.csv. Colonnes réelles : nom, URL Wikipédia, parent, nom scientifique (le README en "
+                  "annonce un autre ordre).\n\nLicence : celle du dépôt (GNU AGPL 3.0), aucune licence propre aux données "
+                  "n'étant indiquée. Les lots de semences de démonstration de ce catalogue reprennent ces noms d'espèces."),
+            publisher={"name": "Growstuff", "url": "https://www.growstuff.org/"}, tags=["jardinage", "semences", "variétés", "botanique"],
+            updated="2024-10-18", frequency="irregular", coverage=None,
+            links=[{"url": f"https://github.com/{GROW[0]}/tree/{GROW[1]}/db/seeds", "rel": "source", "title": "Dossier db/seeds du dépôt Growstuff"}],
+            dists=[_dist(corpora, _raw(*GROW, f"db/seeds/{n}"), "CSV", n, f"seeds-varieties/growstuff-crops/{n}")
+                   for n in ("crops-00.csv", "crops-11-tomatoes.csv", "alternate_names_201410.csv")],
+            sources=[src("growstuff")], en="Growstuff – crop and variety lists",
+        ),
+        dict(
+            rid="publiccode-parser-go-donnees-de-test",
+            title="publiccode-parser-go – fichiers publiccode.yml de test (valides et invalides)",
+            lic="EUPL-1.2",
+            summary="344 fichiers publiccode.yml rangés en valides, valides avec avertissements et invalides, qui servent de jeu "
+                    "d'essai au validateur de référence du standard publiccode.yml.",
+            desc=("Dossier testdata/ du dépôt italia/publiccode-parser-go (commit du 21 août 2026) : versions 0 et 1 du standard, "
+                  "cas « sans réseau », logos et captures d'écran de test, plus la liste des codes IPA des administrations "
+                  "italiennes (23 735 codes). Nom de chaque fichier : CLÉ_RAISON.yml."),
+            publisher={"name": "Developers Italia", "url": "https://developers.italia.it/"}, tags=["publiccode.yml", "tests", "logiciel libre", "validation"],
+            updated=None, frequency="irregular", coverage=None,
+            links=[{"url": f"https://github.com/{PCP[0]}/tree/{PCP[1]}/testdata", "rel": "source", "title": "Dossier testdata du dépôt"}],
+            dists=[_dist(corpora, f"https://github.com/{PCP[0]}/tree/{PCP[1]}/testdata", "YAML", "testdata/")],
+            sources=[{"name": "italia/publiccode-parser-go", "url": f"https://github.com/{PCP[0]}", "license": "EUPL-1.2"}],
+            en="publiccode-parser-go – publiccode.yml test files (valid and invalid)",
+        ),
+        dict(
+            rid="datacite-exemples-de-metadonnees",
+            title="DataCite Metadata Schema – exemples de notices (XML et JSON)",
+            lic="BSD-3-Clause",
+            summary="44 notices XML d'exemple du schéma de métadonnées DataCite (versions 4.0 à 4.5) et 43 rendus JSON : jeu de "
+                    "données, logiciel, workflow, instrument, méthodes, vidéo, géolocalisation, financements…",
+            desc=("Dossier tests/data/ du dépôt inveniosoftware/datacite (CERN, Center for Open Science). Les XML sont les exemples "
+                  "publiés par DataCite ; plusieurs utilisent des DOI de test (préfixes 10.1234 et 10.82433). Les droits déclarés "
+                  "vont de CC0 à CC-BY-NC-ND-3.0, dont un identifiant SPDX mal écrit (« CC0 1.0 »)."),
+            publisher={"name": "inveniosoftware (CERN)", "url": "https://inveniosoftware.org/"}, tags=["DataCite", "métadonnées", "DOI", "tests"],
+            updated=None, frequency="irregular", coverage=None,
+            links=[{"url": f"https://github.com/{DCI[0]}/tree/{DCI[1]}/tests/data", "rel": "source", "title": "Dossier tests/data du dépôt"}],
+            dists=[_dist(corpora, f"https://github.com/{DCI[0]}/tree/{DCI[1]}/tests/data", "XML", "tests/data/")],
+            sources=[src("datacite")], en="DataCite Metadata Schema – example records (XML and JSON)",
+        ),
+        dict(
+            rid="aind-protocoles-publies-sur-protocols-io",
+            title="Allen Institute for Neural Dynamics – liste des protocoles publiés sur protocols.io",
+            lic="MIT",
+            summary="Liste de 67 protocoles (titre, DOI, version) publiés sur protocols.io et employés par l'Allen Institute "
+                    "for Neural Dynamics, distribuée avec le paquet Python aind-data-schema-models.",
+            desc=("Fichier src/aind_data_schema_models/_generators/models/protocols.csv de l'archive PyPI "
+                  "aind_data_schema_models-6.3.1 : 67 lignes, 42 protocoles distincts (plusieurs versions de certains). Les fiches "
+                  "« méthode » de ce catalogue d'exemple en viennent."),
+            publisher={"name": "Allen Institute for Neural Dynamics", "url": "https://alleninstitute.org/division/neural-dynamics/"},
+            tags=["protocols.io", "neurosciences", "DOI"],
+            updated=None, frequency="irregular", coverage=None,
+            links=[{"url": "https://github.com/AllenNeuralDynamics/aind-data-schema-models", "rel": "source", "title": "Dépôt aind-data-schema-models"}],
+            dists=[_dist(corpora, "https://pypi.org/project/aind-data-schema-models/6.3.1/", "CSV", "Archive PyPI aind_data_schema_models 6.3.1 (protocols.csv)")],
+            sources=[src("aind")], en="Allen Institute for Neural Dynamics – protocols published on protocols.io",
+        ),
+        dict(
+            rid="openverse-catalog-reponses-d-api-de-musees",
+            title="Openverse catalog – réponses d'API de musées et de photothèques enregistrées pour les tests",
+            lic="MIT",
+            summary="Réponses réelles des API de Europeana, Wikimedia Commons, du Cleveland Museum of Art, du Brooklyn Museum, "
+                    "du Met, de la NYPL, du SMK, de Finna… enregistrées comme jeux d'essai par le catalogue Openverse.",
+            desc=("Dossiers de ressources de test du dépôt WordPress/openverse-catalog (archivé, commit du 17 avril 2023) : réponses "
+                  "d'API par fournisseur et fichiers TSV normalisés (17 colonnes, sans en-tête). Chaque notice porte la licence "
+                  "de l'œuvre donnée par son fournisseur (CC0, CC BY, CC BY-SA, marque du domaine public, mais aussi NC et ND). "
+                  "Le dépôt est sous licence MIT."),
+            publisher={"name": "WordPress Foundation (Openverse)", "url": "https://openverse.org/"}, tags=["Openverse", "musées", "licences Creative Commons", "tests"],
+            updated="2023-04-17", frequency="never", coverage=None,
+            links=[{"url": f"https://github.com/{OVC[0]}", "rel": "source", "title": "Dépôt WordPress/openverse-catalog"}],
+            dists=[_dist(corpora, f"https://github.com/{OVC[0]}/tree/{OVC[1]}/catalog/tests/dags/providers/provider_api_scripts/resources", "JSON", "resources/ (réponses d'API)")],
+            sources=[src("openverse")], en="Openverse catalog – museum and photo library API responses recorded for tests",
+        ),
+    ]
+    for it in items:
+        rec = dataset_record(
+            cat, it["rid"], it["title"], it["lic"], summary=it["summary"], description=it["desc"],
+            publisher=it["publisher"], tags=it["tags"], languages=["fr"] if "sill" in it["rid"] or "code-gouv" in it["rid"] else [],
+            created=it.get("created"), updated=it.get("updated"), links=it["links"], sources=it["sources"],
+            translations={"en": {"title": it["en"]}},
+            details={"formats": dedup_ci([d.get("format") for d in it["dists"]]), "update_frequency": it.get("frequency"),
+                     "spatial_coverage": it.get("coverage"), "distributions": it["dists"]},
+        )
+        cat.add(rec, "corpus-datasets")
+
+    # Zenodo 47394: a real record among the DataCite examples (CC0).
+    f = corpora / "science-methods" / "datacite-examples" / "4.3" / "datacite-example-fundingReference-v4.xml"
+    ns = {"d": "http://datacite.org/schema/kernel-4"}
+    root = ET.parse(f).getroot()
+    doi = root.find("d:identifier", ns).text.strip()
+    title = one_line(root.find("d:titles/d:title", ns).text)
+    assert any(r.get("rightsURI") == "http://creativecommons.org/publicdomain/zero/1.0/" for r in root.findall("d:rightsList/d:rights", ns))
+    abstract = strip_html(html.unescape(root.find("d:descriptions/d:description", ns).text))
+    abstract = one_line(abstract)
+    funders = [(one_line(fr.find("d:awardTitle", ns).text), fr.find("d:awardNumber", ns).text.strip())
+               for fr in root.findall("d:fundingReferences/d:fundingReference", ns)]
+    files = [x.text.strip() for x in root.findall("d:relatedIdentifiers/d:relatedIdentifier", ns) if x.get("relationType") == "HasPart"]
+    subjects = [one_line(x.text) for x in root.findall("d:subjects/d:subject", ns)]
+    issued = iso_date(root.find("d:dates/d:date", ns).text)
+    rec = dataset_record(
+        cat, "zenodo-47394-motivations-gouvernance-biodiversite", title, "CC0-1.0",
+        summary=("Données d'enquête sur les motivations des acteurs de 34 dispositifs de gouvernance de la biodiversité "
+                 "dans sept pays de l'Union européenne (169 entretiens en face à face), publiées sur Zenodo sous CC0."),
+        description=para(
+            "Résumé traduit de la notice : ces fichiers fournissent les données d'origine de l'enquête d'un article sur les "
+            "motivations pour la conservation de la biodiversité en Europe. Une enquête en face à face a été menée auprès de "
+            "169 acteurs clés de 34 dispositifs de biodiversité reconnus dans sept pays de l'UE. Selon l'article, les initiatives "
+            "qui combinent motivations internes et externes partagent une prise de décision inclusive, un suivi large par les "
+            "pairs et un contexte favorable à l'autonomie des acteurs.",
+            f"Auteur : Tom Dedeurwaerdere (Université catholique de Louvain). Publié sur Zenodo le {issued} (DOI {doi}).",
+            "Financement (Commission européenne) : " + "; ".join(f"{t} (convention {n})" for t, n in funders) + ".",
+            "Notice reprise de l'exemple « fundingReference » du schéma DataCite 4.3, qui décrit ce dépôt Zenodo réel.",
+        ),
+        publisher={"name": "Zenodo", "url": "https://zenodo.org/"},
+        tags=dedup_ci(["biodiversité", "gouvernance", "services écosystémiques", "enquête"]),
+        languages=["en"], created=issued,
+        links=[{"url": f"https://doi.org/{doi}", "rel": "homepage", "title": "Le dépôt sur Zenodo (DOI)"}],
+        contributors=[{"name": "Tom Dedeurwaerdere", "role": "author"}, {"name": "Commission européenne", "role": "funder"}],
+        sources=[{"name": "Zenodo – notice DataCite du dépôt 47394", "url": f"https://doi.org/{doi}", "license": "CC0-1.0"}, src("datacite")],
+        translations={"en": {"title": title, "description": abstract}},
+        details={"formats": ["PDF"], "update_frequency": "never", "spatial_coverage": "Union européenne (sept pays)",
+                 "distributions": [{"url": u, "format": "PDF", "title": u.rsplit("/", 1)[-1]} for u in files]},
+    )
+    cat.add(rec, "datacite")
+
+
+# ---------------------------------------------------------------------------
+# Seed lots: species and varieties from Growstuff, lots for demonstration
+# ---------------------------------------------------------------------------
+
+# Public places of Paris used as illustrative exchange points; no event is
+# claimed to happen there.
+EXCHANGE_POINTS = [
+    "Maison du jardinage – Parc de Bercy, Paris 12e",
+    "Médiathèque Marguerite Duras, Paris 20e",
+    "Bibliothèque Václav Havel, Paris 18e",
+    "Médiathèque Françoise Sagan, Paris 10e",
+    "Médiathèque Violette Leduc, Paris 11e",
+    "Parc de la Villette – Jardins passagers, Paris 19e",
+]
+SEED_LICENCES = ["LicenseRef-OSSI-Pledge", "LicenseRef-Open-Source-Seed-Licence", "LicenseRef-OpenMTA"]
+SEED_LICENCE_FR = {
+    "LicenseRef-OSSI-Pledge": "l'engagement de l'Open Source Seed Initiative (OSSI Pledge)",
+    "LicenseRef-Open-Source-Seed-Licence": "la licence Open-Source-Saatgut / Open Source Seed Licence (OpenSourceSeeds)",
+    "LicenseRef-OpenMTA": "l'accord de transfert de matériel OpenMTA",
+}
+REPRO_FR = {"self-pollinated": "autogame", "cross-pollinated": "allogame", "vegetative": "multiplication végétative"}
+
+# (Growstuff name, French common name, variety as usually written or None,
+#  reproduction or None, unit, quantity, number of generations shown).
+# The reproduction mode is the usual one for the species.
+SEED_PICKS = [
+    ("black krim tomato", "tomate", "Black Krim", "self-pollinated", "seeds", 60, 2),
+    ("Cherokee purple tomato", "tomate", "Cherokee Purple", "self-pollinated", "seeds", 50, 2),
+    ("green zebra tomato", "tomate", "Green Zebra", "self-pollinated", "seeds", 40, 1),
+    ("San Marzano tomato", "tomate", "San Marzano", "self-pollinated", "seeds", 80, 2),
+    ("brandywine tomato", "tomate", "Brandywine", "self-pollinated", "seeds", 40, 1),
+    ("Roma tomato", "tomate", "Roma", "self-pollinated", "seeds", 100, 1),
+    ("Aunt Ruby's German green tomato", "tomate", "Aunt Ruby's German Green", "self-pollinated", "seeds", 30, 1),
+    ("Matt's wild cherry tomato", "tomate cerise", "Matt's Wild Cherry", "self-pollinated", "seeds", 50, 1),
+    ("mortgage lifter tomato", "tomate", "Mortgage Lifter", "self-pollinated", "seeds", 30, 1),
+    ("tigerella tomato", "tomate", "Tigerella", "self-pollinated", "seeds", 40, 1),
+    ("currant tomato", "tomate groseille", None, "self-pollinated", "seeds", 60, 1),
+    ("jalapeño pepper", "piment", "Jalapeño", "self-pollinated", "seeds", 40, 1),
+    ("Hungarian wax pepper", "piment", "Hungarian Wax", "self-pollinated", "seeds", 30, 1),
+    ("Italian sweet pepper", "poivron", "Italian Sweet", "self-pollinated", "seeds", 40, 1),
+    ("poblano pepper", "piment", "Poblano", "self-pollinated", "seeds", 30, 1),
+    ("Aleppo pepper", "piment", "Aleppo", "self-pollinated", "seeds", 25, 1),
+    ("red kuri squash", "potimarron", "Red Kuri", "cross-pollinated", "seeds", 20, 2),
+    ("butternut squash", "courge musquée", "Butternut", "cross-pollinated", "seeds", 20, 1),
+    ("spaghetti squash", "courge spaghetti", None, "cross-pollinated", "seeds", 15, 1),
+    ("pattypan squash", "pâtisson", None, "cross-pollinated", "seeds", 15, 1),
+    ("tromboncino", "courge", "Tromboncino", "cross-pollinated", "seeds", 12, 1),
+    ("Delicata squash", "courge", "Delicata", "cross-pollinated", "seeds", 15, 1),
+    ("zucchini", "courgette", None, "cross-pollinated", "seeds", 20, 1),
+    ("lacinato kale", "chou noir de Toscane", "Lacinato", "cross-pollinated", "packets", 10, 1),
+    ("Savoy cabbage", "chou de Milan", None, "cross-pollinated", "packets", 10, 1),
+    ("Romanesco broccoli", "chou romanesco", None, "cross-pollinated", "packets", 8, 1),
+    ("kohlrabi", "chou-rave", None, "cross-pollinated", "packets", 10, 1),
+    ("red cabbage", "chou rouge", None, "cross-pollinated", "packets", 10, 1),
+    ("bean", "haricot", None, "self-pollinated", "grams", 250, 2),
+    ("pea", "pois", None, "self-pollinated", "grams", 300, 1),
+    ("lettuce", "laitue", None, "self-pollinated", "packets", 15, 1),
+    ("runner bean", "haricot d'Espagne", None, None, "grams", 200, 1),
+    ("carrot", "carotte", None, "cross-pollinated", "packets", 12, 1),
+    ("radish", "radis", None, "cross-pollinated", "grams", 50, 1),
+    ("beet", "betterave", None, "cross-pollinated", "grams", 40, 1),
+    ("Swiss chard", "blette", None, "cross-pollinated", "grams", 40, 1),
+    ("spinach", "épinard", None, "cross-pollinated", "grams", 60, 1),
+    ("leek", "poireau", None, "cross-pollinated", "packets", 10, 1),
+    ("onion", "oignon", None, "cross-pollinated", "packets", 10, 1),
+    ("garlic", "ail", None, "vegetative", "pieces", 30, 1),
+    ("shallot", "échalote", None, "vegetative", "pieces", 25, 1),
+    ("potato", "pomme de terre", None, "vegetative", "kilograms", 3, 1),
+    ("corn salad", "mâche", None, None, "grams", 30, 1),
+    ("parsley", "persil", None, "cross-pollinated", "packets", 12, 1),
+    ("dill", "aneth", None, "cross-pollinated", "packets", 10, 1),
+    ("chickpeas", "pois chiche", None, "self-pollinated", "grams", 200, 1),
+    ("corn", "maïs", None, "cross-pollinated", "grams", 150, 1),
+    ("eggplant", "aubergine", None, "self-pollinated", "seeds", 40, 1),
+]
+
+
+def read_growstuff(corpora: Path) -> dict[str, list[str]]:
+    rows = {}
+    for f in sorted((corpora / "seeds-varieties" / "growstuff-crops").glob("crops-*.csv")):
+        with open(f, encoding="utf-8", newline="") as fh:
+            for r in csv.reader(fh):
+                if r and r[0].strip():
+                    rows[r[0].strip()] = [c.strip() for c in r] + [""] * 4
+    return rows
+
+
+def growstuff_species(rows, name, depth=0) -> str | None:
+    r = rows.get(name)
+    if not r or depth > 5:
+        return None
+    if r[3]:
+        return r[3][0].upper() + r[3][1:]
+    return growstuff_species(rows, r[2], depth + 1) if r[2] else None
+
+
+def build_seed_lots(corpora: Path, cat: Catalogue):
+    rows = read_growstuff(corpora)
+    n = 0
+    for name, common, variety, repro, unit, qty, generations in SEED_PICKS:
+        r = rows.get(name)
+        species = growstuff_species(rows, name)
+        assert r and species, name
+        wiki = web_url(r[1])
+        parent_id = None
+        for g in range(generations):
+            year = 2024 + g if generations > 1 else (2024 if n % 3 == 0 else 2025)
+            lic = SEED_LICENCES[n % 3]
+            point = EXCHANGE_POINTS[n % len(EXCHANGE_POINTS)]
+            tested = n % 2 == 0
+            rate = 78 + (n * 7) % 20 if tested else None
+            label = f"{common[0].upper() + common[1:]}" + (f" « {variety} »" if variety else "")
+            rid = cat.unique_id("-".join(x for x in ["semences", slug(common, 30), slug(variety, 30) if variety else None, str(year)] if x))
+            unit_fr = {"seeds": "graines", "grams": "g", "kilograms": "kg", "packets": "sachets", "pieces": "pièces"}[unit]
+            q = qty if g == 0 else qty * 2
+            origin = "Île-de-France (lot de démonstration)" if not parent_id else f"Ressemé à partir du lot {parent_id} (démonstration)"
+            facts = [
+                f"Lot de démonstration du catalogue d'exemple du Conservatoire du Libre : quantité ({q} {unit_fr}), année de récolte, "
+                "taux de germination, point d'échange, filiation et licence sont illustratifs et ne décrivent pas un lot réel. "
+                "L'espèce, le nom et la variété viennent des listes de cultures de Growstuff.",
+                f"Espèce : {species}" + (f" ; variété : {variety}" if variety else "") + f" ; nom Growstuff : « {name} ».",
+                (f"Mode de reproduction habituel : {REPRO_FR[repro]}." if repro else None),
+                f"Placé, pour la démonstration, sous {SEED_LICENCE_FR[lic]}.",
+            ]
+            alt_names = next((x for x in r[4:6] if x and "," in x or (x and not x.startswith("http"))), None)
+            rec = new_record(
+                "seed-lot", rid, f"{label} – lot de démonstration {year}", lic,
+                summary=(f"Lot de démonstration {de(common)} à replanter" if repro == "vegetative" else f"Lot de démonstration de semences {de(common)}")
+                        + (f" « {variety} »" if variety else "")
+                        + f" ({species}), récolte {year}, à échanger : {point}.",
+                description=para(*[f for f in facts if f]),
+                tags=dedup_ci(["semences", common, "démonstration"]),
+                links=[{"url": wiki, "rel": "other", "title": "Article Wikipédia (en anglais) indiqué par Growstuff"}] if wiki and name != "stupice tomato" else [],
+                sources=[src("growstuff"), src("demo")],
+                translations={"en": {"title": f"{name[0].upper() + name[1:]} – demonstration seed lot {year}",
+                                     "summary": f"Demonstration lot of {name} " + ("planting stock" if repro == "vegetative" else "seeds")
+                                                + f" ({species}), harvested in {year}; exchange point: {point}."}},
+                details={
+                    "species": species,
+                    "variety": variety,
+                    "common_name": common,
+                    "harvest_year": year,
+                    "quantity": q,
+                    "unit": unit,
+                    "germination_rate": rate,
+                    "germination_tested": f"{year + 1}-02-{10 + n % 15:02d}" if tested else None,
+                    "reproduction": repro,
+                    "origin": origin,
+                    "exchange_point": point,
+                    "parent_lot": parent_id,
+                },
+            )
+            if alt_names:
+                rec["description"] += f"\n\nAutres noms (anglais) selon Growstuff : {one_line(alt_names)}."
+            cat.add(rec, "growstuff")
+            parent_id = rid
+            n += 1
+
+
+# ---------------------------------------------------------------------------
+# Ferment lots: written by hand, for demonstration
+# ---------------------------------------------------------------------------
+# No corpus holds ferment data. These lots are illustrative; the species are
+# those usually found in such cultures (textbook knowledge), not the result
+# of an analysis of a real lot.
+
+FERMENTS = [
+    dict(id="levain-ble-t80-mere", title="Levain de blé (farine T80) – lot mère de démonstration",
+         organism="levain de blé", species=["Saccharomyces cerevisiae", "Kazachstania humilis", "Fructilactobacillus sanfranciscensis", "Lactiplantibacillus plantarum"],
+         quantity=100, unit="grams", state="active", viable_until="2027-06-30", point=0, origin="Rafraîchi à Paris sur farine de blé T80 (démonstration)",
+         care="Nourrir une à deux fois par semaine : une part de levain, une part de farine T80, une part d'eau tiède non chlorée.\nConserver au réfrigérateur entre deux rafraîchis ; le sortir quelques heures avant usage.",
+         summary="Levain naturel de blé entretenu sur farine T80, lot mère d'où sont issus les autres lots de levain de ce catalogue d'exemple.",
+         en=("Wheat sourdough starter (T80 flour) – demonstration mother lot", "Natural wheat sourdough starter fed on T80 flour; the mother lot of the other sourdough lots in this sample catalogue."),
+         tags=["levain", "boulangerie", "pain"]),
+    dict(id="levain-ble-t80-repiquage-2026", title="Levain de blé – repiquage du lot mère (démonstration)",
+         organism="levain de blé", species=["Saccharomyces cerevisiae", "Fructilactobacillus sanfranciscensis"],
+         quantity=50, unit="grams", state="active", viable_until="2027-03-31", point=1, parent="levain-ble-t80-mere",
+         origin="Repiqué à partir du lot mère levain-ble-t80-mere (démonstration)",
+         care="Rafraîchir dès réception (1:1:1 en poids), puis chaque semaine. Un levain oublié se rattrape en deux ou trois rafraîchis rapprochés.",
+         summary="Portion de levain de blé prélevée sur le lot mère, pour montrer la filiation entre lots de ferments.",
+         tags=["levain", "boulangerie"]),
+    dict(id="levain-seigle-mere", title="Levain de seigle – lot de démonstration",
+         organism="levain de seigle", species=["Saccharomyces cerevisiae", "Fructilactobacillus sanfranciscensis", "Limosilactobacillus pontis"],
+         quantity=100, unit="grams", state="active", viable_until="2027-06-30", point=2, origin="Entretenu sur farine de seigle T130 (démonstration)",
+         care="Nourrir chaque semaine avec de la farine de seigle et de l'eau (hydratation 100 %).\nLe levain de seigle est plus acide et plus rapide que celui de blé : surveiller à température ambiante.",
+         summary="Levain naturel de seigle, acide et vigoureux, pour les pains de seigle et les pains de campagne.",
+         tags=["levain", "seigle", "pain"]),
+    dict(id="levain-seigle-seche", title="Levain de seigle séché – paillettes de démonstration",
+         organism="levain de seigle séché", species=["Saccharomyces cerevisiae", "Fructilactobacillus sanfranciscensis"],
+         quantity=10, unit="grams", state="dried", viable_until="2028-12-31", point=3, parent="levain-seigle-mere",
+         origin="Séché à basse température à partir du lot levain-seigle-mere (démonstration)",
+         care="Réhydrater les paillettes dans 20 g d'eau tiède, ajouter 20 g de farine de seigle, puis rafraîchir chaque jour pendant trois à cinq jours jusqu'à ce que le levain double de volume.",
+         summary="Paillettes de levain de seigle séché, faciles à envoyer et à conserver, issues du levain de seigle de démonstration.",
+         tags=["levain", "seigle", "séché"]),
+    dict(id="grains-kefir-de-lait", title="Grains de kéfir de lait – lot de démonstration",
+         organism="grains de kéfir de lait", species=["Lactobacillus kefiranofaciens", "Lentilactobacillus kefiri", "Lactococcus lactis", "Kluyveromyces marxianus", "Saccharomyces cerevisiae"],
+         quantity=20, unit="grams", state="active", viable_until="2027-01-31", point=4, origin="Grains multipliés dans du lait entier (démonstration)",
+         care="Placer les grains dans 250 ml de lait, couvrir d'un linge, laisser 24 h à température ambiante, filtrer (ustensiles non métalliques de préférence) et recommencer avec du lait frais.\nPause : grains au réfrigérateur dans du lait, à renouveler chaque semaine.",
+         summary="Grains de kéfir de lait, symbiose de bactéries lactiques et de levures, pour préparer une boisson lactée fermentée.",
+         en=("Milk kefir grains – demonstration lot", "Milk kefir grains, a symbiosis of lactic acid bacteria and yeasts, for a fermented milk drink."),
+         tags=["kéfir", "lait", "boisson fermentée"]),
+    dict(id="grains-kefir-de-lait-seches", title="Grains de kéfir de lait séchés – lot de démonstration",
+         organism="grains de kéfir de lait séchés", species=["Lactobacillus kefiranofaciens", "Lentilactobacillus kefiri", "Kluyveromyces marxianus"],
+         quantity=5, unit="grams", state="dried", viable_until="2027-12-31", point=5, parent="grains-kefir-de-lait",
+         origin="Séchés à l'air à partir du lot grains-kefir-de-lait (démonstration)",
+         care="Réhydrater dans du lait frais changé chaque jour ; les premiers laits, peu fermentés, se jettent. Compter une à deux semaines avant une fermentation normale.",
+         summary="Grains de kéfir de lait séchés, issus du lot actif, pour l'envoi postal ou la mise en réserve.",
+         tags=["kéfir", "lait", "séché"]),
+    dict(id="grains-kefir-de-fruits", title="Grains de kéfir de fruits (tibicos) – lot de démonstration",
+         organism="grains de kéfir de fruits (tibicos)", species=["Lentilactobacillus hilgardii", "Zygotorulaspora florentina", "Saccharomyces cerevisiae", "Liquorilactobacillus nagelii"],
+         quantity=50, unit="grams", state="active", viable_until="2027-01-31", point=0, origin="Grains entretenus dans de l'eau sucrée (démonstration)",
+         care="Pour un litre d'eau non chlorée : 50 g de grains, 50 g de sucre, une figue sèche et une rondelle de citron bio. Laisser 48 h à température ambiante, filtrer et mettre en bouteille.\nLes grains se multiplient : donner le surplus.",
+         summary="Grains translucides de kéfir de fruits, pour une boisson pétillante à base d'eau sucrée et de fruits secs.",
+         tags=["kéfir", "tibicos", "boisson fermentée"]),
+    dict(id="scoby-kombucha", title="Mère de kombucha (SCOBY) – lot de démonstration",
+         organism="mère de kombucha (SCOBY)", species=["Komagataeibacter xylinus", "Brettanomyces bruxellensis", "Zygosaccharomyces bailii"],
+         quantity=1, unit="portions", state="active", viable_until="2027-03-31", point=1, origin="Culture entretenue sur thé noir sucré (démonstration)",
+         care="Pour deux litres de thé noir ou vert infusé et refroidi, sucré à 70 g/l : la mère et 200 ml de kombucha de la fournée précédente. Couvrir d'un linge, laisser 7 à 14 jours à 20-25 °C, goûter, mettre en bouteille.",
+         summary="Disque de cellulose bactérienne et culture de kombucha, avec un peu de liquide de départ, pour fermenter du thé sucré.",
+         en=("Kombucha mother (SCOBY) – demonstration lot", "A kombucha culture (bacterial cellulose disc with starter liquid) to ferment sweetened tea."),
+         tags=["kombucha", "thé", "boisson fermentée"]),
+    dict(id="koji-riz-aspergillus-oryzae", title="Koji de riz (Aspergillus oryzae) séché – lot de démonstration",
+         organism="koji de riz", species=["Aspergillus oryzae"],
+         quantity=200, unit="grams", state="dried", viable_until="2027-09-30", point=2, origin="Riz cuit à la vapeur ensemencé puis séché (démonstration)",
+         care="Conserver au sec et au frais, dans un bocal fermé.\nS'emploie pour le miso, le shio-koji ou l'amazake ; pour relancer une culture, mélanger une cuillerée à du riz cuit à la vapeur et incuber 48 h vers 30 °C dans une atmosphère humide.",
+         summary="Riz colonisé par la moisissure Aspergillus oryzae puis séché, base des fermentations japonaises (miso, shio-koji, amazake).",
+         tags=["koji", "fermentation", "cuisine japonaise"]),
+    dict(id="miso-jeune-amorce", title="Miso jeune d'orge – amorce de démonstration",
+         organism="miso d'orge (amorce)", species=["Aspergillus oryzae", "Zygosaccharomyces rouxii", "Tetragenococcus halophilus"],
+         quantity=100, unit="grams", state="active", viable_until="2027-12-31", point=3, parent="koji-riz-aspergillus-oryzae",
+         origin="Miso d'orge et de soja préparé avec le lot koji-riz-aspergillus-oryzae (démonstration)",
+         care="Ajouter une ou deux cuillerées à une nouvelle préparation de miso pour l'ensemencer.\nConserver au frais ; une pellicule de tamari en surface est normale.",
+         summary="Portion de miso jeune, à incorporer à une nouvelle préparation pour lui transmettre ses levures et bactéries halophiles.",
+         tags=["miso", "koji", "fermentation"]),
+    dict(id="mere-de-vinaigre-de-cidre", title="Mère de vinaigre de cidre – lot de démonstration",
+         organism="mère de vinaigre", species=["Acetobacter aceti", "Komagataeibacter europaeus"],
+         quantity=250, unit="millilitres", state="active", viable_until="2028-06-30", point=4, origin="Voile de vinaigre de cidre non pasteurisé (démonstration)",
+         care="Verser la mère et son vinaigre dans un vin ou un cidre sans sulfites, dans un récipient large couvert d'un linge. Compter quatre à huit semaines à 20-30 °C.",
+         summary="Voile d'acétobactéries et vinaigre vivant, pour transformer un cidre ou un vin en vinaigre.",
+         en=("Cider vinegar mother – demonstration lot", "A film of acetic acid bacteria with live vinegar, to turn cider or wine into vinegar."),
+         tags=["vinaigre", "cidre", "fermentation"]),
+    dict(id="ginger-bug-gingembre", title="Ginger bug (ferment de gingembre) – lot de démonstration",
+         organism="ginger bug (ferment sauvage de gingembre)", species=[],
+         quantity=200, unit="millilitres", state="active", viable_until="2026-12-31", point=5, origin="Ferment sauvage démarré avec du gingembre frais bio (démonstration)",
+         care="Chaque jour, ajouter une cuillerée de gingembre râpé et une de sucre, mélanger.\nQuand il pétille, en prélever 100 ml pour un litre de jus ou d'infusion sucrée à mettre en bouteille (limonade, ginger beer).",
+         summary="Ferment sauvage de levures et de bactéries lactiques venues du gingembre, pour des boissons pétillantes maison.",
+         tags=["gingembre", "boisson fermentée", "ferment sauvage"]),
+    dict(id="ferments-yaourt-lait", title="Ferments de yaourt (yaourt nature vivant) – lot de démonstration",
+         organism="ferments de yaourt", species=["Streptococcus thermophilus", "Lactobacillus delbrueckii subsp. bulgaricus"],
+         quantity=125, unit="grams", state="active", viable_until="2026-12-31", point=0, origin="Yaourt entretenu de fournée en fournée (démonstration)",
+         care="Mélanger une cuillerée à soupe de yaourt à un litre de lait chauffé puis refroidi à 42-45 °C ; garder au chaud 6 à 10 heures.\nGarder un pot de chaque fournée pour la suivante.",
+         summary="Yaourt nature vivant servant de ferment pour la fournée suivante.",
+         tags=["yaourt", "lait", "fermentation"]),
+]
+
+
+def build_ferments(corpora: Path, cat: Catalogue):
+    ids = {f["id"] for f in FERMENTS}
+    for f in FERMENTS:
+        assert not f.get("parent") or f["parent"] in ids
+        point = EXCHANGE_POINTS[f["point"]]
+        desc = para(
+            "Lot de démonstration du catalogue d'exemple du Conservatoire du Libre : quantité, état, date de viabilité, "
+            "point d'échange et filiation sont illustratifs et ne décrivent pas un lot réel.",
+            ("Espèces habituellement présentes dans ce type de culture (connaissance générale, pas une analyse du lot) : "
+             + ", ".join(f["species"]) + ".") if f["species"] else
+            "Culture sauvage : les espèces présentes dépendent du gingembre et de l'environnement ; elles ne sont pas listées.",
+            "Transmis sous l'accord OpenMTA : usage libre, y compris commercial, redistribution et dérivés autorisés, "
+            "avec attribution.",
+        )
+        translations = {}
+        if f.get("en"):
+            translations["en"] = {"title": f["en"][0], "summary": f["en"][1]}
+        rec = new_record(
+            "ferment-lot", f["id"], f["title"], "LicenseRef-OpenMTA",
+            summary=f["summary"], description=desc, tags=dedup_ci(f["tags"] + ["démonstration"]),
+            sources=[src("demo")], translations=translations,
+            details={
+                "organism": f["organism"],
+                "species": f["species"],
+                "origin": f["origin"],
+                "quantity": f["quantity"],
+                "unit": f["unit"],
+                "state": f["state"],
+                "viable_until": f["viable_until"],
+                "care": f["care"],
+                "exchange_point": point,
+                "parent_lot": f.get("parent"),
+            },
+        )
+        cat.add(rec, "demo-ferments")
+
+
+# ---------------------------------------------------------------------------
+# SOURCES.md
+# ---------------------------------------------------------------------------
+
+SOURCE_DOCS = [
+    ("sill", "SILL – socle interministériel de logiciels libres (DINUM / Etalab, code.gouv.fr)",
+     "`sill-codegouvfr/`: `sill.json` of `etalab/sill-contents` at commit `1263e08b9f721facd29304b0d8c9a66340b59283` "
+     "(2022-05-16) and `software.csv` / `services.csv` of `codegouvfr/sill-api` at commit "
+     "`4b8b1808735e1ba892a835607db4719519f3bd43` (2022-03-08).",
+     "Licence Ouverte 2.0 (`etalab-2.0`).",
+     "Name, licence, status, years, function, category, French and English descriptions, web site, source "
+     "repository, documentation, Comptoir du Libre id, minimum version, parent, usage context, working group; "
+     "Wikidata id from `software.csv` (same SILL id); `used_by` and the list of online services from `services.csv`.",
+     "Entries whose licence string maps to one exact, current SPDX id (table `SILL_LICENCES`: `GPL-3.0` → "
+     "`GPL-3.0-only`, `GPL-2.0+` → `GPL-2.0-or-later`, `AGPL-3` → `AGPL-3.0-only`, `LGPL-v2.1` → `LGPL-2.1-only`…) "
+     "and that have a description; then every N-th of them in SILL id order (N is given below) to ship 92. Summary = the SILL "
+     "French description; the description is built from the SILL fields; English description kept in "
+     "`[translations.en]`. `repository` only when the SILL gives an http(s) address.",
+     "« Source : SILL (socle interministériel de logiciels libres), DINUM – code.gouv.fr, données 2022, Licence Ouverte 2.0 ».",
+     None),
+    ("publiccode", "publiccode.yml files published by public bodies",
+     "`publiccode-yml/real-world/` (9 files; repository, path and commit of each in `manifest.json`).",
+     "Each file belongs to its repository; the software licence it declares (`legal.license`) is the one given as "
+     "the source licence. Only facts are taken (names, licence, version, dates, platforms, users, funders, links) "
+     "plus the short descriptions, kept in their original language in `[translations.<lang>]`.",
+     "name, url, landingURL, softwareVersion, releaseDate, creationDate, platforms, categories, usedBy, fundedBy, "
+     "developmentStatus, maintenance.type, legal.license, legal.repoOwner, description.*.shortDescription, features, documentation.",
+     "Read with a small YAML-subset reader (no YAML 1.1 booleans). `apache-2.0` → `Apache-2.0`. Values that are not "
+     "allowed by the standard (`maintenance.type: commercial`, `developmentStatus: production`) are dropped, not guessed. "
+     "French summaries are hand translations of each file's `shortDescription` (table `PUBLICCODE_FR`), except Catala "
+     "which gives one in French. The DB-All.e description filed under `it` is in English and is kept as `en`. "
+     "Maintainers' names and e-mail addresses are not copied.",
+     "« Source : fichier publiccode.yml du dépôt <dépôt>, licence <licence du dépôt> » (see each record's `[[sources]]`).",
+     None),
+    ("tate", "Tate collection (metadata)",
+     "`cultural-works/tate-collection/` (GitHub `tategallery/collection`, commit `a51d8afc988ed083557e2950f4d0b644e7719f4a`, "
+     "data of October 2014): `artworks_sample.jsonl` (every 14th artwork file) and `artist_data.csv`.",
+     "Metadata CC0-1.0. Images are not CC0 and are not used (no `[[cultural-work.media]]` for Tate works).",
+     "Title, date, medium, dimensions, accession number, acquisition year, credit line, classification, URL of the "
+     "Tate page; for each artist: name, birth and death years and places, gender (for French agreement only).",
+     "Kept only works whose every creator has the role `artist` and a known death year before 1956 (so that the work "
+     "is in the public domain in France, 70 years post mortem), without a copyright line, with a known title, "
+     "medium and date; then one work per artist (the first by accession number) and every N-th of those (N is given "
+     "below) to ship 80. Licence of the record: `CC-PDM-1.0` (public-domain mark), `rights_status = \"public-domain\"`. The French "
+     "summary is built from the fields (form, artist, medium translated with a small word table, date); the English "
+     "title is kept as `title` (no French title exists) and in `[translations.en]`.",
+     "« Métadonnées : Tate, CC0 » – no attribution is required by CC0; it is given anyway.",
+     None),
+    ("cleveland", "Cleveland Museum of Art Open Access (via Openverse fixtures)",
+     "`cultural-works/openverse-catalog-fixtures/provider_api_responses/clevelandmuseum/handle_response_data.json` "
+     "(100 objects, Openverse catalog commit `3bf0760cb28d48babe5edf4f210a53d6c3343015`).",
+     "Each object `share_license_status: CC0` (metadata and images); the Openverse repository is MIT.",
+     "Title, date, technique, measurements, culture, department, accession number, credit line, creators with "
+     "dates, tombstone (kept in English as `[translations.en].summary`), web image URL.",
+     "Objects with an identified creator and a web image, sorted by id, every N-th (N is given below) to ship 16. Licence "
+     "`CC0-1.0`, `rights_status = \"waived\"`, image as media with credit « The Cleveland Museum of Art, CC0 ».",
+     "« The Cleveland Museum of Art, Open Access, CC0 ».",
+     None),
+    ("met", "The Metropolitan Museum of Art Open Access (via Openverse fixtures)",
+     "`cultural-works/openverse-catalog-fixtures/normalized_output_tsv/metmuseum_1551822422.tsv` (21 rows, 4 objects).",
+     "CC0 per row (`CC0`, `1.0`).",
+     "Title, creator, classification, culture, date, medium, accession number, credit line, landing page, image URL.",
+     "One record per object (rows `<id>-<n>` are extra images of the same object). Licence `CC0-1.0`.",
+     "« The Metropolitan Museum of Art, Open Access, CC0 ».",
+     None),
+    ("europeana", "Europeana (Biblioteca Digital de Castilla y León, via Openverse fixtures)",
+     "`cultural-works/openverse-catalog-fixtures/provider_api_responses/europeana/europeana_example.json` (27 items).",
+     "Every item `rights` = CC0 1.0 (`http://creativecommons.org/publicdomain/zero/1.0/`).",
+     "Title (with its French parallel title when the library gives one: then it is the record's `title` and the "
+     "Spanish one goes to `[translations.es]`), persons named with life dates, period, Spanish descriptions (quoted), "
+     "links, image URL.",
+     "The first 8 items, in file order, that have dated persons or a French title. Licence `CC0-1.0`.",
+     "« Biblioteca Digital de Castilla y León, via Europeana, CC0 ».",
+     None),
+    ("wikimedia", "Wikimedia Commons (via Openverse fixtures)",
+     "`cultural-works/openverse-catalog-fixtures/provider_api_responses/wikimedia/continuation/wmc_pretty4.json` and "
+     "`wmc_pretty_nocontinue.json` (recorded API pages).",
+     "Per file, as stated on its Commons page: CC BY-SA 4.0, CC BY 4.0, CC BY-SA 3.0 DE, CC0, Public domain.",
+     "File title, author, date, licence, credit line, file and page URLs. Descriptions written by uploaders (under "
+     "their CC BY-SA licence) are not copied.",
+     "A fixed list of 11 page ids (`WIKIMEDIA_PICK`): a mix of licences, skipping NC/ND, `No restrictions`, "
+     "`cc-by-sa-3.0-es` (no SPDX id) and public-domain files whose authors' dates could not be checked. "
+     "`Public domain` → `CC-PDM-1.0`, `cc0` → `CC0-1.0`, `cc-by-sa-3.0-de` → `CC-BY-SA-3.0-DE`.",
+     "Per record: « <auteur>, <licence>, via Wikimedia Commons » (the media `credit`).",
+     None),
+    ("smk", "SMK – Statens Museum for Kunst (via Openverse fixtures)",
+     "`cultural-works/openverse-catalog-fixtures/provider_api_responses/smk/item.json` (1 object).",
+     "`public_domain: true`, rights CC0.",
+     "Danish title, creator with dates, technique, dimensions, dating notes, object number, thumbnail.",
+     "Licence `CC0-1.0`, Danish title kept as `title` and in `[translations.da]`.",
+     "« SMK – Statens Museum for Kunst, CC0 ».",
+     None),
+    ("protocols-io", "protocols.io protocols listed by the Allen Institute for Neural Dynamics",
+     "`science-methods/protocols-io/`: `aind_protocols.csv` (67 rows: title, DOI, version) and "
+     "`protocols_io_api_v3_protocol_response.json` (one full API v3 record), from the PyPI sdist "
+     "`aind_data_schema_models-6.3.1` (MIT).",
+     "The list is MIT. The protocols: public protocols on protocols.io are open access under CC BY 4.0 (notice shown on "
+     "every public protocol page). Neither corpus file states it: a curator should confirm each protocol's licence "
+     "on protocols.io before the records leave the demo catalogue.",
+     "Title, DOI, version (all versions become `[[method.references]]`); for the full record: abstract (English, in "
+     "`[translations.en]`, translated into French by hand), author, funding note, publication date, other versions.",
+     "One record per distinct title (42), the latest version (or, for the full record, the version it describes). "
+     "Discipline `neurosciences` (the AIND is a neuroscience institute).",
+     "« Protocole publié sur protocols.io (DOI …), CC BY 4.0 ; liste : Allen Institute for Neural Dynamics, "
+     "aind-data-schema-models, MIT ».",
+     None),
+    ("datacite", "DataCite Metadata Schema examples (inveniosoftware/datacite)",
+     "`science-methods/datacite-examples/4.3/datacite-example-workflow-v4.xml` and "
+     "`datacite-example-fundingReference-v4.xml` (repository commit `5506d1347a070952d2c2b96c213f44c5fa46d0dd`).",
+     "The repository is BSD-3-Clause; the two records state CC0 1.0 for the resources they describe.",
+     "SOAPdenovo2 workflow (GigaScience Database, 2012) → a method; Zenodo record 47394 (survey data, 2016) → a "
+     "dataset. Abstracts kept in English in `[translations.en]`, summarised in French by hand.",
+     "The workflow example carries a test DOI (prefix 10.1234): not copied. The other examples are skipped (test "
+     "DOIs and invented content, no rights, or NC/ND rights).",
+     "« Métadonnées : exemples DataCite (inveniosoftware/datacite, BSD-3-Clause) ; ressources : CC0 ».",
+     None),
+    ("udata", "udata (data.gouv.fr) harvest fixtures: DCAT, ISO 19139 and data.gouv.fr metadata",
+     "`french-open-data/udata-fixtures/` from the PyPI wheel `udata-17.18.0` (udata is AGPL-3.0): `dcat/evian.json`, "
+     "`dcat/sig.oreme.rdf`, `csw_dcat/geonetwork-dcat-page-{1,3,5}.xml`, `csw_dcat/geoplateforme-iso19139-IGNF_RPG.xml`, "
+     "`fixtures/results.redacted.json`.",
+     "The harvested metadata: Licence Ouverte 2.0 as stated by each record (→ `etalab-2.0`). Records whose licence "
+     "says « Licence Ouverte / Open Licence » or « licence Etalab » without a version and that were published or "
+     "updated after April 2017 are read as 2.0 (said in their description).",
+     "Title, abstract, keywords, dates, publisher, update frequency, landing page, distributions (URL, format, title, size).",
+     "Kept only records whose licence is stated and free. Skipped: Licence Ouverte 1.0 (no SPDX id), « Ayant droit IGN "
+     "Bénéficiaires du RGE », access rights given instead of a licence, and 14 of the 15 data.gouv.fr datasets, which "
+     "carry no licence in the fixture (only Sixt-sur-Aff's organisation states Licence Ouverte 2.0). The synthetic "
+     "fixtures (`data.test.org`) are not used.",
+     "« Source : <producteur>, <portail>, Licence Ouverte 2.0 » (see each record's first `[[sources]]`).",
+     None),
+    ("corpus-datasets", "The public data sets the corpora come from",
+     "The SOURCE.md of each corpus folder (origin, commit, licence, counts) and the sizes of the files copied verbatim.",
+     "Each data set's own licence: SILL `etalab-2.0`; code.gouv.fr data `etalab-2.0 OR CC-BY-4.0`; Tate metadata and SPDX "
+     "list `CC0-1.0`; Growstuff `AGPL-3.0-only` (repository licence, no separate data licence); publiccode-parser-go "
+     "`EUPL-1.2`; DataCite examples `BSD-3-Clause`; AIND list and Openverse fixtures `MIT`.",
+     "Descriptions written for this catalogue from those facts.",
+     "Distributions point at the files at the exact commit (raw.githubusercontent.com) when the file is a verbatim copy.",
+     "As for each source above.",
+     None),
+    ("growstuff", "Growstuff crop and variety lists (seed lots)",
+     "`seeds-varieties/growstuff-crops/` (GitHub `Growstuff/growstuff`, commit `2ec97581ad4b434f5e0025ea57fd71183fed13c3`).",
+     "Repository AGPL-3.0 (no separate data licence). Only facts are taken: crop names, scientific names, parent "
+     "crop, Wikipedia address. The openfruit files (no licence) are not used at all.",
+     "Species (own column or the parent crop's), variety, Wikipedia link.",
+     "A fixed list of 48 crops and varieties (`SEED_PICKS`), with a French common name written by hand and the usual "
+     "reproduction mode of the species; 5 of them get a second, younger lot whose `parent_lot` is the first. "
+     "Everything about the *lot* (quantity, harvest year, germination, exchange point, licence) is demonstration data "
+     "and each description says so. Exchange points are public places of Paris; no event is claimed.",
+     "« Espèces et variétés : Growstuff (github.com/Growstuff/growstuff), AGPL-3.0 ; lots : démonstration ».",
+     None),
+    ("demo-ferments", "Demonstration ferment lots (hand-written)",
+     "No corpus: data written in `build_samples.py` (`FERMENTS`).",
+     "Written for this catalogue, CC0-1.0. Lots under `LicenseRef-OpenMTA`, the only licence accepted for ferments.",
+     "Sourdough (wheat, rye, dried rye), milk kefir (active, dried), water kefir, kombucha, koji, miso, vinegar mother, "
+     "ginger bug, yoghurt.",
+     "Species are those usually found in such cultures (general knowledge), not an analysis; quantities, dates, "
+     "exchange points and lineage are illustrative, as each description says.",
+     "None needed.",
+     None),
+]
+
+
+def write_sources_md(out: Path, cat: Catalogue):
+    by_source: dict[str, list[dict]] = {}
+    for r in cat.records:
+        by_source.setdefault(r["_source"], []).append(r)
+    kinds_count = {k: sum(1 for r in cat.records if r["kind"] == k) for k in KINDS}
+    lic_count: dict[str, int] = {}
+    for r in cat.records:
+        lic_count[r["license"]] = lic_count.get(r["license"], 0) + 1
+    lines = [
+        "# Sources of the sample catalogue",
+        "",
+        "Every record under `records/samples/` is generated by `build_samples.py` from the public corpora gathered for the",
+        "project (standard library only, no network, deterministic):",
+        "",
+        "```sh",
+        "python3 records/samples/build_samples.py <corpora folder> records/samples",
+        "cargo run -q -- check records/samples",
+        "```",
+        "",
+        "The data is copied into the records, with attribution: the project never reads the corpora at run time. Each record",
+        "names its sources in `[[sources]]` (name, address, licence of the source metadata). French texts are built from",
+        "the facts of each source record; nothing is invented, except the seed and ferment *lots*, which are",
+        "demonstration lots and say so in their description.",
+        "",
+        "## Counts",
+        "",
+        "| kind | records |",
+        "|---|---|",
+    ]
+    for k in KINDS:
+        lines.append(f"| {k} | {kinds_count[k]} |")
+    lines.append(f"| **total** | **{len(cat.records)}** |")
+    lines += ["", "| source | " + " | ".join(KINDS) + " | total |", "|---|" + "---|" * (len(KINDS) + 1)]
+    for key, title, *_ in SOURCE_DOCS:
+        recs = by_source.get(key, [])
+        cnt = [sum(1 for r in recs if r["kind"] == k) for k in KINDS]
+        lines.append(f"| {title} | " + " | ".join(str(c) if c else "" for c in cnt) + f" | {len(recs)} |")
+    lines += ["", "## Licences of the records", "", "| licence | records |", "|---|---|"]
+    for lic, n in sorted(lic_count.items(), key=lambda kv: (-kv[1], kv[0])):
+        lines.append(f"| `{lic}` | {n} |")
+    for key, title, origin, licence, taken, how, attribution, _ in SOURCE_DOCS:
+        recs = sorted(by_source.get(key, []), key=lambda r: (r["kind"], r["id"]))
+        lines += ["", f"## {title}", "", f"- **Origin:** {origin}", f"- **Licence:** {licence}",
+                  f"- **Taken:** {taken}", f"- **Transformed:** {how}", f"- **Attribution:** {attribution}"]
+        counts = ", ".join(f"{k} {sum(1 for r in recs if r['kind'] == k)}" for k in KINDS if any(r["kind"] == k for r in recs))
+        lines.append(f"- **Records:** {len(recs)} ({counts})")
+        files = [f"`{r['kind']}/{r['id']}.toml`" for r in recs]
+        prefixes = sorted({r["id"].split("-")[0] for r in recs})
+        if len(recs) > 12 and len(prefixes) == 1:
+            lines.append(f"- **Files:** `{recs[0]['kind']}/{prefixes[0]}-*.toml`" + (
+                " (and some other files of the same folder: see below)" if False else ""))
+        else:
+            lines.append("- **Files:** " + ", ".join(files))
+        skipped = cat.skipped.get(key) or []
+        if key == "corpus-datasets" or key == "demo-ferments":
+            skipped = []
+        if skipped:
+            lines.append(f"- **Skipped ({len(skipped)}):**")
+            for why in skipped:
+                lines.append(f"  - {why}")
+    lines += [
+        "",
+        "## Not used",
+        "",
+        "- `seeds-varieties/openfruit-cultivars/`: no licence stated; never shipped.",
+        "- `science-methods/oai-pmh/`: the Erasmus University records are working papers and theses (not methods) without a",
+        "  free licence; the sickle fixtures are anonymised protocol samples.",
+        "- `spdx-license-list/`: used by the script to check that every licence id exists and is not deprecated; described",
+        "  as a dataset record.",
+        "- Openverse fixtures other than those above (Brooklyn Museum: licence of the photograph, not of the designed",
+        "  object; Flickr: mostly NC-ND; Finna, NYPL, Science Museum, Museums Victoria, rawpixel, phylopic, thingiverse:",
+        "  not needed for the demo).",
+        "",
+    ]
+    (out / "SOURCES.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
 # Main
 # ---------------------------------------------------------------------------
 
@@ -1427,6 +2688,15 @@ BUILDERS = [
     "build_europeana",
     "build_wikimedia",
     "build_smk",
+    "build_protocols",
+    "build_datacite_methods",
+    "build_evian",
+    "build_geo_dcat",
+    "build_rpg",
+    "build_datagouv",
+    "build_source_datasets",
+    "build_seed_lots",
+    "build_ferments",
 ]
 
 
