@@ -163,8 +163,19 @@ fn needs_body(response: &Response) -> bool {
     !(ct.starts_with("text/html") || ct.starts_with("application/problem+json"))
 }
 
-/// Middleware of the JSON API: every error becomes `application/problem+json`.
-pub async fn render_api_errors(request: Request, next: Next) -> Response {
+/// Middleware around everything: errors of paths under `/api/` become
+/// `application/problem+json`, all others HTML pages. It sits outside the
+/// body limit and timeout layers, so their refusals get the same shape.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/api/") {
+        render_api_errors(request, next).await
+    } else {
+        render_page_errors(request, next).await
+    }
+}
+
+/// Errors as `application/problem+json`.
+async fn render_api_errors(request: Request, next: Next) -> Response {
     let instance = request
         .extensions()
         .get::<axum::extract::OriginalUri>()
@@ -204,9 +215,9 @@ pub async fn render_api_errors(request: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(body.to_string()))
 }
 
-/// Middleware of the pages: every error becomes an HTML page in the
-/// visitor's language, with no internal detail.
-pub async fn render_page_errors(request: Request, next: Next) -> Response {
+/// Errors as an HTML page in the visitor's language, with no internal
+/// detail.
+async fn render_page_errors(request: Request, next: Next) -> Response {
     let lang = Lang::detect(request.uri().query(), request.headers());
     let response = next.run(request).await;
     if !needs_body(&response) {

@@ -88,16 +88,14 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             pages::cookies_middleware,
-        ))
-        .layer(middleware::from_fn(error::render_page_errors));
+        ));
     let api = Router::new()
         .route("/search", get(api::search))
         .route("/records/{kind}/{id}", get(api::record))
         .route("/proposals", post(api::propose))
         .route("/proposals/{id}", get(api::proposal))
         .route("/openapi.json", get(api::openapi))
-        .fallback(not_found)
-        .layer(middleware::from_fn(error::render_api_errors));
+        .fallback(not_found);
     let mut router = Router::new()
         .route("/healthz", get(metrics::healthz))
         .route("/metrics", get(metrics::metrics))
@@ -109,6 +107,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout(),
         ))
+        .layer(middleware::from_fn(error::render_errors))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(
             state.clone(),

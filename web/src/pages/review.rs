@@ -42,8 +42,11 @@ pub async fn login_form(ctx: Ctx) -> Result<Response, AppError> {
 /// The login form.
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     name: String,
+    #[serde(default)]
     password: String,
 }
 
@@ -89,6 +92,7 @@ pub async fn login(
 /// A form with only a CSRF token.
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 
@@ -356,7 +360,9 @@ pub async fn merge(
 /// The rejection form.
 #[derive(Debug, Deserialize)]
 pub struct RejectForm {
+    #[serde(default)]
     csrf: String,
+    #[serde(default)]
     reason: String,
 }
 

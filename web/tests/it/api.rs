@@ -1,0 +1,109 @@
+//! The JSON API, health and metrics.
+
+use crate::util::{Result, Server};
+
+#[tokio::test]
+async fn search_returns_total_hits_and_facets() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let r = c.get("/api/v1/search?q=tomate&kind=seed-lot&page=1").await;
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").starts_with("application/json"));
+    let v = r.json();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["hits"][0]["id"], "tomate-coeur-de-boeuf-2025");
+    assert_eq!(v["hits"][0]["kind"], "seed-lot");
+    assert!(v["hits"][0]["snippet"].as_str().unwrap().contains("<mark>"));
+    assert!(v["facets"]["kind"].is_array());
+    let all = c.get("/api/v1/search?q=").await.json();
+    assert_eq!(all["total"], 7);
+    let page = c.get("/api/v1/search?q=&per_page=2&page=2").await.json();
+    assert_eq!(page["hits"].as_array().unwrap().len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn unparsable_queries_are_400_problems_never_500() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    for q in [
+        "%22unclosed",
+        "-",
+        "OR",
+        "a%20OR%20OR%20b",
+        "kind:nothing",
+        "kind:",
+    ] {
+        let r = c.get(&format!("/api/v1/search?q={q}")).await;
+        assert_eq!(r.status, 400, "{q}: {}", r.body);
+        assert_eq!(r.header("content-type"), "application/problem+json");
+        let v = r.json();
+        assert_eq!(v["status"], 400);
+        assert_eq!(v["code"], "bad-query");
+        assert!(!v["detail"].as_str().unwrap().is_empty());
+        let page = c.get(&format!("/search?q={q}")).await;
+        assert_eq!(page.status, 400, "{q}");
+        assert!(page.body.contains("La recherche n’a pas pu être comprise"));
+    }
+    let long = "a ".repeat(2000);
+    let r = c
+        .get(&format!("/api/v1/search?q={}", long.replace(' ', "+")))
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(c.get("/api/v1/search?page=0").await.status, 400);
+    assert_eq!(c.get("/api/v1/search?page=999999").await.status, 400);
+    Ok(())
+}
+
+#[tokio::test]
+async fn records_with_their_certificate() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let r = c.get("/api/v1/records/dataset/arbres-remarquables").await;
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v["record"]["id"], "arbres-remarquables");
+    assert_eq!(v["certificate"]["verdict"], "certified");
+    assert_eq!(v["certificate"]["kind"], "dataset");
+    let r = c.get("/api/v1/records/dataset/absent").await;
+    assert_eq!(r.status, 404);
+    assert_eq!(r.header("content-type"), "application/problem+json");
+    assert_eq!(r.json()["code"], "not-found");
+    assert_eq!(r.json()["instance"], "/api/v1/records/dataset/absent");
+    assert_eq!(c.get("/api/v1/nothing").await.json()["status"], 404);
+    Ok(())
+}
+
+#[tokio::test]
+async fn openapi_health_and_metrics() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let r = c.get("/api/v1/openapi.json").await;
+    assert_eq!(r.status, 200);
+    let v = r.json();
+    assert_eq!(v["openapi"], "3.1.0");
+    for path in [
+        "/search",
+        "/records/{kind}/{id}",
+        "/proposals",
+        "/proposals/{id}",
+    ] {
+        assert!(v["paths"][path].is_object(), "{path}");
+    }
+    let r = c.get("/healthz").await;
+    assert_eq!((r.status, r.body.as_str()), (200, "ok\n"));
+    c.get("/api/v1/search?q=tomate").await;
+    let r = c.get("/metrics").await;
+    assert!(
+        r.header("content-type")
+            .starts_with("text/plain; version=0.0.4")
+    );
+    assert!(r.body.contains("# TYPE cdl_http_responses_total counter"));
+    assert!(
+        r.body.contains("cdl_search_duration_seconds_count 1"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("cdl_indexed_records 7"));
+    Ok(())
+}

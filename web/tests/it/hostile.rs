@@ -1,0 +1,165 @@
+//! Hostile input: markup in records and queries, forged forms, floods,
+//! oversized bodies.
+
+use crate::util::{Result, Server};
+
+#[tokio::test]
+async fn markup_in_a_record_renders_as_text() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let r = c.get("/records/software/xss-test").await;
+    assert_eq!(r.status, 200);
+    assert!(!r.body.contains("<script>alert(1)</script>"));
+    assert!(
+        r.body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("<img src=x"));
+    // In JSON-LD the text stays data: no `<` can close the element.
+    let ld = r
+        .body
+        .split("application/ld+json\">")
+        .nth(1)
+        .unwrap()
+        .split("</script>")
+        .next()
+        .unwrap();
+    assert!(!ld.contains('<'), "{ld}");
+    assert!(ld.contains("\\u003cscript\\u003e"));
+    let s = c.get("/search?q=alert").await;
+    assert!(!s.body.contains("<script>alert"), "{}", s.body);
+    let s = c.get("/search?q=%3Cscript%3Ealert(3)%3C%2Fscript%3E").await;
+    assert!(!s.body.contains("<script>alert(3)"));
+    let home = c.get("/").await;
+    assert!(!home.body.contains("<script>"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    // No cookie, no field.
+    let r = c
+        .post_form(
+            "/propose/software",
+            &[("id", "x"), ("title", "x"), ("license", "MIT")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(r.body.contains("Erreur 403"));
+    // A cookie but a wrong field.
+    c.get("/propose").await;
+    let r = c
+        .post_form(
+            "/propose/software",
+            &[("csrf", "0123456789abcdef0123456789abcdef"), ("id", "x")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    for path in [
+        "/login",
+        "/logout",
+        "/review/0123456789ab/merge",
+        "/review/0123456789ab/reject",
+    ] {
+        let r = c
+            .post_form(path, &[("name", "a"), ("password", "b"), ("reason", "r")])
+            .await;
+        assert_eq!(r.status, 403, "{path}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_413() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let big = vec![b'a'; 2 * 1024 * 1024];
+    let r = c
+        .post_body("/api/v1/proposals", "application/toml", big.clone())
+        .await;
+    assert_eq!(r.status, 413);
+    assert_eq!(r.header("content-type"), "application/problem+json");
+    let r = c
+        .post_body(
+            "/propose/software",
+            "application/x-www-form-urlencoded",
+            big,
+        )
+        .await;
+    assert_eq!(r.status, 413);
+    assert!(r.header("content-type").starts_with("text/html"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn proposals_are_rate_limited_per_client() -> Result {
+    let config = cdl_web::WebConfig {
+        proposals_burst: 2,
+        proposals_per_hour: 1,
+        ..cdl_web::WebConfig::default()
+    };
+    let server = Server::start_with(config).await;
+    let mut c = server.client();
+    for i in 0..2 {
+        let text = format!(
+            "id = \"flood-{i}\"\nkind = \"software\"\ntitle = \"Flood {i}\"\nlicense = \"MIT\"\n"
+        );
+        let r = c
+            .post_body("/api/v1/proposals", "application/toml", text.into_bytes())
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let r = c
+        .post_body(
+            "/api/v1/proposals",
+            "application/toml",
+            b"id = \"flood-9\"\nkind = \"software\"\ntitle = \"F\"\nlicense = \"MIT\"\n".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, 429);
+    assert!(r.header("retry-after").parse::<u64>()? > 0);
+    assert_eq!(r.json()["code"], "rate-limited");
+    // The form is limited by the same bucket.
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(
+            "/propose/software",
+            &[
+                ("csrf", &csrf),
+                ("action", "submit"),
+                ("id", "flood-form"),
+                ("title", "F"),
+                ("license", "MIT"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 429);
+    Ok(())
+}
+
+#[tokio::test]
+async fn hostile_proposals_are_422_with_located_errors() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    for body in [
+        &b"\xff\xfe not utf-8"[..],
+        b"id = ",
+        b"id = \"x\"\nkind = \"software\"\ntitle = \"<b>\"\nlicense = \"MIT\"\nunknown = 1\n",
+        b"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    ] {
+        let r = c
+            .post_body("/api/v1/proposals", "application/toml", body.to_vec())
+            .await;
+        assert_eq!(r.status, 422, "{}", r.body);
+        assert_eq!(r.header("content-type"), "application/problem+json");
+        assert!(r.json()["errors"].as_array().is_some_and(|e| !e.is_empty()));
+    }
+    let r = c
+        .post_body("/api/v1/proposals", "application/json", b"{}".to_vec())
+        .await;
+    assert_eq!(r.status, 415);
+    Ok(())
+}

@@ -1,0 +1,11 @@
+//! End-to-end tests of the web server: the real router on a loopback
+//! port, against a real registry in a temporary folder, called over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod api;
+mod hostile;
+mod pages;
+mod proposals;
+mod review;
+mod util;

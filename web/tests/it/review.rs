@@ -1,0 +1,118 @@
+//! Curators: login, queue, diff, merge and reject.
+
+use crate::util::{Client, Result, Server};
+
+async fn propose(c: &mut Client, id: &str, title: &str) -> String {
+    let text = format!(
+        "id = \"{id}\"\nkind = \"software\"\ntitle = \"{title}\"\nlicense = \"GPL-3.0-or-later\"\nsummary = \"Proposé pour la revue.\"\n"
+    );
+    let r = c
+        .post_body("/api/v1/proposals", "application/toml", text.into_bytes())
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.json()["id"].as_str().unwrap().to_owned()
+}
+
+async fn login(c: &mut Client, name: &str, password: &str) -> u16 {
+    let csrf = c.csrf().await;
+    c.post_form(
+        "/login",
+        &[("csrf", &csrf), ("name", name), ("password", password)],
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn review_needs_a_curator() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let r = c.get("/review").await;
+    assert_eq!(r.status, 303);
+    assert_eq!(r.header("location"), "/login");
+    let password = server.add_curator("alice");
+    assert_eq!(login(&mut c, "alice", "wrong-password").await, 401);
+    assert_eq!(login(&mut c, "nobody", &password).await, 401);
+    assert_eq!(login(&mut c, "alice", &password).await, 303);
+    let session = c.cookies.get("cdl_session").cloned().unwrap();
+    assert_eq!(session.len(), 32);
+    let r = c.get("/review").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("alice"));
+    let csrf = c.csrf().await;
+    assert_eq!(c.post_form("/logout", &[("csrf", &csrf)]).await.status, 303);
+    assert!(!c.cookies.contains_key("cdl_session"));
+    c.cookies.insert("cdl_session".into(), session);
+    assert_eq!(
+        c.get("/review").await.status,
+        303,
+        "a closed session stays closed"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn merge_publishes_and_reject_explains() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let first = propose(&mut c, "logiciel-revu", "Logiciel revu").await;
+    let second = propose(&mut c, "logiciel-refuse", "Logiciel refusé").await;
+    let password = server.add_curator("bob");
+    assert_eq!(login(&mut c, "bob", &password).await, 303);
+    let r = c.get("/review").await;
+    assert!(r.body.contains(&first) && r.body.contains(&second));
+    let r = c.get(&format!("/review/{first}")).await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("class=\"add\""), "diff view: {}", r.body);
+    assert!(r.body.contains("Accepter et publier"));
+    assert!(r.body.contains("Certifiée libre"));
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(&format!("/review/{first}/merge"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let r = c.get("/records/software/logiciel-revu").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("Logiciel revu"));
+    let s = c.get("/api/v1/search?q=revu").await.json();
+    assert_eq!(s["total"], 1, "the index caught up: {s}");
+    assert_eq!(
+        c.get(&format!("/api/v1/proposals/{first}")).await.json()["status"],
+        "merged"
+    );
+    // A second merge is a conflict, shown on the page.
+    let r = c
+        .post_form(&format!("/review/{first}/merge"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, 409);
+    // Reject needs a reason.
+    let r = c
+        .post_form(
+            &format!("/review/{second}/reject"),
+            &[("csrf", &csrf), ("reason", "  ")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    let r = c
+        .post_form(
+            &format!("/review/{second}/reject"),
+            &[("csrf", &csrf), ("reason", "Doublon de <b>Lutèce</b>")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let mut visitor = server.client();
+    let r = visitor.get(&format!("/proposals/{second}")).await;
+    assert!(r.body.contains("Refusée"));
+    assert!(
+        r.body.contains("Doublon de &#60;b&#62;Lutèce&#60;/b&#62;"),
+        "{}",
+        r.body
+    );
+    let v = visitor
+        .get(&format!("/api/v1/proposals/{second}"))
+        .await
+        .json();
+    assert_eq!(v["status"], "rejected");
+    assert_eq!(v["curator"], "bob");
+    Ok(())
+}
