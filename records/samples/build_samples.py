@@ -509,6 +509,9 @@ def build_sill(corpora: Path, cat: Catalogue):
         status = SILL_STATUS.get(e.get("st"), e.get("st"))
         fr_desc = one_line(e.get("fr-desc"))
         function = one_line(e.get("f"))
+        if fr_desc and (fr_desc.lower().rstrip(".") in ("logiciel informatique", "logiciel", "logiciel libre", "free software", "software")
+                        or fr_desc == one_line(e.get("en-desc")) or re.search(r"\bsoftware\b", fr_desc, re.I)):
+            fr_desc = None  # generic or English: the SILL "function" field says more
         summary = fr_desc or function
         if summary and not summary.endswith((".", "!", "?", "…")):
             summary += "."
@@ -883,9 +886,9 @@ MEDIUM_WORDS = {
     "engraving": "gravure", "lithograph": "lithographie", "mezzotint": "manière noire",
     "line engraving": "gravure au burin", "woodcut": "gravure sur bois", "charcoal": "fusain",
     "pastel": "pastel", "tempera": "tempera", "wash": "lavis", "crayon": "crayon", "bronze": "bronze",
-    "marble": "marbre", "plaster": "plâtre", "copper plate": "plaque de cuivre", "wood": "bois",
+    "marble": "marbre", "limestone": "calcaire", "gum arabic": "gomme arabique", "plaster": "plâtre", "copper plate": "plaque de cuivre", "wood": "bois",
 }
-SUPPORTS = {"paper": "papier", "canvas": "toile", "wood": "bois", "board": "carton", "fabric": "tissu",
+SUPPORTS = {"card": "carton", "paper": "papier", "canvas": "toile", "wood": "bois", "board": "carton", "fabric": "tissu",
             "mahogany": "acajou", "panel": "panneau", "copper": "cuivre"}
 
 
@@ -984,6 +987,8 @@ def build_tate(corpora: Path, cat: Catalogue):
 
     for w in chosen:
         form, form_fr = TATE_FORMS[w["classification"]]
+        if (w.get("medium") or "").lower().startswith("photograph"):
+            form, form_fr = "photograph", "Photographie"
         creators, names = [], []
         for c in sorted(w["contributors"], key=lambda c: c.get("displayOrder") or 0):
             a = artists[str(c["id"])]
