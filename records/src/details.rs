@@ -164,6 +164,11 @@ pub struct Media {
     /// Credit line to show next to it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credit: Option<String>,
+    /// Licence of the reproduction itself (an SPDX expression), when it
+    /// differs from the work's: a photograph of a public-domain painting may
+    /// carry its own rights.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
 }
 
 /// Fields of a cultural work.
@@ -254,6 +259,8 @@ pub enum Frequency {
     Monthly,
     /// Every three months.
     Quarterly,
+    /// Twice a year.
+    Semiannual,
     /// Every year.
     Annual,
     /// At no fixed interval.
@@ -271,6 +278,9 @@ pub struct Distribution {
     /// Format, e.g. "CSV", "GeoJSON".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<String>,
+    /// Media type, e.g. "text/csv".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
     /// Title of this distribution.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
@@ -286,6 +296,9 @@ pub struct Dataset {
     /// The body that publishes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publisher: Option<Organisation>,
+    /// Its DOI, when it was deposited with one (Zenodo, data repositories).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doi: Option<Doi>,
     /// Formats it is available in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub formats: Vec<String>,
@@ -408,6 +421,9 @@ pub struct FermentLot {
     /// Where the culture comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<String>,
+    /// What it grows on or is fed: "farine de seigle", "lait de vache", "riz".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub substrate: Option<String>,
     /// Quantity in the lot.
     pub quantity: Amount,
     /// Unit of the quantity.

@@ -168,6 +168,7 @@ impl Record {
                 organism: "levain".to_owned(),
                 species: Vec::new(),
                 origin: None,
+                substrate: None,
                 quantity: one,
                 unit: FermentUnit::Portions,
                 state: None,

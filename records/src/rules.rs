@@ -294,6 +294,7 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
                 );
                 c.opt_line(at![table, "media", i, "alt"], m.alt.as_ref(), SUMMARY);
                 c.opt_line(at![table, "media", i, "credit"], m.credit.as_ref(), LINE);
+                c.opt_line(at![table, "media", i, "license"], m.license.as_ref(), LINE);
             }
         }
         Details::Method(m) => {
@@ -372,6 +373,7 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
             c.line(at![table, "organism"], &f.organism, LINE);
             c.words(at![table, "species"], &f.species, LINE, 20);
             c.opt_line(at![table, "origin"], f.origin.as_ref(), LINE);
+            c.opt_line(at![table, "substrate"], f.substrate.as_ref(), LINE);
             if let Some(care) = &f.care {
                 c.para(at![table, "care"], care, STEP);
             }

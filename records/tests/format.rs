@@ -108,6 +108,7 @@ url = "https://example.org/image.jpg"
 media_type = "image/jpeg"
 alt = "Un navire dans la tempête"
 credit = "Photo : Tate"
+license = "CC0-1.0"
 "#
         }
         Kind::Method => {
@@ -135,6 +136,7 @@ doi = "10.5281/zenodo.123456"
         Kind::Dataset => {
             r#"
 [dataset]
+doi = "10.5281/zenodo.47394"
 formats = [
     "CSV",
     "GeoJSON",
@@ -150,6 +152,7 @@ name = "Ville de Paris"
 [[dataset.distributions]]
 url = "https://opendata.paris.fr/export.csv"
 format = "CSV"
+media_type = "text/csv"
 title = "Export complet"
 size = 1048576
 "#
@@ -180,6 +183,7 @@ species = [
     "Lactobacillus sanfranciscensis",
 ]
 origin = "Boulangerie associative, Paris 20e"
+substrate = "farine de seigle"
 quantity = 50.5
 unit = "grams"
 state = "active"
