@@ -173,6 +173,17 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+/// The terms `analyzer` makes of `text` with their positions (stop words
+/// leave gaps, which phrase queries must keep).
+pub fn analyze_positions(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(token) = stream.next() {
+        out.push((token.position, token.text.clone()));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use crate::analysis::{analyze, english, folded, french};
+use crate::analysis::{analyze, analyze_positions, english, folded, french};
 use crate::document::key;
 use crate::query::{Atom, FilterField, ParsedQuery};
 use crate::schema::{FacetDim, Fields};
@@ -142,18 +142,18 @@ impl<'a> Compiler<'a> {
 
     /// A word or phrase searched in every text field.
     fn text(&mut self, text: &str, fuzzy: bool, highlight: bool) -> Option<Box<dyn Query>> {
-        let fr = analyze(&mut self.fr, text);
-        let en = analyze(&mut self.en, text);
+        let fr = analyze_positions(&mut self.fr, text);
+        let en = analyze_positions(&mut self.en, text);
         if fr.is_empty() || en.is_empty() {
             // A stop word in French or English: it would match everywhere
             // or, through the other language's fields, nowhere.
             return None;
         }
         if highlight {
-            for t in &fr {
+            for (_, t) in &fr {
                 self.fr_terms.insert(t.clone(), 1.0);
             }
-            for t in &en {
+            for (_, t) in &en {
                 self.en_terms.insert(t.clone(), 1.0);
             }
         }
@@ -201,7 +201,7 @@ impl<'a> Compiler<'a> {
                     Term::from_facet(self.fields.facets, &facet),
                     IndexRecordOption::Basic,
                 ));
-                let tokens = analyze(&mut self.fr, value);
+                let tokens = analyze_positions(&mut self.fr, value);
                 match terms_query(self.fields.tags, &tokens) {
                     Some(analyzed) => Box::new(BooleanQuery::union(vec![exact, analyzed])),
                     None => exact,
@@ -213,18 +213,22 @@ impl<'a> Compiler<'a> {
     }
 }
 
-/// A term query for one term, a phrase query for several, `None` for none.
-fn terms_query(field: Field, terms: &[String]) -> Option<Box<dyn Query>> {
+/// A term query for one term, a phrase query for several (keeping the
+/// gaps left by stop words), `None` for none.
+fn terms_query(field: Field, terms: &[(usize, String)]) -> Option<Box<dyn Query>> {
     match terms {
         [] => None,
-        [one] => Some(Box::new(TermQuery::new(
+        [(_, one)] => Some(Box::new(TermQuery::new(
             Term::from_field_text(field, one),
             IndexRecordOption::WithFreqs,
         ))),
-        many => Some(Box::new(PhraseQuery::new(
-            many.iter()
-                .map(|t| Term::from_field_text(field, t))
-                .collect(),
-        ))),
+        many => {
+            let first = many[0].0;
+            Some(Box::new(PhraseQuery::new_with_offset(
+                many.iter()
+                    .map(|(p, t)| (p.saturating_sub(first), Term::from_field_text(field, t)))
+                    .collect(),
+            )))
+        }
     }
 }

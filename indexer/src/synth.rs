@@ -950,6 +950,7 @@ fn details(rng: &mut Rng, kind: Kind) -> Details {
                 organism: organism.to_owned(),
                 species: species.iter().map(|s| (*s).to_owned()).collect(),
                 origin: None,
+                substrate: None,
                 quantity: amount(1.0 + rng.below(10) as f64),
                 unit: FermentUnit::Portions,
                 state: None,

@@ -4,4 +4,5 @@
 
 mod check;
 mod registry;
+mod search;
 mod util;

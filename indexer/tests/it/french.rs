@@ -99,3 +99,15 @@ fn facil_familles_comes_first() {
     assert_eq!(idx.ids("Facil'Familles")[0], "facil-familles");
     assert_eq!(idx.ids("facil")[0], "facil-familles");
 }
+
+#[test]
+fn phrases_with_stop_words_and_ligatures() {
+    let idx = index_of(&[
+        record(Kind::SeedLot, "coeur", "Tomate Cœur de bœuf", "LicenseRef-OSSI-Pledge"),
+        record(Kind::SeedLot, "autre", "Bœuf, cœur et tomate", "LicenseRef-OSSI-Pledge"),
+    ]);
+    assert_eq!(idx.ids("\"cœur de bœuf\""), ["coeur"]);
+    assert_eq!(idx.ids("\"coeur de boeuf\""), ["coeur"]);
+    assert_eq!(idx.ids("kind:seed-lot \"Coeur de Boeuf\""), ["coeur"]);
+    assert_eq!(idx.search("coeur boeuf").total, 2);
+}
