@@ -454,6 +454,12 @@ pub struct Messages {
     pub did_you_mean: &'static str,
     /// Date format hint.
     pub date_hint: &'static str,
+    /// A colon as the language writes it (French: a no-break space before).
+    pub colon: &'static str,
+    /// Opening quotation mark (with its space).
+    pub quote_open: &'static str,
+    /// Closing quotation mark (with its space).
+    pub quote_close: &'static str,
 }
 
 /// French strings.
@@ -602,6 +608,9 @@ pub static FR: Messages = Messages {
     licence_not_free: "Cette licence n’est pas certifiée libre pour ce type de ressource.",
     did_you_mean: "Vouliez-vous dire",
     date_hint: "Au format AAAA-MM-JJ, par exemple 2024-03-15.",
+    colon: "\u{a0}:",
+    quote_open: "«\u{a0}",
+    quote_close: "\u{a0}»",
 };
 
 /// English strings.
@@ -750,6 +759,9 @@ pub static EN: Messages = Messages {
     licence_not_free: "This licence is not certified free for this kind of resource.",
     did_you_mean: "Did you mean",
     date_hint: "As YYYY-MM-DD, for example 2024-03-15.",
+    colon: ":",
+    quote_open: "“",
+    quote_close: "”",
 };
 
 /// The label of a record field (by its TOML key, with the kind's table

@@ -37,6 +37,8 @@ pub struct App {
     home: Mutex<Option<Arc<HomeData>>>,
     /// Held while the index catches up with `main`.
     catching_up: Mutex<()>,
+    /// The sitemap, for one `main` commit and site address: (key, XML).
+    pub sitemap: Mutex<Option<(String, Arc<String>)>>,
 }
 
 /// The handle handlers receive: cheap to clone.
@@ -108,6 +110,7 @@ impl App {
             metrics: Metrics::default(),
             home: Mutex::new(None),
             catching_up: Mutex::new(()),
+            sitemap: Mutex::new(None),
             curators_file,
             config,
             registry,

@@ -1,5 +1,7 @@
 //! `/feed.atom` (new records), `/sitemap.xml` and `/robots.txt`.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -71,7 +73,8 @@ pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 /// The most addresses in one sitemap file (the protocol's limit).
 const SITEMAP_MAX: usize = 50_000;
 
-/// The sitemap: the fixed pages and every record (at most 50,000).
+/// The sitemap: the fixed pages and every record (at most 50,000), built
+/// once per `main` commit.
 ///
 /// # Errors
 /// When the registry cannot be read.
@@ -80,35 +83,47 @@ pub async fn sitemap(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let st = state.clone();
-    let snapshot = blocking(move || st.registry.snapshot(None))
-        .await?
-        .map_err(AppError::internal)?;
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut push = |path: &str| {
-        let url = absolute(&state, &headers, path);
-        out.push_str("<url><loc>");
-        out.push_str(&xml_escape(&url));
-        out.push_str("</loc></url>\n");
-    };
-    for path in ["/", "/search", "/policy", "/propose"] {
-        push(path);
-    }
-    for record in snapshot.records.iter().take(SITEMAP_MAX - 4) {
-        push(&format!(
-            "/records/{}/{}",
-            record.kind().as_str(),
-            record.id.as_str()
-        ));
-    }
-    out.push_str("</urlset>\n");
+    let base = absolute(&state, &headers, "/")
+        .trim_end_matches('/')
+        .to_owned();
+    let xml = blocking(move || -> Result<Arc<String>, String> {
+        let main = st.registry.main().map_err(|e| e.to_string())?.to_hex().to_string();
+        if let Ok(guard) = st.sitemap.lock()
+            && let Some((key, xml)) = guard.as_ref()
+            && *key == format!("{main} {base}")
+        {
+            return Ok(Arc::clone(xml));
+        }
+        let snapshot = st.registry.snapshot(Some(&main)).map_err(|e| e.to_string())?;
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        );
+        let mut push = |path: &str| {
+            out.push_str("<url><loc>");
+            out.push_str(&xml_escape(&format!("{base}{path}")));
+            out.push_str("</loc></url>\n");
+        };
+        for path in ["/", "/search", "/policy", "/propose"] {
+            push(path);
+        }
+        for record in snapshot.records.iter().take(SITEMAP_MAX - 4) {
+            push(&format!("/records/{}/{}", record.kind().as_str(), record.id.as_str()));
+        }
+        out.push_str("</urlset>\n");
+        let xml = Arc::new(out);
+        if let Ok(mut guard) = st.sitemap.lock() {
+            *guard = Some((format!("{main} {base}"), Arc::clone(&xml)));
+        }
+        Ok(xml)
+    })
+    .await?
+    .map_err(AppError::Internal)?;
     Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/xml; charset=utf-8"),
         )],
-        out,
+        xml.as_ref().clone(),
     )
         .into_response())
 }

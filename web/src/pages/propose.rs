@@ -530,11 +530,12 @@ fn validate(
                     message.push_str(&r);
                 }
                 if !certificate.suggestions.is_empty() {
-                    message.push_str(&format!(
-                        " {} « {} » ?",
-                        m.did_you_mean,
-                        certificate.suggestions.join(" », « ")
-                    ));
+                    let quoted: Vec<String> = certificate
+                        .suggestions
+                        .iter()
+                        .map(|s| format!("{}{s}{}", m.quote_open, m.quote_close))
+                        .collect();
+                    message.push_str(&format!(" {} {}\u{a0}?", m.did_you_mean, quoted.join(", ")));
                 }
                 return Err(vec![FieldError {
                     field: "license".to_owned(),

@@ -111,7 +111,10 @@ pub async fn search(
     let title = if params.q.is_empty() {
         m.search_title.to_owned()
     } else {
-        format!("{} « {} »", m.search_title, params.q)
+        format!(
+            "{} {}{}{}",
+            m.search_title, m.quote_open, params.q, m.quote_close
+        )
     };
     let mut page = SearchPage {
         l: ctx.layout(title, Nav::Search),
@@ -126,7 +129,12 @@ pub async fn search(
             .filters
             .iter()
             .map(|(k, v)| Active {
-                label: format!("{} : {}", facet_title(lang, k), value_label(lang, k, v)),
+                label: format!(
+                    "{}{} {}",
+                    facet_title(lang, k),
+                    lang.messages().colon,
+                    value_label(lang, k, v)
+                ),
                 href: params.href(1, None, Some((k, v))),
             })
             .collect(),

@@ -1,0 +1,176 @@
+// Accessibility checks of the Conservatoire du Libre, in real headless
+// Chromium (Debian's `chromium` package) with axe-core, against a server
+// started by run.sh. Fails on any WCAG 2.1 A/AA violation, on a console
+// error (a CSP violation shows as one), or when keyboard-only use breaks.
+//
+// Environment: BASE (http://127.0.0.1:PORT), CURATOR and PASSWORD (a
+// curator of that server), SHOTS (folder for the screenshots, optional).
+
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const BASE = process.env.BASE;
+const CURATOR = process.env.CURATOR;
+const PASSWORD = process.env.PASSWORD;
+const SHOTS = process.env.SHOTS || '';
+const KINDS = ['software', 'cultural-work', 'method', 'dataset', 'seed-lot', 'ferment-lot'];
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+if (!BASE || !CURATOR || !PASSWORD) {
+  console.error('BASE, CURATOR and PASSWORD are needed');
+  process.exit(2);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failures = 0;
+const fail = (msg) => { failures += 1; console.error(`FAIL ${msg}`); };
+
+// Pages are checked twice: once with the real CSP to catch console errors
+// (a blocked resource, a CSP violation), once with CSP bypassed so that
+// axe-core can be injected.
+const strict = await browser.newContext({ locale: 'fr-FR' });
+const checking = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+
+async function json(path) {
+  const r = await fetch(BASE + path);
+  return r.json();
+}
+
+async function axe(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    return await axe.run(document, { runOnly: { type: 'tag', values: tags } });
+  }, TAGS);
+  for (const v of result.violations) {
+    fail(`${label}: ${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
+  }
+  console.log(`${label}: ${result.passes.length} rules passed, ${result.violations.length} violations`);
+}
+
+async function consoleClean(path, label, expectStatus) {
+  const page = await strict.newPage();
+  const errors = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(BASE + path);
+  await page.waitForLoadState('load');
+  // The browser logs a failed main document: expected for error pages.
+  const expected = `the server responded with a status of ${expectStatus}`;
+  for (const e of errors) if (expectStatus === 200 || !e.includes(expected)) fail(`${label}: console: ${e}`);
+  await page.close();
+}
+
+async function check(path, label, expectStatus = 200, prepare = null) {
+  await consoleClean(path, label, prepare ? 200 : expectStatus);
+  const page = await checking.newPage();
+  const response = await page.goto(BASE + path);
+  if (prepare) await prepare(page);
+  else if (response.status() !== expectStatus) fail(`${label}: status ${response.status()}`);
+  await axe(page, label);
+  return page;
+}
+
+// Keyboard: the first Tab reaches the skip link, which is then visible,
+// and following it moves focus to the main content.
+{
+  const page = await checking.newPage();
+  await page.goto(BASE + '/');
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => ({
+    cls: document.activeElement.className,
+    visible: (() => { const r = document.activeElement.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.top >= 0; })(),
+    outline: getComputedStyle(document.activeElement).outlineStyle,
+  }));
+  if (focused.cls !== 'skip') fail(`keyboard: first Tab focuses ${focused.cls}, not the skip link`);
+  if (!focused.visible) fail('keyboard: the focused skip link is not visible');
+  await page.keyboard.press('Enter');
+  const inMain = await page.evaluate(() => document.activeElement.id === 'contenu' || location.hash === '#contenu');
+  if (!inMain) fail('keyboard: the skip link does not lead to the main content');
+  // Search with the keyboard only.
+  await page.focus('#q');
+  await page.keyboard.type('paris');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/search\?q=paris/);
+  console.log('keyboard: skip link and keyboard search work');
+  await page.close();
+}
+
+await check('/', 'home');
+const searchPage = await check('/search?q=', 'search results');
+if (SHOTS) {
+  mkdirSync(SHOTS, { recursive: true });
+  await searchPage.setViewportSize({ width: 1280, height: 900 });
+  await searchPage.screenshot({ path: `${SHOTS}/search.png`, fullPage: false });
+}
+await check('/search?q=%22unclosed', 'search with an invalid query', 400);
+await check('/policy', 'policy');
+await check('/propose', 'propose');
+for (const kind of KINDS) {
+  const found = await json(`/api/v1/search?kind=${kind}&per_page=1`);
+  if (!found.hits || found.hits.length === 0) {
+    fail(`no record of kind ${kind} in the catalogue`);
+    continue;
+  }
+  const page = await check(found.hits[0].url, `record (${kind})`);
+  if (SHOTS && kind === 'software') {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.screenshot({ path: `${SHOTS}/record.png`, fullPage: false });
+  }
+}
+
+// The propose form showing errors: submitted empty, with the keyboard.
+await check('/propose/seed-lot', 'propose form with errors', 422, async (page) => {
+  await page.focus('button[value=preview]');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.error-summary');
+  const title = await page.evaluate(() => document.title);
+  const errors = await page.evaluate(() => document.querySelectorAll('[aria-invalid=true]').length);
+  if (errors < 3) fail(`propose form: only ${errors} fields marked invalid (${title})`);
+});
+
+// Review: log in with the keyboard, then the queue and a proposal.
+const toml = 'id = "a11y-check"\nkind = "software"\ntitle = "Vérification d’accessibilité"\nlicense = "MIT"\n';
+const proposed = await fetch(BASE + '/api/v1/proposals', { method: 'POST', headers: { 'content-type': 'application/toml' }, body: toml });
+const proposal = proposed.status === 201 ? (await proposed.json()).id : null;
+const login = await checking.newPage();
+await login.goto(BASE + '/login');
+await axe(login, 'login');
+await login.fill('#f-name', CURATOR);
+await login.fill('#f-password', PASSWORD);
+await login.keyboard.press('Enter');
+await login.waitForURL(/\/review$/);
+await axe(login, 'review queue');
+if (proposal) {
+  await login.goto(BASE + `/review/${proposal}`);
+  await axe(login, 'review of a proposal');
+} else {
+  console.log(`(no new proposal: status ${proposed.status})`);
+}
+
+// English, in its own context (the language choice is a cookie).
+{
+  const english = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+  for (const [path, label] of [['/?lang=en', 'home (English)'], ['/search?q=paris', 'search (English)']]) {
+    const page = await english.newPage();
+    await page.goto(BASE + path);
+    const lang = await page.evaluate(() => document.documentElement.lang);
+    if (lang !== 'en') fail(`${label}: lang is ${lang}`);
+    await axe(page, label);
+  }
+}
+
+await browser.close();
+if (failures > 0) {
+  console.error(`${failures} accessibility failure(s)`);
+  process.exit(1);
+}
+console.log('accessibility: no violation');
