@@ -45,6 +45,9 @@ pub struct WebConfig {
     pub session_minutes: u64,
     /// How many search results per page.
     pub page_size: usize,
+    /// How many recent searches to keep answers for (0: none). Entries are
+    /// dropped when the index changes.
+    pub search_cache_entries: usize,
     /// Take the client address from the first `X-Forwarded-For` entry
     /// (only behind a reverse proxy that sets it; otherwise clients could
     /// pick their own address and escape rate limits).
@@ -70,6 +73,7 @@ impl Default for WebConfig {
             logins_per_hour: 20,
             session_minutes: 120,
             page_size: 20,
+            search_cache_entries: 4096,
             trust_forwarded_for: false,
             index_dir: None,
             curators_file: None,
@@ -133,6 +137,8 @@ command-line options override both):
   logins_per_hour = 20           failed curator logins per client per hour
   session_minutes = 120          curator session idle timeout
   page_size = 20                 search results per page
+  search_cache_entries = 4096    recent searches answered from memory (0: off)
+                                                          CONSERVATOIRE_SEARCH_CACHE_ENTRIES
   trust_forwarded_for = false    client address from X-Forwarded-For (behind a
                                  reverse proxy only)      CONSERVATOIRE_TRUST_FORWARDED_FOR
   index_dir = \"…\"                search index folder (default: cdl-index in the
@@ -143,7 +149,7 @@ A commented example: web/config.example.toml.";
 
 /// The environment variables that override the file, with the setting
 /// each one sets; listed by `serve --help`.
-pub const ENV_OVERRIDES: [(&str, &str); 8] = [
+pub const ENV_OVERRIDES: [(&str, &str); 9] = [
     ("CONSERVATOIRE_LISTEN", "listen"),
     ("CONSERVATOIRE_BASE_URL", "base_url"),
     ("CONSERVATOIRE_SECURE_COOKIES", "secure_cookies"),
@@ -152,6 +158,7 @@ pub const ENV_OVERRIDES: [(&str, &str); 8] = [
     ("CONSERVATOIRE_PROPOSALS_PER_HOUR", "proposals_per_hour"),
     ("CONSERVATOIRE_TRUST_FORWARDED_FOR", "trust_forwarded_for"),
     ("CONSERVATOIRE_INDEX_DIR", "index_dir"),
+    ("CONSERVATOIRE_SEARCH_CACHE_ENTRIES", "search_cache_entries"),
 ];
 
 impl WebConfig {
@@ -240,6 +247,9 @@ impl WebConfig {
                     self.trust_forwarded_for = boolean(variable, &value)?;
                 }
                 "CONSERVATOIRE_INDEX_DIR" => self.index_dir = Some(PathBuf::from(value)),
+                "CONSERVATOIRE_SEARCH_CACHE_ENTRIES" => {
+                    self.search_cache_entries = parse(variable, &value)?;
+                }
                 _ => {}
             }
         }

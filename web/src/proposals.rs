@@ -2,7 +2,6 @@
 //! record's text, then commit it as a proposal under a rate limit.
 
 use std::net::IpAddr;
-use std::path::Path;
 
 use cdl_licenses::{Certificate, certify};
 use cdl_records::{Diagnostic, Record};
@@ -106,9 +105,4 @@ pub async fn create(
         Err(ProposeError::NoChange) => Err(Refused::NoChange),
         Err(other) => Err(Refused::Error(AppError::internal(other))),
     }
-}
-
-/// The path a record is proposed under, for messages.
-pub fn shown_path(record: &Record) -> String {
-    Path::new(&record.path()).display().to_string()
 }

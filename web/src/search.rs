@@ -1,6 +1,8 @@
 //! The search shared by the page and the API: query parameters in, the
 //! indexer's results out.
 
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cdl_indexer::{IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults};
@@ -112,6 +114,61 @@ impl Params {
     }
 }
 
+/// The key of a cached search: the index commit, the query, the page.
+type Key = (String, String, usize, usize);
+
+/// Recent search results, like a search engine's request cache: valid for
+/// one index commit (a new commit makes every entry unreachable), evicted
+/// first in, first out. Queries follow a long-tail distribution, so the
+/// popular ones are answered without touching the index.
+#[derive(Debug)]
+pub struct SearchCache {
+    capacity: usize,
+    inner: Mutex<(HashMap<Key, Arc<SearchResults>>, VecDeque<Key>)>,
+}
+
+impl SearchCache {
+    /// A cache of `capacity` results (0: no caching).
+    pub fn new(capacity: usize) -> SearchCache {
+        SearchCache {
+            capacity,
+            inner: Mutex::new((HashMap::new(), VecDeque::new())),
+        }
+    }
+
+    fn get(&self, key: &Key) -> Option<Arc<SearchResults>> {
+        if self.capacity == 0 {
+            return None;
+        }
+        self.inner.lock().ok()?.0.get(key).cloned()
+    }
+
+    fn put(&self, key: Key, results: Arc<SearchResults>) {
+        if self.capacity == 0 {
+            return;
+        }
+        if let Ok(mut guard) = self.inner.lock() {
+            let (map, order) = &mut *guard;
+            // Entries of an older commit can never be hit again.
+            if order.front().is_some_and(|k| k.0 != key.0) && map.len() >= self.capacity {
+                map.clear();
+                order.clear();
+            }
+            while map.len() >= self.capacity {
+                match order.pop_front() {
+                    Some(old) => {
+                        map.remove(&old);
+                    }
+                    None => break,
+                }
+            }
+            if map.insert(key.clone(), results).is_none() {
+                order.push_back(key);
+            }
+        }
+    }
+}
+
 /// Runs a search on the index (blocking work off the executor).
 ///
 /// # Errors
@@ -121,7 +178,7 @@ pub async fn run(
     state: &AppState,
     params: &Params,
     per_page: usize,
-) -> Result<SearchResults, AppError> {
+) -> Result<Arc<SearchResults>, AppError> {
     let offset = (params.page - 1).saturating_mul(per_page);
     if offset + per_page > MAX_WINDOW {
         return Err(AppError::BadQuery {
@@ -139,8 +196,21 @@ pub async fn run(
     tokio::task::spawn_blocking(move || {
         state.sync_index();
         let start = Instant::now();
-        let result = state.index.search(&request);
+        let key: Key = (
+            state.index.commit().unwrap_or_default(),
+            request.query.clone(),
+            request.offset,
+            request.limit,
+        );
+        if let Some(hit) = state.search_cache.get(&key) {
+            state.metrics.search(start.elapsed());
+            return Ok(hit);
+        }
+        let result = state.index.search(&request).map(Arc::new);
         state.metrics.search(start.elapsed());
+        if let Ok(results) = &result {
+            state.search_cache.put(key, Arc::clone(results));
+        }
         result
     })
     .await

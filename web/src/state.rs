@@ -37,6 +37,8 @@ pub struct App {
     home: Mutex<Option<Arc<HomeData>>>,
     /// Held while the index catches up with `main`.
     catching_up: Mutex<()>,
+    /// Recent search results.
+    pub search_cache: crate::search::SearchCache,
     /// The sitemap, for one `main` commit and site address: (key, XML).
     pub sitemap: Mutex<Option<(String, Arc<String>)>>,
 }
@@ -111,6 +113,7 @@ impl App {
             home: Mutex::new(None),
             catching_up: Mutex::new(()),
             sitemap: Mutex::new(None),
+            search_cache: crate::search::SearchCache::new(config.search_cache_entries),
             curators_file,
             config,
             registry,

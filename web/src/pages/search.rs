@@ -172,13 +172,13 @@ pub async fn search(
     }
     page.hits = results
         .hits
-        .into_iter()
+        .iter()
         .map(|h| HitView {
             href: format!("/records/{}/{}", h.kind, h.id),
             kind: h.kind.parse::<Kind>().map_or("", |k| lang.kind(k)),
-            title: h.title,
-            license: h.license,
-            snippet_html: h.snippet.html,
+            title: h.title.clone(),
+            license: h.license.clone(),
+            snippet_html: h.snippet.html.clone(),
         })
         .collect();
     for dim in FILTERS {
