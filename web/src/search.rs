@@ -117,6 +117,9 @@ impl Params {
 /// The key of a cached search: the index commit, the query, the page.
 type Key = (String, String, usize, usize);
 
+/// The cached results, and their keys oldest first.
+type Entries = (HashMap<Key, Arc<SearchResults>>, VecDeque<Key>);
+
 /// Recent search results, like a search engine's request cache: valid for
 /// one index commit (a new commit makes every entry unreachable), evicted
 /// first in, first out. Queries follow a long-tail distribution, so the
@@ -124,7 +127,7 @@ type Key = (String, String, usize, usize);
 #[derive(Debug)]
 pub struct SearchCache {
     capacity: usize,
-    inner: Mutex<(HashMap<Key, Arc<SearchResults>>, VecDeque<Key>)>,
+    inner: Mutex<Entries>,
 }
 
 impl SearchCache {
