@@ -122,7 +122,10 @@ fn main() {
             durable.merge(p, &Pseudonym::new("curator")).unwrap();
         }
     });
-    let (_, loose_read) = time(|| reg.snapshot(None).unwrap());
+    let mut loose_read = Duration::MAX;
+    for _ in 0..3 {
+        loose_read = loose_read.min(time(|| reg.snapshot(None).unwrap()).1);
+    }
 
     println!(
         "| measure ({n} records, {} cores) | value |",
@@ -144,7 +147,7 @@ fn main() {
         read.as_secs_f64() * 1e3
     );
     println!(
-        "| read + parse after 51 more commits (some loose) | {:.0} ms |",
+        "| read + parse after 51 more commits, loose (best of 3) | {:.0} ms |",
         loose_read.as_secs_f64() * 1e3
     );
     println!(
