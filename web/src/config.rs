@@ -124,8 +124,8 @@ pub enum ConfigError {
 pub const SETTINGS_HELP: &str = "\
 Settings (in the --config TOML file; environment variables override the file,
 command-line options override both):
-  listen = \"127.0.0.1:8080\"     address and port        CONSERVATOIRE_LISTEN
-  base_url = \"https://…/\"       public address for feeds, sitemap, JSON-LD
+  listen = \"127.0.0.1:8080\"      address and port        CONSERVATOIRE_LISTEN
+  base_url = \"https://…/\"        public address for feeds, sitemap, JSON-LD
                                                           CONSERVATOIRE_BASE_URL
   secure_cookies = true          Secure attribute on cookies (browsers accept
                                  it on http://127.0.0.1 and localhost too)
@@ -320,6 +320,39 @@ mod tests {
         let config = WebConfig::from_toml(text).unwrap();
         config.check().unwrap();
         assert_eq!(config.listen.to_string(), DEFAULT_LISTEN);
+    }
+
+    #[test]
+    fn every_setting_is_documented_in_help_and_example() {
+        let all = [
+            ("listen", "\"127.0.0.1:1\""),
+            ("base_url", "\"https://example.org/\""),
+            ("secure_cookies", "true"),
+            ("max_body_bytes", "1048576"),
+            ("request_timeout_secs", "30"),
+            ("proposals_burst", "10"),
+            ("proposals_per_hour", "30"),
+            ("logins_per_hour", "20"),
+            ("session_minutes", "120"),
+            ("page_size", "20"),
+            ("search_cache_entries", "0"),
+            ("trust_forwarded_for", "false"),
+            ("index_dir", "\"/x\""),
+            ("curators_file", "\"/y\""),
+        ];
+        let text: String = all.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+        WebConfig::from_toml(&text).unwrap();
+        let example = include_str!("../config.example.toml");
+        for (key, _) in all {
+            assert!(SETTINGS_HELP.contains(key), "{key} in serve --help");
+            assert!(example.contains(key), "{key} in config.example.toml");
+        }
+        for (variable, _) in ENV_OVERRIDES {
+            assert!(
+                SETTINGS_HELP.contains(variable),
+                "{variable} in serve --help"
+            );
+        }
     }
 
     #[test]

@@ -69,10 +69,23 @@ async function consoleClean(path, label, expectStatus) {
   await page.close();
 }
 
+// Sobriety: every page's HTML plus the style sheet stays under 50 KB.
+let cssBytes = 0;
+async function weigh(response, label) {
+  if (cssBytes === 0) {
+    const html = await (await fetch(BASE + '/')).text();
+    const css = html.match(/rel="stylesheet" href="([^"]+)"/)[1];
+    cssBytes = (await (await fetch(BASE + css)).arrayBuffer()).byteLength;
+  }
+  const bytes = (await response.body()).length + cssBytes;
+  if (bytes >= 50 * 1024) fail(`${label}: ${bytes} bytes of HTML and CSS`);
+}
+
 async function check(path, label, expectStatus = 200, prepare = null) {
   await consoleClean(path, label, prepare ? 200 : expectStatus);
   const page = await checking.newPage();
   const response = await page.goto(BASE + path);
+  await weigh(response, label);
   if (prepare) await prepare(page);
   else if (response.status() !== expectStatus) fail(`${label}: status ${response.status()}`);
   await axe(page, label);

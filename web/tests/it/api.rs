@@ -50,6 +50,43 @@ async fn unparsable_queries_are_400_problems_never_500() -> Result {
         .get(&format!("/api/v1/search?q={}", long.replace(' ', "+")))
         .await;
     assert_eq!(r.status, 400);
+    // Whatever the bytes, never a 500.
+    for q in [
+        "%00",
+        "%FF%FE",
+        "((((",
+        "))",
+        ":::",
+        "kind:::",
+        "-%22",
+        "%22%22",
+        "*",
+        "?",
+        "~1",
+        "title:x",
+        "%E2%80%AE",
+        "a%0Ab",
+        "OR%20OR",
+        "-a%20-b",
+        "tag:%22%22",
+        "%5C",
+        "%27",
+        "x%20OR",
+        "AND",
+        "ET%20OU",
+        "license:(MIT",
+        "a:b:c",
+        "%F0%9F%8C%B1",
+    ] {
+        for path in ["/api/v1/search?q=", "/search?q="] {
+            let r = c.get(&format!("{path}{q}")).await;
+            assert!(
+                r.status == 200 || r.status == 400,
+                "{path}{q}: {}",
+                r.status
+            );
+        }
+    }
     assert_eq!(c.get("/api/v1/search?page=0").await.status, 400);
     assert_eq!(c.get("/api/v1/search?page=999999").await.status, 400);
     Ok(())
