@@ -194,6 +194,7 @@ pub async fn run(
         offset,
         limit: per_page,
         facet_values: 12,
+        ..SearchRequest::new("")
     };
     let state = state.clone();
     tokio::task::spawn_blocking(move || {

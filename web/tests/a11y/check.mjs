@@ -118,7 +118,8 @@ async function check(path, label, expectStatus = 200, prepare = null) {
 }
 
 await check('/', 'home');
-const searchPage = await check('/search?q=', 'search results');
+await check('/search?q=', 'search results (everything)');
+const searchPage = await check('/search?q=peinture', 'search results');
 if (SHOTS) {
   mkdirSync(SHOTS, { recursive: true });
   await searchPage.setViewportSize({ width: 1280, height: 900 });
