@@ -198,7 +198,14 @@ pub async fn cookies_middleware(
     request.extensions_mut().insert(CsrfToken(token.clone()));
     let mut response = next.run(request).await;
     let secure = state.config.secure_cookies;
-    if fresh {
+    // Only pages carry forms: the style sheet, the feed and the sitemap stay
+    // cookie-free, so that shared caches may keep them.
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if fresh && is_page {
         response.headers_mut().append(
             header::SET_COOKIE,
             set_cookie(CSRF_COOKIE, &token, secure, None),
