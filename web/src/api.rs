@@ -73,11 +73,7 @@ pub async fn record(
             let certificate = certify(record.kind(), &record.license);
             Ok(Json(json!({ "record": record, "certificate": certificate })).into_response())
         }
-        Err(_) => {
-            let mut response = AppError::NotFound.into_response();
-            *response.status_mut() = StatusCode::GONE;
-            Ok(response)
-        }
+        Err(_) => Err(AppError::Gone),
     }
 }
 

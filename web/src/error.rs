@@ -18,6 +18,9 @@ pub enum AppError {
     /// No such page or record.
     #[error("not found")]
     NotFound,
+    /// The record was withdrawn from the catalogue.
+    #[error("gone")]
+    Gone,
     /// The request is malformed; the message is safe to show.
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -66,6 +69,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) | AppError::BadQuery { .. } => StatusCode::BAD_REQUEST,
             AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -96,6 +100,14 @@ impl IntoResponse for AppError {
         let status = self.status();
         let (code, detail, errors) = match &self {
             AppError::NotFound => ("not-found", None, None),
+            AppError::Gone => (
+                "withdrawn",
+                Some((
+                    "Cette ressource a été retirée du catalogue.".to_owned(),
+                    "This resource was withdrawn from the catalogue.".to_owned(),
+                )),
+                None,
+            ),
             AppError::BadRequest(m) => ("bad-request", Some((m.clone(), m.clone())), None),
             AppError::BadQuery { fr, en } => ("bad-query", Some((fr.clone(), en.clone())), None),
             AppError::Csrf => ("csrf", None, None),

@@ -283,3 +283,40 @@ async fn unknown_pages_are_404_pages_without_internals() -> Result {
     assert!(r.header("content-type").starts_with("text/html"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_withdrawn_record_is_410_and_leaves_search() -> Result {
+    use cdl_registry::{Pseudonym, RecordKey, Registry, Withdrawal, WithdrawalReason};
+    let server = Server::start().await;
+    let mut c = server.client();
+    assert_eq!(c.get("/api/v1/search?q=levain").await.json()["total"], 1);
+    // Another process (a curator's command line) withdraws the record.
+    let registry = Registry::open(&server.git_dir)?;
+    let key = RecordKey::new(
+        "ferment-lot".parse()?,
+        cdl_records::RecordId::new("levain-seigle-belleville")?,
+    );
+    registry.withdraw(
+        &key,
+        &Withdrawal {
+            reason: WithdrawalReason::Takedown,
+            explanation: "Demande du jardin.".to_owned(),
+            replaced_by: None,
+            curator: Pseudonym::new("test"),
+        },
+    )?;
+    let r = c.get("/records/ferment-lot/levain-seigle-belleville").await;
+    assert_eq!(r.status, 410);
+    assert!(r.body.contains("retirée du catalogue"));
+    let r = c
+        .get("/api/v1/records/ferment-lot/levain-seigle-belleville")
+        .await;
+    assert_eq!(r.status, 410);
+    assert_eq!(r.json()["code"], "withdrawn");
+    assert_eq!(
+        c.get("/api/v1/search?q=levain").await.json()["total"],
+        0,
+        "the index caught up"
+    );
+    Ok(())
+}
