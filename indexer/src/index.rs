@@ -20,7 +20,8 @@ use crate::search::{self, SearchRequest, SearchResults};
 /// Knobs of the index writer.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
-    /// Indexing threads.
+    /// Indexing threads, also the threads a search may use (one per
+    /// segment searched).
     pub threads: usize,
     /// Memory for buffering documents before a segment is written, in
     /// bytes, shared by the threads.
@@ -151,6 +152,8 @@ impl SearchIndex {
             return Err("its fields differ from this version's".to_owned());
         }
         analysis::register(index.tokenizers());
+        let mut index = index;
+        search_threads(&mut index, options);
         let reader = reader(&index).map_err(|e| format!("cannot read its segments: {e}"))?;
         // Touch every segment's stores so that a truncated file shows now.
         let searcher = reader.searcher();
@@ -181,9 +184,10 @@ impl SearchIndex {
             path: dir.to_owned(),
             source: std::io::Error::other(e),
         })?;
-        let index = Index::create(directory, schema, tantivy::IndexSettings::default())
+        let mut index = Index::create(directory, schema, tantivy::IndexSettings::default())
             .engine("creating the index")?;
         analysis::register(index.tokenizers());
+        search_threads(&mut index, &options);
         let state = IndexState {
             schema_version: SCHEMA_VERSION,
             commit: None,
@@ -343,6 +347,14 @@ impl SearchIndex {
             writer.wait_merging_threads().engine("merging segments")?;
         }
         Ok(())
+    }
+}
+
+/// Searches the segments of the index on `options.threads` threads (one
+/// thread if they cannot be started).
+fn search_threads(index: &mut Index, options: &IndexOptions) {
+    if options.threads > 1 {
+        let _ = index.set_multithread_executor(options.threads);
     }
 }
 

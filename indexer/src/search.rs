@@ -36,6 +36,9 @@ pub struct SearchRequest {
     /// How many values to return for each facet with many values (tags,
     /// licences, species).
     pub facet_values: usize,
+    /// Whether to count facets. Counting visits every match: a page after
+    /// the first can reuse the counts of the first page and skip them.
+    pub facets: bool,
 }
 
 impl SearchRequest {
@@ -46,6 +49,7 @@ impl SearchRequest {
             offset: 0,
             limit: 20,
             facet_values: 20,
+            facets: true,
         }
     }
 
@@ -110,7 +114,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Facet counts over every matching record, by dimension name
     /// (`kind`, `license`, `family`, `verdict`, `tag`, `lang`, `origin`,
-    /// `species`), each sorted by decreasing count then value.
+    /// `species`), each sorted by decreasing count then value; empty when
+    /// the request asked for no facets.
     pub facets: BTreeMap<&'static str, Vec<FacetCount>>,
 }
 
@@ -138,9 +143,17 @@ pub(crate) fn run(
             }
         },
     );
-    let (count, top_docs, facet_counts) = searcher
-        .search(&compiled.query, &(Count, top, facets))
-        .engine("searching")?;
+    let (count, top_docs, facet_counts) = if request.facets {
+        let (count, top, facets) = searcher
+            .search(&compiled.query, &(Count, top, facets))
+            .engine("searching")?;
+        (count, top, Some(facets))
+    } else {
+        let (count, top) = searcher
+            .search(&compiled.query, &(Count, top))
+            .engine("searching")?;
+        (count, top, None)
+    };
 
     let snippets = Snippets::new(fields, &compiled);
     let mut hits = Vec::with_capacity(top_docs.len());
@@ -150,6 +163,9 @@ pub(crate) fn run(
 
     let mut by_dim = BTreeMap::new();
     for dim in FacetDim::ALL {
+        let Some(facet_counts) = &facet_counts else {
+            break;
+        };
         let values: Vec<FacetCount> = facet_counts
             .get(dim.root())
             .filter_map(|(facet, count)| {

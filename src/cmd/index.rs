@@ -83,7 +83,9 @@ impl Reporter {
             }
             Progress::Indexing { done, total } => {
                 if terminal {
-                    let bar = self.bar.get_or_insert_with(|| indicatif::ProgressBar::new(total));
+                    let bar = self
+                        .bar
+                        .get_or_insert_with(|| indicatif::ProgressBar::new(total));
                     if bar.length() != Some(total) {
                         bar.set_length(total);
                         if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -141,7 +143,11 @@ pub fn index(args: IndexArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match outcome {
         CatchUp::UpToDate { commit } => {
-            writeln!(out, "index up to date at {commit} ({} records)", index.num_docs())?;
+            writeln!(
+                out,
+                "index up to date at {commit} ({} records)",
+                index.num_docs()
+            )?;
         }
         CatchUp::Incremental {
             from,

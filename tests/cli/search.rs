@@ -6,7 +6,12 @@ use crate::util::{run, stderr, stdout, write};
 
 fn ok(dir: &std::path::Path, args: &[&str]) -> String {
     let out: Output = run(dir, args);
-    assert!(out.status.success(), "{args:?}\n{}\n{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "{args:?}\n{}\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
     stdout(&out)
 }
 
@@ -14,17 +19,33 @@ fn ok(dir: &std::path::Path, args: &[&str]) -> String {
 fn generate_index_search_and_catch_up() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
-    let gen_out = ok(d, &["generate", "--records", "300", "--seed", "5", "reg.git"]);
+    let gen_out = ok(
+        d,
+        &["generate", "--records", "300", "--seed", "5", "reg.git"],
+    );
     assert!(gen_out.contains("300 records"), "{gen_out}");
 
     let built = ok(d, &["index", "--registry", "reg.git"]);
-    assert!(built.contains("rebuilt") && built.contains("300 records"), "{built}");
+    assert!(
+        built.contains("rebuilt") && built.contains("300 records"),
+        "{built}"
+    );
     let again = ok(d, &["index", "--registry", "reg.git"]);
     assert!(again.contains("up to date"), "{again}");
     let forced = ok(d, &["index", "--registry", "reg.git", "--rebuild"]);
     assert!(forced.contains("rebuilt"), "{forced}");
 
-    let json = ok(d, &["search", "--registry", "reg.git", "--format", "json", "kind:seed-lot"]);
+    let json = ok(
+        d,
+        &[
+            "search",
+            "--registry",
+            "reg.git",
+            "--format",
+            "json",
+            "kind:seed-lot",
+        ],
+    );
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     let total = v["total"].as_u64().unwrap();
     assert!(total > 0, "{json}");
@@ -45,7 +66,10 @@ fn generate_index_search_and_catch_up() {
     let proposed = ok(d, &["propose", "--registry", "reg.git", "zanzibar.toml"]);
     let id = proposed.lines().last().unwrap().to_owned();
     ok(d, &["proposals", "merge", &id, "--registry", "reg.git"]);
-    let text = ok(d, &["search", "--registry", "reg.git", "zanzibar", "elephant"]);
+    let text = ok(
+        d,
+        &["search", "--registry", "reg.git", "zanzibar", "elephant"],
+    );
     assert!(text.starts_with("1 résultat"), "{text}");
     assert!(text.contains("Zanzibar l'éléphant"), "{text}");
 

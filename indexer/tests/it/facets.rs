@@ -62,3 +62,14 @@ fn facets_count_matching_records() {
     assert_eq!(filtered.total, 1);
     assert_eq!(filtered.hits[0].id, "d");
 }
+
+#[test]
+fn facets_can_be_skipped_for_later_pages() {
+    let idx = index_of(&[software("a", "Jardin A"), software("b", "Jardin B")]);
+    let mut request = cdl_indexer::SearchRequest::new("jardin").page(1, 1);
+    request.facets = false;
+    let r = idx.index.search(&request).unwrap();
+    assert_eq!(r.total, 2);
+    assert_eq!(r.hits.len(), 1);
+    assert!(r.facets.is_empty());
+}

@@ -103,8 +103,18 @@ fn facil_familles_comes_first() {
 #[test]
 fn phrases_with_stop_words_and_ligatures() {
     let idx = index_of(&[
-        record(Kind::SeedLot, "coeur", "Tomate Cœur de bœuf", "LicenseRef-OSSI-Pledge"),
-        record(Kind::SeedLot, "autre", "Bœuf, cœur et tomate", "LicenseRef-OSSI-Pledge"),
+        record(
+            Kind::SeedLot,
+            "coeur",
+            "Tomate Cœur de bœuf",
+            "LicenseRef-OSSI-Pledge",
+        ),
+        record(
+            Kind::SeedLot,
+            "autre",
+            "Bœuf, cœur et tomate",
+            "LicenseRef-OSSI-Pledge",
+        ),
     ]);
     assert_eq!(idx.ids("\"cœur de bœuf\""), ["coeur"]);
     assert_eq!(idx.ids("\"coeur de boeuf\""), ["coeur"]);
