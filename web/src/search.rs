@@ -2,7 +2,7 @@
 //! indexer's results out.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
 use cdl_indexer::{IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults};
@@ -172,6 +172,48 @@ impl SearchCache {
     }
 }
 
+/// A counting semaphore for blocking threads: at most `n` index searches
+/// run at once, the others wait their turn (cache hits never wait).
+#[derive(Debug)]
+pub struct Slots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+/// A taken slot, given back on drop.
+#[derive(Debug)]
+pub struct Slot<'a>(&'a Slots);
+
+impl Slots {
+    /// `n` slots (at least one).
+    pub fn new(n: usize) -> Slots {
+        Slots {
+            free: Mutex::new(n.max(1)),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits for a free slot. Blocking: call it off the async executor.
+    pub fn acquire(&self) -> Slot<'_> {
+        let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        while *free == 0 {
+            free = self
+                .freed
+                .wait(free)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *free -= 1;
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+        self.0.freed.notify_one();
+    }
+}
+
 /// Runs a search on the index (blocking work off the executor).
 ///
 /// # Errors
@@ -210,7 +252,10 @@ pub async fn run(
             state.metrics.search(start.elapsed());
             return Ok(hit);
         }
-        let result = state.index.search(&request).map(Arc::new);
+        let result = {
+            let _slot = state.search_slots.acquire();
+            state.index.search(&request).map(Arc::new)
+        };
         state.metrics.search(start.elapsed());
         if let Ok(results) = &result {
             state.search_cache.put(key, Arc::clone(results));

@@ -39,6 +39,9 @@ pub struct App {
     catching_up: Mutex<()>,
     /// Recent search results.
     pub search_cache: crate::search::SearchCache,
+    /// Searches running at once: one per core, so that a burst of clients
+    /// queues in order instead of thrashing the processor caches.
+    pub search_slots: crate::search::Slots,
     /// The sitemap, for one `main` commit and site address: (key, XML).
     pub sitemap: Mutex<Option<(String, Arc<String>)>>,
 }
@@ -114,6 +117,9 @@ impl App {
             catching_up: Mutex::new(()),
             sitemap: Mutex::new(None),
             search_cache: crate::search::SearchCache::new(config.search_cache_entries),
+            search_slots: crate::search::Slots::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            ),
             curators_file,
             config,
             registry,
