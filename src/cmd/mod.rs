@@ -1,9 +1,9 @@
 //! One module per verb or group of verbs.
 
 pub mod check;
+pub mod curators;
 pub mod generate;
 pub mod index;
-pub mod curators;
 pub mod new;
 pub mod registry;
 pub mod schema;

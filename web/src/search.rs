@@ -252,10 +252,27 @@ pub async fn run(
             state.metrics.search(start.elapsed());
             return Ok(hit);
         }
+        // A later page reuses the facet counts of the first, when cached:
+        // counting visits every match.
+        let first = (request.offset > 0)
+            .then(|| {
+                state
+                    .search_cache
+                    .get(&(key.0.clone(), key.1.clone(), 0, key.3))
+            })
+            .flatten();
+        let mut request = request;
+        request.facets = first.is_none();
         let result = {
             let _slot = state.search_slots.acquire();
-            state.index.search(&request).map(Arc::new)
-        };
+            state.index.search(&request)
+        }
+        .map(|mut results| {
+            if let Some(first) = &first {
+                results.facets.clone_from(&first.facets);
+            }
+            Arc::new(results)
+        });
         state.metrics.search(start.elapsed());
         if let Ok(results) = &result {
             state.search_cache.put(key, Arc::clone(results));

@@ -17,8 +17,20 @@ async fn search_returns_total_hits_and_facets() -> Result {
     assert!(v["facets"]["kind"].is_array());
     let all = c.get("/api/v1/search?q=").await.json();
     assert_eq!(all["total"], 7);
+    let first = c.get("/api/v1/search?q=&per_page=2&page=1").await.json();
     let page = c.get("/api/v1/search?q=&per_page=2&page=2").await.json();
     assert_eq!(page["hits"].as_array().unwrap().len(), 2);
+    assert_ne!(page["hits"], first["hits"]);
+    assert_eq!(
+        page["facets"], first["facets"],
+        "later pages reuse the first page's counts"
+    );
+    assert_eq!(page["facets"]["kind"].as_array().unwrap().len(), 6);
+    let cold = c.get("/api/v1/search?q=&per_page=3&page=2").await.json();
+    assert_eq!(
+        cold["facets"], first["facets"],
+        "counted when the first page is not cached"
+    );
     Ok(())
 }
 
