@@ -29,6 +29,9 @@ pub(crate) struct Compiled {
     pub fr_terms: BTreeMap<String, f32>,
     /// English terms to highlight.
     pub en_terms: BTreeMap<String, f32>,
+    /// Whether a word was long enough for typo tolerance (so that a
+    /// compilation with typos allowed would differ).
+    pub fuzzy_candidates: bool,
 }
 
 /// Compiles queries; holds the analyzers (cheap to create per query).
@@ -39,6 +42,8 @@ pub(crate) struct Compiler<'a> {
     folded: TextAnalyzer,
     fr_terms: BTreeMap<String, f32>,
     en_terms: BTreeMap<String, f32>,
+    allow_typos: bool,
+    fuzzy_candidates: bool,
 }
 
 /// How much a match in each field weighs, for exact terms and phrases.
@@ -66,8 +71,9 @@ fn english_fields(f: &Fields) -> [(Field, f32); 3] {
 const FUZZY_SCORE: f32 = 0.5;
 
 impl<'a> Compiler<'a> {
-    /// A compiler over `fields`.
-    pub fn new(fields: &'a Fields) -> Self {
+    /// A compiler over `fields`; `allow_typos` adds the one-typo
+    /// alternatives of long words.
+    pub fn new(fields: &'a Fields, allow_typos: bool) -> Self {
         Compiler {
             fields,
             fr: french(),
@@ -75,6 +81,8 @@ impl<'a> Compiler<'a> {
             folded: folded(),
             fr_terms: BTreeMap::new(),
             en_terms: BTreeMap::new(),
+            allow_typos,
+            fuzzy_candidates: false,
         }
     }
 
@@ -128,6 +136,7 @@ impl<'a> Compiler<'a> {
             query,
             fr_terms: self.fr_terms,
             en_terms: self.en_terms,
+            fuzzy_candidates: self.fuzzy_candidates,
         }
     }
 
@@ -168,8 +177,10 @@ impl<'a> Compiler<'a> {
                 should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
         }
-        if fuzzy
-            && text.chars().count() >= FUZZY_MIN_CHARS
+        let long = fuzzy && text.chars().count() >= FUZZY_MIN_CHARS;
+        self.fuzzy_candidates |= long;
+        if long
+            && self.allow_typos
             && let [word] = analyze(&mut self.folded, text).as_slice()
         {
             let term = Term::from_field_text(self.fields.fuzzy, word);

@@ -21,6 +21,9 @@ pub const MAX_LIMIT: usize = 100;
 /// How deep pages may go: `offset + limit` at most (as search engines do,
 /// deeper pages are refused rather than slow).
 pub const MAX_WINDOW: usize = 10_000;
+/// A search with typos forgiven is run when exact words find fewer records
+/// than this.
+pub const TYPO_FALLBACK_BELOW: usize = 50;
 /// Length of snippets, in characters.
 pub const SNIPPET_CHARS: usize = 200;
 
@@ -126,7 +129,25 @@ pub(crate) fn run(
     request: &SearchRequest,
 ) -> Result<SearchResults> {
     let parsed = query::parse(&request.query)?;
-    let compiled = Compiler::new(fields).compile(&parsed);
+    // Exact words first; typos are forgiven when that finds few records,
+    // which spares the typo alternatives of common words (each one visits
+    // every record holding a neighbour of the word).
+    let exact = Compiler::new(fields, false).compile(&parsed);
+    let results = execute(searcher, fields, request, &exact)?;
+    if results.total >= TYPO_FALLBACK_BELOW || !exact.fuzzy_candidates {
+        return Ok(results);
+    }
+    let forgiving = Compiler::new(fields, true).compile(&parsed);
+    execute(searcher, fields, request, &forgiving)
+}
+
+/// Runs a compiled query.
+fn execute(
+    searcher: &Searcher,
+    fields: &Fields,
+    request: &SearchRequest,
+    compiled: &Compiled,
+) -> Result<SearchResults> {
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let offset = request.offset.min(MAX_WINDOW.saturating_sub(limit));
 
@@ -155,7 +176,7 @@ pub(crate) fn run(
         (count, top, None)
     };
 
-    let snippets = Snippets::new(fields, &compiled);
+    let snippets = Snippets::new(fields, compiled);
     let mut hits = Vec::with_capacity(top_docs.len());
     for ((score, recency), address) in top_docs {
         hits.push(hit(searcher, fields, &snippets, address, score, recency)?);

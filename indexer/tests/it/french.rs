@@ -121,3 +121,17 @@ fn phrases_with_stop_words_and_ligatures() {
     assert_eq!(idx.ids("kind:seed-lot \"Coeur de Boeuf\""), ["coeur"]);
     assert_eq!(idx.search("coeur boeuf").total, 2);
 }
+
+#[test]
+fn typos_are_forgiven_only_when_exact_words_find_few() {
+    let mut records: Vec<_> = (0..60)
+        .map(|i| software(&format!("tableur-{i}"), "Tableur"))
+        .collect();
+    records.push(software("tablleur", "Tablleur"));
+    let idx = index_of(&records);
+    // "tablleur" finds one record exactly: its one-typo neighbours are added.
+    assert_eq!(idx.search("tablleur").total, 61);
+    assert_eq!(idx.ids("tablleur")[0], "tablleur", "exact first");
+    // "tableur" finds 60 records exactly: "tablleur" is not added.
+    assert_eq!(idx.search("tableur").total, 60);
+}
