@@ -205,6 +205,13 @@ pub async fn cookies_middleware(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("text/html"));
+    if is_page {
+        // The same address gives French or English: caches must keep both.
+        response.headers_mut().insert(
+            header::VARY,
+            HeaderValue::from_static("Accept-Language, Cookie"),
+        );
+    }
     if fresh && is_page {
         response.headers_mut().append(
             header::SET_COOKIE,

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use cdl_registry::{MergeError, ProposalStatus, Pseudonym, RejectError};
 use serde::Deserialize;
 
@@ -13,7 +13,7 @@ use super::proposal::{EntryView, load, report_view, status_words};
 use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::curators::Curators;
 use crate::error::AppError;
-use crate::security::{ClientIp, SESSION_COOKIE, set_cookie};
+use crate::security::{CSRF_COOKIE, ClientIp, SESSION_COOKIE, new_token, set_cookie};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -85,8 +85,15 @@ pub async fn login(
         );
     }
     let token = state.sessions.open(&form.name);
-    let cookie = set_cookie(SESSION_COOKIE, &token, state.config.secure_cookies, None);
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/review")).into_response())
+    let secure = state.config.secure_cookies;
+    let session = set_cookie(SESSION_COOKIE, &token, secure, None);
+    // A new CSRF token with the new privileges.
+    let csrf = set_cookie(CSRF_COOKIE, &new_token(), secure, None);
+    Ok((
+        AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, csrf)]),
+        Redirect::to("/review"),
+    )
+        .into_response())
 }
 
 /// A form with only a CSRF token.

@@ -27,6 +27,12 @@ async fn markup_in_a_record_renders_as_text() -> Result {
         .unwrap();
     assert!(!ld.contains('<'), "{ld}");
     assert!(ld.contains("\\u003cscript\\u003e"));
+    let ld: serde_json::Value = serde_json::from_str(ld)?;
+    assert_eq!(
+        ld["name"], "<script>alert(1)</script>",
+        "the data is intact"
+    );
+    assert_eq!(ld["@type"], "SoftwareSourceCode");
     let s = c.get("/search?q=alert").await;
     assert!(!s.body.contains("<script>alert"), "{}", s.body);
     let s = c.get("/search?q=%3Cscript%3Ealert(3)%3C%2Fscript%3E").await;

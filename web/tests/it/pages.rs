@@ -162,6 +162,7 @@ async fn headers_cache_and_compression() -> Result {
     );
     assert_eq!(r.header("x-content-type-options"), "nosniff");
     assert_eq!(r.header("x-frame-options"), "DENY");
+    assert!(r.header("vary").contains("Accept-Language"));
     let cookie = r.headers.get("set-cookie").unwrap().to_str()?;
     assert!(
         cookie.contains("HttpOnly")

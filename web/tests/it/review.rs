@@ -33,7 +33,12 @@ async fn review_needs_a_curator() -> Result {
     let password = server.add_curator("alice");
     assert_eq!(login(&mut c, "alice", "wrong-password").await, 401);
     assert_eq!(login(&mut c, "nobody", &password).await, 401);
+    let before = c.csrf().await;
     assert_eq!(login(&mut c, "alice", &password).await, 303);
+    assert_ne!(
+        c.cookies["cdl_csrf"], before,
+        "a new CSRF token after login"
+    );
     let session = c.cookies.get("cdl_session").cloned().unwrap();
     assert_eq!(session.len(), 32);
     let r = c.get("/review").await;
