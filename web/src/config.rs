@@ -33,6 +33,9 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// How long a request may take before it is answered 408, in seconds.
     pub request_timeout_secs: u64,
+    /// How long a client may take to send its request headers before the
+    /// connection is closed, in seconds (against slow-header attacks).
+    pub header_read_timeout_secs: u64,
     /// How many proposals one client (IP address) may make in a burst.
     pub proposals_burst: u32,
     /// How many proposals one client may make per hour, once the burst is
@@ -68,6 +71,7 @@ impl Default for WebConfig {
             secure_cookies: true,
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
+            header_read_timeout_secs: 10,
             proposals_burst: 10,
             proposals_per_hour: 30,
             logins_per_hour: 20,
@@ -132,6 +136,7 @@ command-line options override both):
                                                           CONSERVATOIRE_SECURE_COOKIES
   max_body_bytes = 1048576       largest request body     CONSERVATOIRE_MAX_BODY_BYTES
   request_timeout_secs = 30      slower requests get 408  CONSERVATOIRE_REQUEST_TIMEOUT_SECS
+  header_read_timeout_secs = 10  connections that send headers slower are closed
   proposals_burst = 10           proposals per client at once
   proposals_per_hour = 30        then per hour            CONSERVATOIRE_PROPOSALS_PER_HOUR
   logins_per_hour = 20           failed curator logins per client per hour
@@ -276,6 +281,9 @@ impl WebConfig {
         if self.request_timeout_secs == 0 {
             return invalid("request_timeout_secs", "must be at least 1");
         }
+        if self.header_read_timeout_secs == 0 {
+            return invalid("header_read_timeout_secs", "must be at least 1");
+        }
         if !(1..=200).contains(&self.page_size) {
             return invalid("page_size", "must be between 1 and 200");
         }
@@ -330,6 +338,7 @@ mod tests {
             ("secure_cookies", "true"),
             ("max_body_bytes", "1048576"),
             ("request_timeout_secs", "30"),
+            ("header_read_timeout_secs", "10"),
             ("proposals_burst", "10"),
             ("proposals_per_hour", "30"),
             ("logins_per_hour", "20"),

@@ -15,7 +15,6 @@ pub mod security;
 pub mod state;
 mod view;
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
@@ -139,17 +138,67 @@ async fn no_server_header(request: Request, next: Next) -> Response {
 /// Serves `state` on `listener` until `shutdown` completes, with each
 /// request knowing its client's address (for rate limits).
 ///
+/// Connections that do not send their request headers within
+/// [`WebConfig::header_read_timeout_secs`] are closed (slow-header
+/// attacks); on shutdown, requests in flight get [`SHUTDOWN_GRACE`] to
+/// finish.
+///
 /// # Errors
-/// When accepting connections fails.
+/// Never at present: accept errors (too many open files...) are logged and
+/// retried after a short pause.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt;
+
+    let header_timeout = Duration::from_secs(state.config.header_read_timeout_secs);
+    let app = router(state);
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    eprintln!("error: accepting a connection: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(request.map(axum::body::Body::new))
+            },
+        );
+        let connection = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+    }
+    Ok(())
 }
 
 /// How long the server waits for requests in flight on shutdown.

@@ -169,3 +169,33 @@ async fn hostile_proposals_are_422_with_located_errors() -> Result {
     assert_eq!(r.status, 415);
     Ok(())
 }
+
+#[tokio::test]
+async fn slow_headers_are_cut_off() -> Result {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let config = cdl_web::WebConfig {
+        header_read_timeout_secs: 1,
+        ..cdl_web::WebConfig::default()
+    };
+    let server = Server::start_with(config).await;
+    let mut stream = tokio::net::TcpStream::connect(server.addr).await?;
+    stream
+        .write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ")
+        .await?;
+    let mut buf = Vec::new();
+    let start = std::time::Instant::now();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut buf),
+    )
+    .await;
+    assert!(read.is_ok(), "the server closed the connection");
+    assert!(
+        start.elapsed() >= std::time::Duration::from_millis(900),
+        "after the timeout, not before"
+    );
+    assert!(!String::from_utf8_lossy(&buf).contains("200 OK"));
+    // Others are served as usual.
+    assert_eq!(server.client().get("/healthz").await.status, 200);
+    Ok(())
+}
