@@ -5,4 +5,5 @@
 mod check;
 mod registry;
 mod search;
+mod serve;
 mod util;
