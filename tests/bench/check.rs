@@ -46,7 +46,9 @@ fn main() {
     for i in 0..n {
         let mut record = records[i % records.len()].clone();
         let base: String = record.id.as_str().chars().take(60).collect();
-        record.id = format!("{}-{i:05}", base.trim_end_matches('-')).parse().unwrap();
+        record.id = format!("{}-{i:05}", base.trim_end_matches('-'))
+            .parse()
+            .unwrap();
         let path = dir.path().join(record.path());
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         let text = cdl_records::to_toml(&record);
@@ -70,7 +72,11 @@ fn main() {
                     .output()
                     .unwrap();
                 let elapsed = start.elapsed();
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stdout)
+                );
                 elapsed
             })
             .skip(1)
