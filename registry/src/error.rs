@@ -331,6 +331,16 @@ pub enum FollowError {
         /// The address as given.
         url: String,
     },
+    /// A plain `http://` URL, refused: a man in the middle could feed the
+    /// registry anything it likes (it would still be checked, but the
+    /// contributor's commits could be swapped or withheld). Only
+    /// [`Limits::allow_plain_http_on_loopback`](crate::Limits) lets a
+    /// loopback address through, for tests.
+    #[error("refusing to follow {url} over plain http: use an https:// URL")]
+    PlainHttp {
+        /// The address as given.
+        url: String,
+    },
     /// The remote could not be reached or read.
     #[error("could not fetch {url}: {reason}")]
     Fetch {

@@ -17,6 +17,9 @@ use crate::store::{
 };
 use crate::tombstone::Tombstone;
 
+/// In a quarantine repository, the registry's `main` when the fetch began.
+const QUARANTINE_BASE_REF: &str = "refs/cdl/registry-main";
+
 /// Bounds on what a followed remote may bring. Anything beyond is refused
 /// before it is read whole.
 #[derive(Debug, Clone)]
@@ -28,6 +31,11 @@ pub struct Limits {
     pub max_tree_bytes: u64,
     /// Most new commits in one follow.
     pub max_commits: usize,
+    /// Accept plain `http://` URLs whose host is a loopback address
+    /// (`127.0.0.0/8`, `::1`, `localhost`). Off by default: a registry
+    /// follows remote repositories over `https://` only. Meant for tests,
+    /// which serve a repository on loopback without a certificate.
+    pub allow_plain_http_on_loopback: bool,
 }
 
 impl Default for Limits {
@@ -36,6 +44,7 @@ impl Default for Limits {
             max_blob_bytes: cdl_records::MAX_RECORD_BYTES as u64,
             max_tree_bytes: 32 * 1024 * 1024,
             max_commits: 100_000,
+            allow_plain_http_on_loopback: false,
         }
     }
 }
@@ -56,8 +65,14 @@ pub struct FollowOutcome {
 impl Registry {
     /// Fast-forwards `main` to `branch` of the repository at `url`: a local
     /// path (read directly, no `git` command needed) or an `https://` URL
-    /// (fetched with gix's HTTP transport into a quarantine repository that
-    /// is deleted afterwards). Nothing is written unless every check passes.
+    /// (fetched with gix's HTTP transport, smart protocol only, into a
+    /// quarantine repository that is deleted afterwards). Plain `http://`
+    /// is refused unless [`Limits::allow_plain_http_on_loopback`] is set
+    /// and the host is a loopback address. Nothing is written unless every
+    /// check passes.
+    ///
+    /// The fetch blocks the calling thread: from async code, call it on a
+    /// blocking thread (`spawn_blocking`).
     ///
     /// # Errors
     /// When the remote cannot be read, the branch does not contain `main`,
@@ -77,7 +92,15 @@ impl Registry {
         branch: &str,
         limits: &Limits,
     ) -> Result<FollowOutcome, FollowError> {
-        if url.starts_with("https://") || url.starts_with("http://") {
+        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        if matches!(scheme.as_deref(), Some("https" | "http")) {
+            if scheme.as_deref() == Some("http")
+                && !(limits.allow_plain_http_on_loopback && is_loopback_url(url))
+            {
+                return Err(FollowError::PlainHttp {
+                    url: url.to_owned(),
+                });
+            }
             let quarantine = self.tmp_dir().join(unique_name("quarantine"));
             let result = self
                 .fetch_into(&quarantine, url, branch)
@@ -108,21 +131,43 @@ impl Registry {
             .map_err(|e| StorageError::io("writing", &alternates, e))?;
         let repo = gix::open_opts(dir, gix::open::Options::isolated())
             .git("opening a quarantine repository")?;
+        // The registry's main, as a reference of the quarantine (its objects
+        // are there through the alternates): the negotiation then tells the
+        // server what we have, and only the new objects come over.
+        let main =
+            read_ref(&self.local(), MAIN_REF)?.ok_or_else(|| StorageError::Inconsistent {
+                what: "the branch main is gone".to_owned(),
+            })?;
+        repo.reference(
+            QUARANTINE_BASE_REF,
+            main,
+            gix::refs::transaction::PreviousValue::MustNotExist,
+            "the registry's main",
+        )
+        .git("writing a reference of the quarantine repository")?;
         let spec = format!("+refs/heads/{branch}:refs/heads/{branch}");
         let remote = repo
             .remote_at(url)
-            .map_err(|e| fail(format!("{e:#}")))?
+            .map_err(|e| fail(describe(&e)))?
+            .with_fetch_tags(gix::remote::fetch::Tags::None)
             .with_refspecs(Some(spec.as_str()), gix::remote::Direction::Fetch)
-            .map_err(|e| fail(format!("{e:#}")))?;
+            .map_err(|e| fail(describe(&e)))?;
         let connection = remote
             .connect(gix::remote::Direction::Fetch)
-            .map_err(|e| fail(format!("{e:#}")))?;
-        let interrupt = AtomicBool::new(false);
-        connection
+            .map_err(|e| fail(describe(&e)))?;
+        let prepare = connection
             .prepare_fetch(gix::progress::Discard, Default::default())
-            .map_err(|e| fail(format!("{e:#}")))?
+            .map_err(|e| fail(describe(&e)))?;
+        if prepare.ref_map().is_missing_required_mapping() {
+            return Err(FollowError::NoBranch {
+                url: url.to_owned(),
+                branch: branch.to_owned(),
+            });
+        }
+        let interrupt = AtomicBool::new(false);
+        prepare
             .receive(gix::progress::Discard, &interrupt)
-            .map_err(|e| fail(format!("{e:#}")))?;
+            .map_err(|e| fail(describe(&e)))?;
         Ok(())
     }
 
@@ -280,6 +325,32 @@ impl Registry {
             }
         })
         .inspect(|_| self.after_write())
+    }
+}
+
+/// An error and its causes, on one line ("connection refused" is often
+/// only in the innermost one).
+fn describe(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let line = cause.to_string();
+        if !line.is_empty() && !text.contains(&line) {
+            text.push_str(": ");
+            text.push_str(&line);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// Whether `url` parses and names a loopback host.
+fn is_loopback_url(url: &str) -> bool {
+    match url::Url::parse(url).ok().as_ref().and_then(url::Url::host) {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
     }
 }
 

@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cdl_registry::testing::{TempRegistry, software};
-use cdl_registry::{FollowError, Pseudonym, RecordKey, RecordState};
+use cdl_registry::{FollowError, Limits, Pseudonym, RecordKey, RecordState};
 use cdl_tests::fsck;
+use cdl_tests::smart_http::GitHttpServer;
 
 use crate::file;
 
@@ -235,4 +236,201 @@ fn non_fast_forward_is_refused() {
     assert!(matches!(err, FollowError::NotFastForward { .. }), "{err}");
     assert!(err.to_string().contains("not a fast-forward"));
     assert_eq!(r.main().unwrap(), main);
+}
+
+/// A contributor repository served over smart HTTP on loopback, at
+/// `http://127.0.0.1:PORT/contrib.git`.
+fn served_contributor(t: &TempRegistry) -> (Contributor, GitHttpServer) {
+    let root = t.dir.path().join("served");
+    let c = Contributor::clone_of(t.registry.git_dir(), &root.join("contrib.git"));
+    let server = GitHttpServer::serve(&root);
+    (c, server)
+}
+
+/// Limits that let a test follow plain `http://` on loopback.
+fn loopback_http() -> Limits {
+    let mut limits = Limits::default();
+    limits.allow_plain_http_on_loopback = true;
+    limits
+}
+
+fn quarantines(git_dir: &Path) -> usize {
+    std::fs::read_dir(git_dir.join("cdl-tmp"))
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().starts_with("quarantine"))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn follow_over_smart_http_fast_forwards() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    let (c, server) = served_contributor(&t);
+    c.write(
+        "records/software/vlc.toml",
+        software("vlc", "VLC", "GPL-2.0-or-later").as_bytes(),
+    );
+    c.commit("Add VLC");
+    c.write(
+        "records/dataset/arbres.toml",
+        b"id = \"arbres\"\nkind = \"dataset\"\ntitle = \"Arbres\"\nlicense = \"ODbL-1.0\"\n",
+    );
+    c.commit("Add trees");
+    let url = server.url("contrib.git");
+    let old = r.main().unwrap();
+    let outcome = r.follow_with(&url, "main", &loopback_http()).unwrap();
+    assert_eq!(outcome.old, old);
+    assert_eq!(outcome.commits, 2);
+    assert_eq!(outcome.changes, 2);
+    let tip = c.git(&["rev-parse", "HEAD"]);
+    assert_eq!(r.main().unwrap().to_string(), tip.trim());
+    for key in ["software/vlc", "dataset/arbres"] {
+        let key: RecordKey = key.parse().unwrap();
+        assert!(
+            matches!(r.record(&key, None).unwrap(), RecordState::Present(_)),
+            "{key}"
+        );
+    }
+    assert_eq!(
+        r.history(&"software/vlc".parse().unwrap(), None).unwrap()[0].author,
+        "Forge User"
+    );
+    fsck(r.git_dir());
+    assert_eq!(quarantines(r.git_dir()), 0, "the quarantine is removed");
+    // The smart protocol was spoken, not the dumb one.
+    let served = server.served();
+    assert!(
+        served
+            .iter()
+            .any(|s| s.method == "POST" && s.target.ends_with("/git-upload-pack")),
+        "{served:#?}"
+    );
+    assert!(served.iter().all(|s| s.status == 200), "{served:#?}");
+    // The registry told the server what it has: only new objects came.
+    let have = format!("have {old}");
+    assert!(
+        served.iter().any(|s| s.method == "POST"
+            && s.body.windows(have.len()).any(|w| w == have.as_bytes())),
+        "no `{have}` in the requests"
+    );
+    // Up to date: nothing to do, nothing written.
+    let again = r.follow_with(&url, "main", &loopback_http()).unwrap();
+    assert_eq!(
+        (again.old, again.new, again.commits),
+        (outcome.new, outcome.new, 0)
+    );
+    // An unknown branch.
+    let err = r.follow_with(&url, "nope", &loopback_http()).unwrap_err();
+    assert!(matches!(err, FollowError::NoBranch { .. }), "{err}");
+    // Plain http is refused by default.
+    let err = r.follow(&url, "main").unwrap_err();
+    assert!(matches!(err, FollowError::PlainHttp { .. }), "{err}");
+    fsck(r.git_dir());
+}
+
+#[test]
+fn hostile_remotes_over_http_are_refused_and_nothing_is_written() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    let (c, server) = served_contributor(&t);
+    let url = server.url("contrib.git");
+    let main = r.main().unwrap();
+    let objects = object_files(r.git_dir());
+
+    type Setup = fn(&Contributor);
+    let cases: Vec<(&str, Setup)> = vec![
+        ("symlink", |c| {
+            std::fs::create_dir_all(c.work.join("records/software")).unwrap();
+            std::os::unix::fs::symlink("/etc/passwd", c.work.join("records/software/x.toml"))
+                .unwrap();
+            c.commit("link");
+        }),
+        ("not certified", |c| {
+            c.write(
+                "records/software/nc.toml",
+                software("nc", "NC", "CC-BY-NC-4.0").as_bytes(),
+            );
+            c.commit("nc");
+        }),
+        ("path outside records", |c| {
+            c.write("evil.sh", b"rm -rf /\n");
+            c.commit("script");
+        }),
+    ];
+    for (name, setup) in cases {
+        c.reset();
+        setup(&c);
+        let err = r
+            .follow_with(&url, "main", &loopback_http())
+            .expect_err(name);
+        assert!(
+            matches!(
+                err,
+                FollowError::Hostile { .. } | FollowError::NotCertified { .. }
+            ),
+            "{name}: {err}"
+        );
+        assert!(
+            err.to_string().contains("nothing was written"),
+            "{name}: {err}"
+        );
+        assert_eq!(r.main().unwrap(), main, "{name}");
+        assert_eq!(
+            object_files(r.git_dir()),
+            objects,
+            "{name}: objects were written"
+        );
+        assert_eq!(quarantines(r.git_dir()), 0, "{name}: quarantine left");
+    }
+
+    // Not a fast-forward: main moves on its own while the contributor
+    // works on the old main.
+    c.reset();
+    c.write(
+        "records/software/vlc.toml",
+        software("vlc", "VLC", "GPL-2.0-or-later").as_bytes(),
+    );
+    c.commit("Add VLC");
+    let (p, _) = r
+        .propose(
+            &[file("gimp", software("gimp", "GIMP", "GPL-3.0-or-later"))],
+            &Pseudonym::new("z"),
+            None,
+        )
+        .unwrap();
+    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+    let main = r.main().unwrap();
+    let objects = object_files(r.git_dir());
+    let err = r.follow_with(&url, "main", &loopback_http()).unwrap_err();
+    assert!(matches!(err, FollowError::NotFastForward { .. }), "{err}");
+    assert!(err.to_string().contains("not a fast-forward"), "{err}");
+    assert_eq!(r.main().unwrap(), main);
+    assert_eq!(object_files(r.git_dir()), objects, "objects were written");
+    assert_eq!(quarantines(r.git_dir()), 0);
+    fsck(r.git_dir());
+}
+
+#[test]
+fn follow_over_http_with_the_server_down_fails_cleanly() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    let main = r.main().unwrap();
+    let objects = object_files(r.git_dir());
+    // A port that was free a moment ago and has nobody listening now.
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}/contrib.git");
+    let err = r.follow_with(&url, "main", &loopback_http()).unwrap_err();
+    assert!(matches!(err, FollowError::Fetch { .. }), "{err}");
+    let text = err.to_string();
+    assert!(text.contains(&url), "{text}");
+    assert!(text.contains("Connection refused"), "{text}");
+    assert_eq!(r.main().unwrap(), main);
+    assert_eq!(object_files(r.git_dir()), objects);
+    assert_eq!(quarantines(r.git_dir()), 0);
 }

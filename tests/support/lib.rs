@@ -1,5 +1,8 @@
 //! Shared helpers of the integration tests: running the stock `git`
-//! command to check what the registry wrote.
+//! command to check what the registry wrote, and serving repositories
+//! over smart HTTP on loopback ([`smart_http::GitHttpServer`]).
+
+pub mod smart_http;
 
 use std::path::Path;
 use std::process::Command;
