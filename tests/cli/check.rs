@@ -273,7 +273,8 @@ fn check_warns_about_deprecated_ids_but_accepts_them() {
 
 #[test]
 fn the_readme_record_is_valid_and_certified() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let block = readme
         .split("```toml\n")
         .nth(1)
