@@ -57,6 +57,9 @@ impl Registry {
     }
 }
 
+/// A tree's entries: name, mode and id.
+pub(crate) type Entries = Vec<(String, EntryMode, ObjectId)>;
+
 /// Every blob-level change from tree `a` to tree `b` below `prefix`.
 /// Subtrees with the same id on both sides are not read.
 pub(crate) fn tree_changes(
@@ -66,11 +69,7 @@ pub(crate) fn tree_changes(
     prefix: &str,
     out: &mut Vec<PathChange>,
 ) -> Result<(), StorageError> {
-    if a == b {
-        return Ok(());
-    }
-    let read = |id: Option<ObjectId>| -> Result<Vec<(String, EntryMode, ObjectId)>, StorageError> {
-        let Some(id) = id else { return Ok(Vec::new()) };
+    let read = |id: ObjectId| -> Result<Entries, StorageError> {
         let tree = repo.find_tree(id).git("reading a tree")?;
         let decoded = tree.decode().git("decoding a tree")?;
         Ok(decoded
@@ -79,6 +78,23 @@ pub(crate) fn tree_changes(
             .map(|e| (e.filename.to_string(), e.mode, e.oid.to_owned()))
             .collect())
     };
+    walk_changes(&read, a, b, prefix, out)
+}
+
+/// As [`tree_changes`], reading each tree with `entries`: every leaf
+/// (non-tree) change is pushed to `out`, after the changes below a subtree
+/// of the same name.
+pub(crate) fn walk_changes<E>(
+    entries: &dyn Fn(ObjectId) -> Result<Entries, E>,
+    a: Option<ObjectId>,
+    b: Option<ObjectId>,
+    prefix: &str,
+    out: &mut Vec<PathChange>,
+) -> Result<(), E> {
+    if a == b {
+        return Ok(());
+    }
+    let read = |id: Option<ObjectId>| id.map_or_else(|| Ok(Vec::new()), entries);
     let mut merged: BTreeMap<String, (Side, Side)> = BTreeMap::new();
     for (name, mode, id) in read(a)? {
         merged.entry(name).or_default().0 = Some((mode, id));
@@ -100,7 +116,7 @@ pub(crate) fn tree_changes(
         let old_leaf = old.filter(|(m, _)| !m.is_tree());
         let new_leaf = new.filter(|(m, _)| !m.is_tree());
         if old_tree.is_some() || new_tree.is_some() {
-            tree_changes(repo, old_tree, new_tree, &path, out)?;
+            walk_changes(entries, old_tree, new_tree, &path, out)?;
         }
         if old_leaf.is_some() || new_leaf.is_some() {
             out.push(PathChange {

@@ -6,9 +6,8 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use gix::ObjectId;
-use gix::object::tree::EntryMode;
 
-use crate::diff::{PathChange, record_changes};
+use crate::diff::{Entries, PathChange, record_changes, walk_changes};
 use crate::error::{FollowError, GitContext, StorageError};
 use crate::key::{Area, CONFIG_FILE, RecordKey};
 use crate::read::ChangeKind;
@@ -16,6 +15,7 @@ use crate::store::{
     Attempt, Cas, MAIN_REF, RefUpdate, Registry, commit_tree, read_ref, unique_name,
 };
 use crate::tombstone::Tombstone;
+use crate::walk::{Parents, walk_reachable};
 
 /// In a quarantine repository, the registry's `main` when the fetch began.
 const QUARANTINE_BASE_REF: &str = "refs/cdl/registry-main";
@@ -249,7 +249,7 @@ impl Registry {
                 };
                 for base in bases {
                     let mut changes = Vec::new();
-                    checker.changes(*id, base, Some(tree), "", &mut changes)?;
+                    checker.changes(*id, base, Some(tree), &mut changes)?;
                     for c in &changes {
                         checker.path(*id, c)?;
                     }
@@ -260,7 +260,7 @@ impl Registry {
             let main_tree = commit_tree(&repo, main)?;
             let tip_tree = commit_tree(&source, tip)?;
             let mut net = Vec::new();
-            checker.changes(tip, Some(main_tree), Some(tip_tree), "", &mut net)?;
+            checker.changes(tip, Some(main_tree), Some(tip_tree), &mut net)?;
             let records = record_changes(&net);
             for c in &records {
                 let path = c.key.path();
@@ -368,14 +368,7 @@ impl Checker<'_> {
         }
     }
 
-    fn entries(
-        &self,
-        commit: ObjectId,
-        tree: Option<ObjectId>,
-    ) -> Result<Vec<(String, EntryMode, ObjectId)>, FollowError> {
-        let Some(id) = tree else {
-            return Ok(Vec::new());
-        };
+    fn entries(&self, commit: ObjectId, id: ObjectId) -> Result<Entries, FollowError> {
         let header = self.source.find_header(id).git("reading a remote tree")?;
         if header.size() > self.limits.max_tree_bytes {
             return Err(self.hostile(
@@ -402,45 +395,9 @@ impl Checker<'_> {
         commit: ObjectId,
         a: Option<ObjectId>,
         b: Option<ObjectId>,
-        prefix: &str,
         out: &mut Vec<PathChange>,
     ) -> Result<(), FollowError> {
-        if a == b {
-            return Ok(());
-        }
-        type Side = Option<(EntryMode, ObjectId)>;
-        let mut merged: std::collections::BTreeMap<String, (Side, Side)> = Default::default();
-        for (name, mode, id) in self.entries(commit, a)? {
-            merged.entry(name).or_default().0 = Some((mode, id));
-        }
-        for (name, mode, id) in self.entries(commit, b)? {
-            merged.entry(name).or_default().1 = Some((mode, id));
-        }
-        for (name, (old, new)) in merged {
-            if old == new {
-                continue;
-            }
-            let path = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
-            };
-            let old_tree = old.filter(|(m, _)| m.is_tree()).map(|(_, id)| id);
-            let new_tree = new.filter(|(m, _)| m.is_tree()).map(|(_, id)| id);
-            if old_tree.is_some() || new_tree.is_some() {
-                self.changes(commit, old_tree, new_tree, &path, out)?;
-            }
-            let old_leaf = old.filter(|(m, _)| !m.is_tree());
-            let new_leaf = new.filter(|(m, _)| !m.is_tree());
-            if old_leaf.is_some() || new_leaf.is_some() {
-                out.push(PathChange {
-                    path,
-                    old: old_leaf,
-                    new: new_leaf,
-                });
-            }
-        }
-        Ok(())
+        walk_changes(&|id| self.entries(commit, id), a, b, "", out)
     }
 
     /// One changed path of a new commit: a record or tombstone file, a
@@ -493,39 +450,20 @@ impl Checker<'_> {
 }
 
 /// Copies the new commits and every tree and blob they reach that `to`
-/// lacks (what `to` has, it has whole).
+/// lacks (what `to` has, it has whole; the parents of the new commits
+/// are new commits themselves or in `to`).
 fn copy_objects(
     from: &gix::Repository,
     to: &gix::Repository,
     commits: &[ObjectId],
 ) -> Result<(), StorageError> {
-    let mut stack = Vec::new();
-    for id in commits {
-        let object = from.find_object(*id).git("reading a remote object")?;
-        let commit = object.clone().into_commit();
-        stack.push(commit.tree_id().git("reading a remote commit")?.detach());
-        gix::objs::Write::write_buf(&to.objects, object.kind, &object.data)
-            .git("copying an object")?;
-    }
-    let mut seen = HashSet::new();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) || to.has_object(id) {
-            continue;
+    walk_reachable(commits.iter().copied(), Parents::Skip, |id| {
+        if to.has_object(id) {
+            return Ok(None);
         }
         let object = from.find_object(id).git("reading a remote object")?;
-        if object.kind == gix::object::Kind::Tree {
-            let tree = object.clone().into_tree();
-            let decoded = tree.decode().git("decoding a remote tree")?;
-            stack.extend(
-                decoded
-                    .entries
-                    .iter()
-                    .filter(|e| !e.mode.is_commit())
-                    .map(|e| e.oid.to_owned()),
-            );
-        }
         gix::objs::Write::write_buf(&to.objects, object.kind, &object.data)
             .git("copying an object")?;
-    }
-    Ok(())
+        Ok(Some(object))
+    })
 }

@@ -12,6 +12,7 @@ mod store;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod tombstone;
+mod walk;
 mod withdraw;
 
 pub use config::{CurationPolicy, DEFAULT_EMAIL_DOMAIN, Options, Pseudonym, RegistryConfig};

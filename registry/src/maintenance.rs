@@ -25,6 +25,7 @@ use gix_pack::data::output;
 
 use crate::error::{GitContext, StorageError};
 use crate::store::{Registry, sync_dir, unique_name};
+use crate::walk::{Parents, walk_reachable};
 
 /// What to do in one [`Registry::gc_with`] run.
 #[derive(Debug, Clone, Default)]
@@ -191,44 +192,22 @@ impl Registry {
         loose: &HashMap<ObjectId, (PathBuf, SystemTime)>,
     ) -> Result<HashSet<ObjectId>, StorageError> {
         let repo = self.reader();
-        let mut stack: Vec<ObjectId> = Vec::new();
+        let mut roots: Vec<ObjectId> = Vec::new();
         let platform = repo.references().git("listing references")?;
         for r in platform.all().git("listing references")? {
             let r = r.git("listing references")?;
             if let Some(id) = r.try_id() {
-                stack.push(id.detach());
+                roots.push(id.detach());
             }
         }
         let mut reached = HashSet::new();
-        while let Some(id) = stack.pop() {
-            if !loose.contains_key(&id) || !reached.insert(id) {
-                continue;
+        walk_reachable(roots, Parents::Follow, |id| {
+            if !loose.contains_key(&id) {
+                return Ok(None);
             }
-            let object = repo.find_object(id).git("reading an object")?;
-            match object.kind {
-                gix::object::Kind::Commit => {
-                    let commit = object.into_commit();
-                    stack.push(commit.tree_id().git("reading a commit")?.detach());
-                    stack.extend(commit.parent_ids().map(|p| p.detach()));
-                }
-                gix::object::Kind::Tree => {
-                    let tree = object.into_tree();
-                    let decoded = tree.decode().git("decoding a tree")?;
-                    stack.extend(
-                        decoded
-                            .entries
-                            .iter()
-                            .filter(|e| !e.mode.is_commit())
-                            .map(|e| e.oid.to_owned()),
-                    );
-                }
-                gix::object::Kind::Tag => {
-                    let tag = object.into_tag();
-                    stack.push(tag.target_id().git("reading a tag")?.detach());
-                }
-                gix::object::Kind::Blob => {}
-            }
-        }
+            reached.insert(id);
+            Ok(Some(repo.find_object(id).git("reading an object")?))
+        })?;
         Ok(reached)
     }
 
