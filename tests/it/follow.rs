@@ -4,11 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use cdl_registry::testing::{TempRegistry, software};
-use cdl_registry::{FollowError, Limits, Pseudonym, RecordKey, RecordState};
+use cdl_registry::{FollowError, Limits, RecordKey, RecordState};
 use cdl_tests::fsck;
 use cdl_tests::smart_http::GitHttpServer;
-
-use crate::file;
 
 /// A contributor's clone of the registry, with a work tree.
 struct Contributor {
@@ -223,14 +221,7 @@ fn non_fast_forward_is_refused() {
     );
     c.commit("Add VLC");
     // main moves on its own
-    let (p, _) = r
-        .propose(
-            &[file("gimp", software("gimp", "GIMP", "GPL-3.0-or-later"))],
-            &Pseudonym::new("z"),
-            None,
-        )
-        .unwrap();
-    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+    crate::merge_gimp(r);
     let main = r.main().unwrap();
     let err = r.follow(c.path(), "main").unwrap_err();
     assert!(matches!(err, FollowError::NotFastForward { .. }), "{err}");
@@ -394,14 +385,7 @@ fn hostile_remotes_over_http_are_refused_and_nothing_is_written() {
         software("vlc", "VLC", "GPL-2.0-or-later").as_bytes(),
     );
     c.commit("Add VLC");
-    let (p, _) = r
-        .propose(
-            &[file("gimp", software("gimp", "GIMP", "GPL-3.0-or-later"))],
-            &Pseudonym::new("z"),
-            None,
-        )
-        .unwrap();
-    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+    crate::merge_gimp(r);
     let main = r.main().unwrap();
     let objects = object_files(r.git_dir());
     let err = r.follow_with(&url, "main", &loopback_http()).unwrap_err();

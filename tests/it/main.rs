@@ -8,7 +8,8 @@ mod proposals;
 mod registry_basics;
 mod withdraw;
 
-use cdl_registry::RecordFile;
+use cdl_registry::testing::software;
+use cdl_registry::{Pseudonym, RecordFile, Registry};
 
 /// A record file named `<id>.toml`.
 pub fn file(id: &str, text: String) -> RecordFile {
@@ -16,4 +17,17 @@ pub fn file(id: &str, text: String) -> RecordFile {
         name: format!("{id}.toml"),
         text,
     }
+}
+
+/// Moves `main` on its own: proposes GIMP and merges it, as another
+/// contributor would while a test's own work is under way.
+pub fn merge_gimp(r: &Registry) {
+    let (p, _) = r
+        .propose(
+            &[file("gimp", software("gimp", "GIMP", "GPL-3.0-or-later"))],
+            &Pseudonym::new("z"),
+            None,
+        )
+        .unwrap();
+    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
 }

@@ -138,14 +138,7 @@ fn commits_made_with_git_are_read() {
     assert_eq!(h[0].author, "Git User");
     assert_eq!(h[0].message.trim(), "Add VLC by hand");
     // and the registry keeps writing on top of it
-    let (p, _) = r
-        .propose(
-            &[file("gimp", software("gimp", "GIMP", "GPL-3.0-or-later"))],
-            &Pseudonym::new("z"),
-            None,
-        )
-        .unwrap();
-    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+    crate::merge_gimp(r);
     assert_eq!(r.snapshot(None).unwrap().records.len(), 2);
     fsck(r.git_dir());
 }
