@@ -85,6 +85,16 @@ impl Registry {
     /// # Errors
     /// When files cannot be read or written.
     pub fn gc_with(&self, options: &GcOptions) -> Result<GcOutcome, StorageError> {
+        self.compact(options, LOCK_ATTEMPTS)
+    }
+
+    /// The compaction run after writes: gives up at once when the lock is
+    /// taken, so that an acknowledged write never waits for it.
+    pub(crate) fn auto_gc(&self) -> Result<GcOutcome, StorageError> {
+        self.compact(&GcOptions::default(), 1)
+    }
+
+    fn compact(&self, options: &GcOptions, attempts: u32) -> Result<GcOutcome, StorageError> {
         let git_dir = self.git_dir();
         let lock_path = git_dir.join("cdl-gc.lock");
         let lock = fs::OpenOptions::new()
@@ -93,17 +103,11 @@ impl Registry {
             .write(true)
             .open(&lock_path)
             .map_err(|e| StorageError::io("opening", &lock_path, e))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                return Ok(GcOutcome {
-                    busy: true,
-                    ..GcOutcome::default()
-                });
-            }
-            Err(fs::TryLockError::Error(e)) => {
-                return Err(StorageError::io("locking", &lock_path, e));
-            }
+        if !lock_briefly(&lock, &lock_path, attempts)? {
+            return Ok(GcOutcome {
+                busy: true,
+                ..GcOutcome::default()
+            });
         }
         let grace = options.prune_grace.unwrap_or(self.options().prune_grace);
         let mut outcome = GcOutcome::default();
@@ -332,6 +336,32 @@ impl Registry {
             what: "no pack index was placed".to_owned(),
         })
     }
+}
+
+/// How many times an explicit compaction tries the lock, 25 ms apart.
+const LOCK_ATTEMPTS: u32 = 40;
+
+/// Takes the exclusive lock on `file`, retrying for a short while.
+///
+/// `Ok(false)` means another compaction holds it. The retries are not
+/// for that case but for a spurious one: a lock is held by an open file
+/// description, and a child process forked by another thread (to run a
+/// hook or `git`) shares it until it executes its program, so for those
+/// few milliseconds `try_lock` fails although nobody compacts.
+fn lock_briefly(file: &fs::File, path: &Path, attempts: u32) -> Result<bool, StorageError> {
+    for attempt in 1..=attempts {
+        match file.try_lock() {
+            Ok(()) => return Ok(true),
+            Err(fs::TryLockError::WouldBlock) if attempt < attempts => {
+                std::thread::sleep(Duration::from_millis(25));
+            }
+            Err(fs::TryLockError::WouldBlock) => return Ok(false),
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(StorageError::io("locking", path, e));
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// Every loose object: path and modification time.

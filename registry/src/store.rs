@@ -475,7 +475,7 @@ impl Registry {
         if crate::maintenance::estimate_loose_objects(&self.git_dir)
             >= self.options.auto_gc_loose_objects
         {
-            let _ = self.gc();
+            let _ = self.auto_gc();
         }
     }
 }

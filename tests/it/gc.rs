@@ -64,8 +64,11 @@ fn gc_packs_reachable_objects_and_prunes_garbage() {
         )
         .unwrap();
     r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
-    r.gc_with(&GcOptions::default().prune_grace(Duration::ZERO))
+    let o = r
+        .gc_with(&GcOptions::default().prune_grace(Duration::ZERO))
         .unwrap();
+    assert!(!o.busy, "{o:?}");
+    assert!(o.packed > 0, "{o:?}");
     let o = r
         .gc_with(
             &GcOptions::default()
@@ -73,7 +76,8 @@ fn gc_packs_reachable_objects_and_prunes_garbage() {
                 .merge_packs(true),
         )
         .unwrap();
-    assert_eq!(o.packs_merged, 2);
+    assert!(!o.busy, "{o:?}");
+    assert_eq!(o.packs_merged, 2, "{o:?}");
     assert_eq!(o.packs, 1);
     fsck(r.git_dir());
     assert_eq!(r.snapshot(None).unwrap().records.len(), 6);
