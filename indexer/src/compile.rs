@@ -32,6 +32,22 @@ pub(crate) struct Compiled {
     /// Whether a word was long enough for typo tolerance (so that a
     /// compilation with typos allowed would differ).
     pub fuzzy_candidates: bool,
+    /// How the scores of the matches vary.
+    pub shape: Shape,
+}
+
+/// How the scores of a query's matches vary, which decides how its best
+/// hits are found.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Shape {
+    /// Every match has this score (browsing, filters, exclusions): the
+    /// best hits are the most recent.
+    Constant(f32),
+    /// One word alone: tantivy can skip blocks of documents that cannot
+    /// reach the page (Block-WAND).
+    Prunable,
+    /// Anything else: every match is scored.
+    Scored,
 }
 
 /// Compiles queries; holds the analyzers (cheap to create per query).
@@ -92,10 +108,14 @@ impl<'a> Compiler<'a> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut positive = false;
         let mut dropped_positive = false;
+        let mut scored_atoms = 0usize;
         for clause in &parsed.clauses {
             let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
             for atom in &clause.any_of {
                 if let Some(q) = self.atom(atom, !clause.negated) {
+                    if !clause.negated && !matches!(atom, Atom::Filter(..)) {
+                        scored_atoms += 1;
+                    }
                     alternatives.push(q);
                 }
             }
@@ -132,11 +152,24 @@ impl<'a> Compiler<'a> {
                 Box::new(BooleanQuery::new(clauses))
             }
         };
+        let lone_word = matches!(
+            parsed.clauses.as_slice(),
+            [c] if !c.negated && matches!(c.any_of.as_slice(), [Atom::Word(_)])
+        );
+        let shape = if scored_atoms == 0 {
+            // Filters score 0; browsing and exclusions alone score 1.
+            Shape::Constant(if positive { 0.0 } else { 1.0 })
+        } else if lone_word && !self.allow_typos {
+            Shape::Prunable
+        } else {
+            Shape::Scored
+        };
         Compiled {
             query,
             fr_terms: self.fr_terms,
             en_terms: self.en_terms,
             fuzzy_candidates: self.fuzzy_candidates,
+            shape,
         }
     }
 

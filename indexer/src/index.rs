@@ -14,6 +14,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 use crate::analysis;
 use crate::document::{Change, DocMeta, LicenceCache, to_document, uid};
 use crate::error::{EngineContext, IndexError, Result};
+use crate::gather::SegmentCache;
 use crate::schema::{self, Fields, SCHEMA_VERSION};
 use crate::search::{self, SearchRequest, SearchResults};
 
@@ -84,6 +85,8 @@ pub struct SearchIndex {
     dir: PathBuf,
     index: Index,
     reader: IndexReader,
+    /// What searches keep per segment (recency order, facet totals).
+    segments: SegmentCache,
     fields: Fields,
     options: IndexOptions,
     writer: Mutex<Option<IndexWriter>>,
@@ -166,6 +169,7 @@ impl SearchIndex {
             dir: dir.to_owned(),
             index,
             reader,
+            segments: SegmentCache::default(),
             fields,
             options: options.clone(),
             writer: Mutex::new(None),
@@ -195,6 +199,7 @@ impl SearchIndex {
         let this = SearchIndex {
             dir: dir.to_owned(),
             reader: reader(&index).engine("opening a reader")?,
+            segments: SegmentCache::default(),
             index,
             fields,
             options,
@@ -226,7 +231,29 @@ impl SearchIndex {
     /// # Errors
     /// [`IndexError::Query`] for a query that does not parse; engine errors.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        search::run(&self.reader.searcher(), &self.fields, request)
+        search::run(
+            &self.reader.searcher(),
+            &self.fields,
+            request,
+            &self.segments,
+        )
+    }
+
+    /// The searcher, fields and segment cache, for the engine's own tests.
+    #[cfg(test)]
+    pub(crate) fn parts(&self) -> (tantivy::Searcher, &Fields, &SegmentCache) {
+        (self.reader.searcher(), &self.fields, &self.segments)
+    }
+
+    /// Stops segment merges, so that tests see several segments and
+    /// deleted documents.
+    #[cfg(test)]
+    pub(crate) fn without_merges(&self) -> Result<()> {
+        let guard = self.writer()?;
+        if let Some(w) = guard.as_ref() {
+            w.set_merge_policy(Box::new(tantivy::merge_policy::NoMergePolicy));
+        }
+        Ok(())
     }
 
     /// The writer, created on first use.

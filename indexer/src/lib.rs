@@ -6,6 +6,7 @@ mod catch_up;
 mod compile;
 mod document;
 mod error;
+mod gather;
 mod index;
 pub mod query;
 mod schema;

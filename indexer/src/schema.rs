@@ -151,9 +151,4 @@ impl FacetDim {
     pub(crate) fn facet(self, value: &str) -> tantivy::schema::Facet {
         tantivy::schema::Facet::from_path([self.as_str(), value])
     }
-
-    /// The facet `/<dim>`.
-    pub(crate) fn root(self) -> tantivy::schema::Facet {
-        tantivy::schema::Facet::from_path([self.as_str()])
-    }
 }

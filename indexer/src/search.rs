@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher, SegmentReader, TantivyDocument};
+use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use crate::analysis::{english, french};
 use crate::compile::{Compiled, Compiler};
 use crate::error::{EngineContext, Result};
+use crate::gather::{SegmentCache, gather};
 use crate::query;
 use crate::schema::{FacetDim, Fields};
 
@@ -127,18 +127,19 @@ pub(crate) fn run(
     searcher: &Searcher,
     fields: &Fields,
     request: &SearchRequest,
+    cache: &SegmentCache,
 ) -> Result<SearchResults> {
     let parsed = query::parse(&request.query)?;
     // Exact words first; typos are forgiven when that finds few records,
     // which spares the typo alternatives of common words (each one visits
     // every record holding a neighbour of the word).
     let exact = Compiler::new(fields, false).compile(&parsed);
-    let results = execute(searcher, fields, request, &exact)?;
+    let results = execute(searcher, fields, request, &exact, cache)?;
     if results.total >= TYPO_FALLBACK_BELOW || !exact.fuzzy_candidates {
         return Ok(results);
     }
     let forgiving = Compiler::new(fields, true).compile(&parsed);
-    execute(searcher, fields, request, &forgiving)
+    execute(searcher, fields, request, &forgiving, cache)
 }
 
 /// Runs a compiled query.
@@ -147,57 +148,34 @@ fn execute(
     fields: &Fields,
     request: &SearchRequest,
     compiled: &Compiled,
+    cache: &SegmentCache,
 ) -> Result<SearchResults> {
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let offset = request.offset.min(MAX_WINDOW.saturating_sub(limit));
 
-    let mut facets = FacetCollector::for_field("facets");
-    for dim in FacetDim::ALL {
-        facets.add_facet(dim.root());
-    }
-    let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
-        move |segment: &SegmentReader| {
-            let recency = segment.fast_fields().i64("recency").ok();
-            move |doc, score| {
-                let r = recency.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
-                (score, r)
-            }
-        },
-    );
-    let (count, top_docs, facet_counts) = if request.facets {
-        let (count, top, facets) = searcher
-            .search(&compiled.query, &(Count, top, facets))
-            .engine("searching")?;
-        (count, top, Some(facets))
-    } else {
-        let (count, top) = searcher
-            .search(&compiled.query, &(Count, top))
-            .engine("searching")?;
-        (count, top, None)
-    };
-
+    let gathered = gather(searcher, compiled, offset + limit, request.facets, cache)?;
+    let count = gathered.total;
     let snippets = Snippets::new(fields, compiled);
-    let mut hits = Vec::with_capacity(top_docs.len());
-    for ((score, recency), address) in top_docs {
-        hits.push(hit(searcher, fields, &snippets, address, score, recency)?);
+    let mut hits = Vec::with_capacity(limit);
+    for r in gathered.top.into_iter().skip(offset) {
+        hits.push(hit(
+            searcher, fields, &snippets, r.address, r.score, r.recency,
+        )?);
     }
 
     let mut by_dim = BTreeMap::new();
-    for dim in FacetDim::ALL {
-        let Some(facet_counts) = &facet_counts else {
-            break;
-        };
-        let values: Vec<FacetCount> = facet_counts
-            .get(dim.root())
-            .filter_map(|(facet, count)| {
-                let path = facet.to_path();
-                path.get(1).map(|v| FacetCount {
-                    value: (*v).to_owned(),
-                    count,
-                })
-            })
-            .collect();
-        by_dim.insert(dim.as_str(), top_values(values, request.facet_values));
+    if let Some(tally) = &gathered.facets {
+        let mut values: BTreeMap<&str, Vec<FacetCount>> = BTreeMap::new();
+        for ((dim, value), &count) in tally {
+            values.entry(dim).or_default().push(FacetCount {
+                value: value.clone(),
+                count,
+            });
+        }
+        for dim in FacetDim::ALL {
+            let v = values.remove(dim.as_str()).unwrap_or_default();
+            by_dim.insert(dim.as_str(), top_values(v, request.facet_values));
+        }
     }
     Ok(SearchResults {
         total: count,

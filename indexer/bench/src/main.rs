@@ -4,7 +4,10 @@
 //! latency, query latency p50/p99, index size, peak memory, and relevance
 //! on a small judged query set. Prints a Markdown table.
 //!
-//! Usage: `cdl-indexer-bench [--records N] [--seed S] [--rounds R]`.
+//! Usage: `cdl-indexer-bench [--records N] [--seed S] [--rounds R]
+//! [--index DIR]`. With `--index`, only our queries are timed, on an index
+//! kept in DIR (built there on the first run): the quick loop when working
+//! on query speed.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -18,6 +21,7 @@ struct Args {
     records: u64,
     seed: u64,
     rounds: usize,
+    index: Option<std::path::PathBuf>,
 }
 
 fn args() -> Args {
@@ -28,6 +32,7 @@ fn args() -> Args {
             .unwrap_or(100_000),
         seed: 1,
         rounds: 5,
+        index: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -37,6 +42,7 @@ fn args() -> Args {
             "--records" => a.records = v.replace('_', "").parse().expect("--records N"),
             "--seed" => a.seed = v.parse().expect("--seed S"),
             "--rounds" => a.rounds = v.parse().expect("--rounds R"),
+            "--index" => a.index = Some(v.into()),
             other => panic!("unknown argument {other}"),
         }
         i += 2;
@@ -429,6 +435,10 @@ fn main() {
         origin: "paris".to_owned(),
         time: 1_700_000_000,
     };
+    if let Some(dir) = &a.index {
+        queries_only(dir, &records, &meta, a.rounds);
+        return;
+    }
     let tmp = tempfile::tempdir_in(std::env::var("BENCH_DIR").unwrap_or_else(|_| ".".to_owned()))
         .unwrap();
     let options = IndexOptions {
@@ -613,4 +623,54 @@ fn main() {
         let s = |r: &Option<usize>| r.map_or("-".to_owned(), |i| (i + 1).to_string());
         println!("  {:<36} ours {:>2}   FTS5 {:>2}", qq, s(o), s(f));
     }
+}
+
+/// Times our queries only, on an index kept in `dir`.
+fn queries_only(dir: &Path, records: &[Record], meta: &DocMeta, rounds: usize) {
+    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+    let options = IndexOptions {
+        threads: cores.clamp(1, 4),
+        memory_budget: 1024 * 1024 * 1024,
+    };
+    let (index, _) = SearchIndex::open(dir, options).unwrap();
+    if index.num_docs() != records.len() as u64 {
+        let t = Instant::now();
+        index
+            .rebuild(records.iter().map(|r| (r, meta)), "bench", &mut |_| {})
+            .unwrap();
+        index.close_writer().unwrap();
+        println!("our build: {:.2} s", t.elapsed().as_secs_f64());
+    }
+    let mut times = Vec::new();
+    let mut slowest = vec![Duration::ZERO; QUERIES.len()];
+    for round in 0..=rounds {
+        for (i, q) in QUERIES.iter().enumerate() {
+            let mut req = SearchRequest::new(q.ours).page(q.offset, 20);
+            req.facets = q.offset == 0;
+            let t = Instant::now();
+            let r = index.search(&req).unwrap();
+            let d = t.elapsed();
+            std::hint::black_box(r);
+            if round > 0 {
+                times.push(d);
+                slowest[i] = slowest[i].max(d);
+            }
+        }
+    }
+    times.sort();
+    println!(
+        "query p50 {:.2} ms, p99 {:.2} ms ({} queries x {rounds} rounds)",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.99)),
+        QUERIES.len()
+    );
+    for (q, d) in QUERIES.iter().zip(&slowest) {
+        println!("  {:<40} offset {:>5}  {:>8.2}", q.ours, q.offset, ms(*d));
+    }
+    let mut ranks = Vec::new();
+    for (q, relevant) in JUDGED {
+        let r = index.search(&SearchRequest::new(*q).page(0, 10)).unwrap();
+        ranks.push(r.hits.iter().position(|h| h.id == *relevant));
+    }
+    println!("MRR@10 {:.2}", mrr(&ranks));
 }

@@ -1,0 +1,733 @@
+//! Gathering what a search returns from every segment: the best hits, the
+//! number of matches and the facet counts, each at the least cost the
+//! query allows.
+//!
+//! - Hits are ranked by score, ties broken by recency. tantivy's own
+//!   `TopDocs` prunes (Block-WAND) only when it sorts by score alone, so
+//!   [`gather`] drives `for_each_pruning` itself with a threshold just
+//!   below the k-th best score: documents that cannot enter the page are
+//!   skipped by whole blocks, those that tie are still compared by recency.
+//! - When every match has the same score (browsing, filters only), hits
+//!   are the most recent matches: each segment keeps its documents in
+//!   recency order, and the page is read off that order.
+//! - Facets are counted from the set of matches; when a query matches
+//!   most of a segment, the segment's total counts (kept per segment)
+//!   minus the counts of the documents that do not match cost less.
+//!
+//! Segments never change once written, so what is kept per segment stays
+//! true until tantivy merges the segment away; [`SegmentCache::retain`]
+//! then drops it.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use tantivy::columnar::Column;
+use tantivy::fastfield::FacetReader;
+use tantivy::index::SegmentId;
+use tantivy::query::{EnableScoring, Weight};
+use tantivy::schema::Facet;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
+
+use crate::compile::{Compiled, Shape};
+use crate::error::{EngineContext, Result};
+
+/// The name of the facet field and of the recency column.
+const FACETS: &str = "facets";
+const RECENCY: &str = "recency";
+
+/// One ranked document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ranked {
+    pub score: Score,
+    pub recency: i64,
+    pub address: DocAddress,
+}
+
+impl Ranked {
+    /// `Less` when `self` ranks before `other`: higher score, then more
+    /// recent, then earlier address (a total, stable order).
+    fn rank(&self, other: &Self) -> Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then_with(|| other.recency.cmp(&self.recency))
+            .then_with(|| self.address.cmp(&other.address))
+    }
+}
+
+/// The `keep` best documents offered, found in amortised constant time
+/// per document: offers pile up in a buffer of twice that size, which is
+/// cut back to the best `keep` when full (a linear-time selection). A
+/// heap would cost a logarithm per offer, which shows on deep pages.
+struct Best {
+    keep: usize,
+    buffer: Vec<Ranked>,
+    /// Offers must score above this to be able to enter.
+    threshold: Score,
+}
+
+impl Best {
+    fn new(keep: usize) -> Self {
+        Best {
+            keep,
+            buffer: Vec::with_capacity((keep * 2).min(1 << 16)),
+            threshold: Score::MIN,
+        }
+    }
+
+    fn offer(&mut self, ranked: Ranked) {
+        if ranked.score <= self.threshold || self.keep == 0 {
+            return;
+        }
+        self.buffer.push(ranked);
+        if self.buffer.len() >= self.keep * 2 {
+            self.cut();
+        }
+    }
+
+    /// Keeps the best `keep` and raises the threshold to just below the
+    /// worst of them, so that ties still come in to be compared by
+    /// recency.
+    fn cut(&mut self) {
+        if self.buffer.len() <= self.keep || self.keep == 0 {
+            return;
+        }
+        self.buffer
+            .select_nth_unstable_by(self.keep - 1, Ranked::rank);
+        self.buffer.truncate(self.keep);
+        if let Some(worst) = self.buffer.get(self.keep - 1) {
+            self.threshold = self.threshold.max(worst.score.next_down());
+        }
+    }
+
+    /// The score a document must exceed to be offered.
+    fn threshold(&self) -> Score {
+        self.threshold
+    }
+
+    fn is_full(&self) -> bool {
+        self.buffer.len() >= self.keep
+    }
+
+    fn into_vec(mut self) -> Vec<Ranked> {
+        self.cut();
+        self.buffer
+    }
+}
+
+/// A set of documents of one segment.
+struct DocBits {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl DocBits {
+    fn new(max_doc: DocId) -> Self {
+        DocBits {
+            words: vec![0; (max_doc as usize).div_ceil(64)],
+            len: 0,
+        }
+    }
+
+    fn insert(&mut self, doc: DocId) {
+        let (w, b) = ((doc / 64) as usize, doc % 64);
+        if let Some(word) = self.words.get_mut(w) {
+            let mask = 1u64 << b;
+            if *word & mask == 0 {
+                *word |= mask;
+                self.len += 1;
+            }
+        }
+    }
+
+    fn contains(&self, doc: DocId) -> bool {
+        self.words
+            .get((doc / 64) as usize)
+            .is_some_and(|w| w & (1u64 << (doc % 64)) != 0)
+    }
+
+    /// Calls `f` on every document in the set (`want == true`) or on
+    /// every document below `max_doc` not in it (`want == false`).
+    fn for_each(&self, want: bool, max_doc: DocId, mut f: impl FnMut(DocId)) {
+        for (i, &word) in self.words.iter().enumerate() {
+            let mut bits = if want { word } else { !word };
+            let base = (i as u32) * 64;
+            while bits != 0 {
+                let doc = base + bits.trailing_zeros();
+                if doc >= max_doc {
+                    return;
+                }
+                f(doc);
+                bits &= bits - 1;
+            }
+        }
+    }
+}
+
+/// What is kept about one segment.
+#[derive(Default)]
+struct SegmentData {
+    /// Documents by decreasing recency (ties by document id), deleted
+    /// ones included.
+    by_recency: OnceLock<Vec<DocId>>,
+    /// The facet ordinals of every document, deleted ones included.
+    facet_table: OnceLock<FacetTable>,
+    /// Count of every facet ordinal over all documents, deleted ones
+    /// included.
+    facet_totals: OnceLock<Vec<u32>>,
+}
+
+/// The facet ordinals of each document of a segment, read once from the
+/// facet column into one flat array: counting then costs a few
+/// nanoseconds per document instead of a column decode.
+struct FacetTable {
+    /// Where each document's ordinals start in `ords`; one more entry
+    /// than documents.
+    starts: Vec<u32>,
+    /// The ordinals, each document's without repeats.
+    ords: Vec<u32>,
+}
+
+impl FacetTable {
+    fn read(facets: &FacetReader, max_doc: DocId) -> Result<FacetTable> {
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords = Vec::new();
+        for doc in 0..max_doc {
+            starts.push(table_len(&ords)?);
+            let first = ords.len();
+            for ord in facets.facet_ords(doc) {
+                let ord = u32::try_from(ord).map_err(|_| too_many_facets())?;
+                if !ords[first..].contains(&ord) {
+                    ords.push(ord);
+                }
+            }
+        }
+        starts.push(table_len(&ords)?);
+        Ok(FacetTable { starts, ords })
+    }
+
+    /// The ordinals of `doc`.
+    fn of(&self, doc: DocId) -> &[u32] {
+        let d = doc as usize;
+        match (self.starts.get(d), self.starts.get(d + 1)) {
+            (Some(&a), Some(&b)) => self.ords.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+
+    /// Adds `delta` (wrapping: `u32::MAX` subtracts one) to the count of
+    /// each facet of `doc`.
+    fn add(&self, doc: DocId, counts: &mut [u32], delta: u32) {
+        for &ord in self.of(doc) {
+            if let Some(c) = counts.get_mut(ord as usize) {
+                *c = c.wrapping_add(delta);
+            }
+        }
+    }
+}
+
+fn table_len(ords: &[u32]) -> Result<u32> {
+    u32::try_from(ords.len()).map_err(|_| too_many_facets())
+}
+
+fn too_many_facets() -> crate::error::IndexError {
+    crate::error::IndexError::Engine {
+        action: "reading facets",
+        source: tantivy::TantivyError::InvalidArgument(
+            "more than 4 billion facet values in one segment".to_owned(),
+        ),
+    }
+}
+
+/// What is kept per segment, across searches.
+#[derive(Default)]
+pub(crate) struct SegmentCache {
+    segments: Mutex<HashMap<SegmentId, Arc<SegmentData>>>,
+}
+
+impl SegmentCache {
+    fn get(&self, id: SegmentId) -> Arc<SegmentData> {
+        match self.segments.lock() {
+            Ok(mut map) => Arc::clone(map.entry(id).or_default()),
+            // A panic elsewhere while holding the lock: work without it.
+            Err(_) => Arc::new(SegmentData::default()),
+        }
+    }
+
+    /// Forgets segments that `searcher` no longer has.
+    pub fn retain(&self, searcher: &Searcher) {
+        if let Ok(mut map) = self.segments.lock() {
+            if map.len() <= searcher.segment_readers().len() {
+                return;
+            }
+            let live: Vec<SegmentId> = searcher
+                .segment_readers()
+                .iter()
+                .map(SegmentReader::segment_id)
+                .collect();
+            map.retain(|id, _| live.contains(id));
+        }
+    }
+}
+
+/// Gets or computes a value kept per segment.
+fn kept<T>(cell: &OnceLock<T>, compute: impl FnOnce() -> Result<T>) -> Result<&T> {
+    if let Some(v) = cell.get() {
+        return Ok(v);
+    }
+    let v = compute()?;
+    Ok(cell.get_or_init(|| v))
+}
+
+/// Facet counts by dimension and value.
+pub(crate) type FacetTally = HashMap<(String, String), u64>;
+
+/// What a search gathered.
+pub(crate) struct Gathered {
+    /// The best `keep` documents, best first.
+    pub top: Vec<Ranked>,
+    /// How many documents match.
+    pub total: usize,
+    /// Facet counts, when asked for.
+    pub facets: Option<FacetTally>,
+}
+
+/// Gathers the `keep` best hits, the total and (when `facets`) the facet
+/// counts of `compiled` over `searcher`, segments in parallel on the
+/// index's search threads.
+pub(crate) fn gather(
+    searcher: &Searcher,
+    compiled: &Compiled,
+    keep: usize,
+    facets: bool,
+    cache: &SegmentCache,
+) -> Result<Gathered> {
+    cache.retain(searcher);
+    let unscored = compiled
+        .query
+        .weight(EnableScoring::disabled_from_searcher(searcher))
+        .engine("preparing the query")?;
+    let scored = match compiled.shape {
+        Shape::Constant(_) => None,
+        Shape::Prunable | Shape::Scored => Some(
+            compiled
+                .query
+                .weight(EnableScoring::enabled_from_searcher(searcher))
+                .engine("preparing the query")?,
+        ),
+    };
+    let job = Job {
+        shape: compiled.shape,
+        scored: scored.as_deref(),
+        unscored: unscored.as_ref(),
+        keep,
+        facets,
+        cache,
+    };
+    let fruits = searcher
+        .index()
+        .search_executor()
+        .map(
+            |(ord, reader)| Ok(job.segment(ord, reader)),
+            searcher.segment_readers().iter().enumerate(),
+        )
+        .engine("searching")?;
+    let mut gathered = Gathered {
+        top: Vec::new(),
+        total: 0,
+        facets: facets.then(FacetTally::new),
+    };
+    for fruit in fruits {
+        let fruit = fruit?;
+        gathered.top.extend(fruit.top);
+        gathered.total += fruit.total;
+        if let (Some(all), Some(part)) = (&mut gathered.facets, fruit.facets) {
+            for (k, v) in part {
+                *all.entry(k).or_default() += v;
+            }
+        }
+    }
+    gathered.top.sort_by(Ranked::rank);
+    gathered.top.truncate(keep);
+    Ok(gathered)
+}
+
+/// One search, as run on each segment.
+struct Job<'a> {
+    shape: Shape,
+    scored: Option<&'a dyn Weight>,
+    unscored: &'a dyn Weight,
+    keep: usize,
+    facets: bool,
+    cache: &'a SegmentCache,
+}
+
+impl Job<'_> {
+    /// What one segment contributes.
+    fn segment(&self, ord: usize, reader: &SegmentReader) -> Result<Gathered> {
+        let ord = u32::try_from(ord).unwrap_or(u32::MAX);
+        let data = self.cache.get(reader.segment_id());
+        let recency: Option<Column<i64>> = reader.fast_fields().i64(RECENCY).ok();
+        let recency_of = |doc: DocId| recency.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+        let alive = |doc: DocId| reader.alive_bitset().is_none_or(|a| a.is_alive(doc));
+        let ranked = |doc: DocId, score: Score| Ranked {
+            score,
+            recency: recency_of(doc),
+            address: DocAddress::new(ord, doc),
+        };
+        let keep = self.keep;
+        let mut best = Best::new(keep);
+        let mut matches = DocBits::new(reader.max_doc());
+        let total;
+        match (self.shape, self.scored) {
+            (Shape::Prunable, Some(weight)) => {
+                weight
+                    .for_each_pruning(Score::MIN, reader, &mut |doc, score| {
+                        if alive(doc) {
+                            best.offer(ranked(doc, score));
+                        }
+                        best.threshold()
+                    })
+                    .engine("searching")?;
+                total = if self.facets {
+                    collect_matches(self.unscored, reader, &mut matches)?;
+                    matches.len
+                } else {
+                    self.unscored.count(reader).engine("counting")? as usize
+                };
+            }
+            (_, Some(weight)) => {
+                weight
+                    .for_each(reader, &mut |doc, score| {
+                        if alive(doc) {
+                            matches.insert(doc);
+                            if score > best.threshold() {
+                                best.offer(ranked(doc, score));
+                            }
+                        }
+                    })
+                    .engine("searching")?;
+                total = matches.len;
+            }
+            (_, None) => {
+                let score = match self.shape {
+                    Shape::Constant(s) => s,
+                    _ => 0.0,
+                };
+                collect_matches(self.unscored, reader, &mut matches)?;
+                total = matches.len;
+                let order = kept(&data.by_recency, || {
+                    Ok(recency_order(reader.max_doc(), &recency_of))
+                })?;
+                for &doc in order {
+                    if best.is_full() {
+                        break;
+                    }
+                    if matches.contains(doc) {
+                        best.offer(ranked(doc, score));
+                    }
+                }
+            }
+        }
+        let facets = if self.facets {
+            let mut tally = FacetTally::new();
+            count_facets(reader, &data, &matches, &mut tally)?;
+            Some(tally)
+        } else {
+            None
+        };
+        Ok(Gathered {
+            top: best.into_vec(),
+            total,
+            facets,
+        })
+    }
+}
+
+/// Adds the live documents that `weight` matches in `reader` to `matches`.
+fn collect_matches(
+    weight: &dyn Weight,
+    reader: &SegmentReader,
+    matches: &mut DocBits,
+) -> Result<()> {
+    let alive = reader.alive_bitset();
+    weight
+        .for_each_no_score(reader, &mut |docs| {
+            for &doc in docs {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    matches.insert(doc);
+                }
+            }
+        })
+        .engine("searching")
+}
+
+/// Every document of a segment by decreasing recency, ties by id.
+fn recency_order(max_doc: DocId, recency_of: &impl Fn(DocId) -> i64) -> Vec<DocId> {
+    let mut keyed: Vec<(i64, DocId)> = (0..max_doc).map(|d| (recency_of(d), d)).collect();
+    keyed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    keyed.into_iter().map(|(_, d)| d).collect()
+}
+
+/// Adds the facet counts of `matches` in one segment to `tally`.
+fn count_facets(
+    reader: &SegmentReader,
+    data: &SegmentData,
+    matches: &DocBits,
+    tally: &mut FacetTally,
+) -> Result<()> {
+    if matches.len == 0 {
+        return Ok(());
+    }
+    let facets = reader.facet_reader(FACETS).engine("reading facets")?;
+    let max_doc = reader.max_doc();
+    let table = kept(&data.facet_table, || FacetTable::read(&facets, max_doc))?;
+    let mut counts = vec![0u32; facets.num_facets()];
+    if matches.len * 2 > max_doc as usize {
+        // Most documents match: the segment's totals minus the others.
+        let totals = kept(&data.facet_totals, || {
+            let mut totals = vec![0u32; facets.num_facets()];
+            for doc in 0..max_doc {
+                table.add(doc, &mut totals, 1);
+            }
+            Ok(totals)
+        })?;
+        counts.copy_from_slice(totals);
+        matches.for_each(false, max_doc, |doc| table.add(doc, &mut counts, u32::MAX));
+    } else {
+        matches.for_each(true, max_doc, |doc| table.add(doc, &mut counts, 1));
+    }
+    let mut facet = Facet::root();
+    for (ord, &count) in counts.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        facets
+            .facet_from_ord(ord as u64, &mut facet)
+            .engine("reading facets")?;
+        if let [dim, value] = facet.to_path().as_slice() {
+            *tally
+                .entry(((*dim).to_owned(), (*value).to_owned()))
+                .or_default() += u64::from(count);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::Compiler;
+
+    fn r(score: f32, recency: i64, doc: u32) -> Ranked {
+        Ranked {
+            score,
+            recency,
+            address: DocAddress::new(0, doc),
+        }
+    }
+
+    #[test]
+    fn rank_by_score_then_recency_then_address() {
+        let mut v = [r(1.0, 5, 3), r(2.0, 0, 9), r(1.0, 7, 4), r(1.0, 5, 1)];
+        v.sort_by(Ranked::rank);
+        let docs: Vec<u32> = v.iter().map(|x| x.address.doc_id).collect();
+        assert_eq!(docs, [9, 4, 1, 3]);
+    }
+
+    #[test]
+    fn best_keeps_the_k_best_and_lets_ties_in() {
+        let mut b = Best::new(2);
+        assert_eq!(b.threshold(), Score::MIN);
+        b.offer(r(1.0, 1, 0));
+        b.offer(r(3.0, 1, 1));
+        b.offer(r(1.0, 9, 2));
+        b.offer(r(0.5, 9, 3));
+        assert!(
+            b.threshold() < 1.0 && b.threshold() > 0.99,
+            "cut to the best two, the bar is just below the second"
+        );
+        b.offer(r(0.9, 9, 4));
+        b.offer(r(1.0, 0, 5));
+        let mut kept: Vec<u32> = b.into_vec().iter().map(|x| x.address.doc_id).collect();
+        kept.sort_unstable();
+        assert_eq!(kept, [1, 2], "the more recent of two equal scores wins");
+    }
+
+    #[test]
+    fn doc_bits_iterate_members_and_the_rest() {
+        let mut bits = DocBits::new(130);
+        for d in [0, 63, 64, 129, 129] {
+            bits.insert(d);
+        }
+        assert_eq!(bits.len, 4);
+        assert!(bits.contains(64) && !bits.contains(65));
+        let mut inside = Vec::new();
+        bits.for_each(true, 130, |d| inside.push(d));
+        assert_eq!(inside, [0, 63, 64, 129]);
+        let mut outside = 0;
+        bits.for_each(false, 130, |_| outside += 1);
+        assert_eq!(outside, 126);
+    }
+
+    /// Every match scored one by one, sorted, cut: what [`gather`] must
+    /// return, found the slow way.
+    fn brute_force(
+        searcher: &Searcher,
+        compiled: &Compiled,
+        keep: usize,
+    ) -> (Vec<Ranked>, usize, FacetTally) {
+        let weight = compiled
+            .query
+            .weight(EnableScoring::enabled_from_searcher(searcher))
+            .unwrap();
+        let mut all = Vec::new();
+        let mut tally = FacetTally::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let recency = reader.fast_fields().i64(RECENCY).unwrap();
+            let facets = reader.facet_reader(FACETS).unwrap();
+            let mut docs = Vec::new();
+            weight
+                .for_each(reader, &mut |doc, score| {
+                    if reader.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                        docs.push((doc, score));
+                    }
+                })
+                .unwrap();
+            for (doc, score) in docs {
+                all.push(Ranked {
+                    score: match compiled.shape {
+                        Shape::Constant(s) => s,
+                        _ => score,
+                    },
+                    recency: recency.first(doc).unwrap_or(0),
+                    address: DocAddress::new(ord as u32, doc),
+                });
+                let mut seen = Vec::new();
+                for o in facets.facet_ords(doc) {
+                    if seen.contains(&o) {
+                        continue;
+                    }
+                    seen.push(o);
+                    let mut f = Facet::root();
+                    facets.facet_from_ord(o, &mut f).unwrap();
+                    if let [d, v] = f.to_path().as_slice() {
+                        *tally.entry(((*d).to_owned(), (*v).to_owned())).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let total = all.len();
+        all.sort_by(Ranked::rank);
+        all.truncate(keep);
+        (all, total, tally)
+    }
+
+    #[test]
+    fn gather_agrees_with_brute_force_across_segments_and_deletes() {
+        use crate::document::{Change, DocMeta};
+        use crate::index::{IndexOptions, SearchIndex};
+
+        let dir = tempfile::tempdir().unwrap();
+        let options = IndexOptions {
+            threads: 2,
+            memory_budget: 40 * 1024 * 1024,
+        };
+        let (index, _) = SearchIndex::open(dir.path().join("i"), options).unwrap();
+        index.without_merges().unwrap();
+        let records: Vec<_> = crate::synth::records(7, 1500).collect();
+        let meta = |time| DocMeta {
+            origin: "paris".to_owned(),
+            time,
+        };
+        let m = meta(1_700_000_000);
+        index
+            .rebuild(records.iter().map(|r| (r, &m)), "c0", &mut |_| {})
+            .unwrap();
+        // More segments: rewrites (which delete the old documents), with
+        // several recencies, and withdrawals.
+        for (round, chunk) in records.chunks(97).take(6).enumerate() {
+            let mut changes: Vec<Change> = chunk
+                .iter()
+                .map(|r| Change::Upsert(Box::new(r.clone()), meta(1_700_000_000 + round as i64)))
+                .collect();
+            let gone = &records[1000 + round];
+            changes.push(Change::Delete {
+                origin: "paris".to_owned(),
+                kind: gone.kind(),
+                id: gone.id.clone(),
+            });
+            index.apply(&changes, &format!("c{}", round + 1)).unwrap();
+        }
+        // Equal scores, different recencies, across segments: the
+        // tie-break decides the page.
+        for batch in 0..4i64 {
+            let twins: Vec<Change> = (0..10)
+                .map(|i| {
+                    let n = batch * 10 + i;
+                    let mut r = records[0].clone();
+                    r.id = format!("twin-{n}").parse().unwrap();
+                    r.title = "Orchidée sauvage".to_owned();
+                    // No dates: recency is the time of indexing.
+                    r.created = None;
+                    r.updated = None;
+                    Change::Upsert(Box::new(r), meta(1_600_000_000 + (n * 17) % 40))
+                })
+                .collect();
+            index.apply(&twins, &format!("t{batch}")).unwrap();
+        }
+        let (searcher, fields, cache) = index.parts();
+        assert!(searcher.segment_readers().len() > 1, "several segments");
+        assert!(
+            searcher
+                .segment_readers()
+                .iter()
+                .any(|s| s.alive_bitset().is_some()),
+            "deleted documents"
+        );
+
+        let queries = [
+            "",
+            "données",
+            "semences",
+            "tomate",
+            "jardin partagé",
+            "\"jardin partagé\"",
+            "jardin -tomate",
+            "musée OR théâtre",
+            "kind:seed-lot",
+            "kind:software -données",
+            "-ville",
+            "kind:dataset lang:en",
+            "zzzz",
+            "orchidée",
+            "orchidée sauvage",
+        ];
+        let mut checked = 0;
+        for q in queries {
+            let parsed = crate::query::parse(q).unwrap();
+            let compiled = Compiler::new(fields, false).compile(&parsed);
+            for keep in [1, 20, 300, 5000] {
+                let got = gather(&searcher, &compiled, keep, true, cache).unwrap();
+                let (want, total, tally) = brute_force(&searcher, &compiled, keep);
+                assert_eq!(got.total, total, "{q:?}: total");
+                assert_eq!(got.facets.as_ref(), Some(&tally), "{q:?}: facets");
+                let addresses = |v: &[Ranked]| v.iter().map(|r| r.address).collect::<Vec<_>>();
+                assert_eq!(
+                    addresses(&got.top),
+                    addresses(&want),
+                    "{q:?} keep {keep}: hits"
+                );
+                for (g, w) in got.top.iter().zip(&want) {
+                    assert!((g.score - w.score).abs() < 1e-4, "{q:?}: scores");
+                }
+                let unfaceted = gather(&searcher, &compiled, keep, false, cache).unwrap();
+                assert_eq!(unfaceted.total, total, "{q:?}: total without facets");
+                assert_eq!(addresses(&unfaceted.top), addresses(&want));
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, queries.len() * 4);
+    }
+}
