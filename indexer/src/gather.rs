@@ -255,6 +255,24 @@ impl SegmentCache {
         }
     }
 
+    /// Bytes held for all segments.
+    pub fn bytes(&self) -> usize {
+        let Ok(map) = self.segments.lock() else {
+            return 0;
+        };
+        map.values()
+            .map(|d| {
+                let order = d.by_recency.get().map_or(0, |v| v.capacity() * 4);
+                let table = d
+                    .facet_table
+                    .get()
+                    .map_or(0, |t| (t.starts.capacity() + t.ords.capacity()) * 4);
+                let totals = d.facet_totals.get().map_or(0, |v| v.capacity() * 4);
+                order + table + totals
+            })
+            .sum()
+    }
+
     /// Forgets segments that `searcher` no longer has.
     pub fn retain(&self, searcher: &Searcher) {
         if let Ok(mut map) = self.segments.lock() {

@@ -226,6 +226,19 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// The number of segments searched (each is searched on its own
+    /// thread, up to [`IndexOptions::threads`]).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
+    /// Memory kept per segment to speed searches up (recency order and
+    /// facet tables), in bytes; it grows as searches need it, up to about
+    /// 50 bytes per record.
+    pub fn search_cache_bytes(&self) -> usize {
+        self.segments.bytes()
+    }
+
     /// Runs a search on the latest committed state.
     ///
     /// # Errors

@@ -159,6 +159,22 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     );
     let _ = writeln!(out, "# TYPE cdl_indexed_records gauge");
     let _ = writeln!(out, "cdl_indexed_records {}", state.index.num_docs());
+    for (name, help, value) in [
+        (
+            "cdl_index_segments",
+            "Segments of the search index.",
+            state.index.segment_count(),
+        ),
+        (
+            "cdl_search_cache_bytes",
+            "Memory kept per index segment to speed searches up.",
+            state.index.search_cache_bytes(),
+        ),
+    ] {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        let _ = writeln!(out, "{name} {value}");
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -154,5 +154,16 @@ async fn openapi_health_and_metrics() -> Result {
         r.body
     );
     assert!(r.body.contains("cdl_indexed_records 7"));
+    let gauge = |name: &str| -> u64 {
+        r.body
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {}", r.body))
+    };
+    assert!(gauge("cdl_index_segments") >= 1);
+    assert!(
+        gauge("cdl_search_cache_bytes") > 0,
+        "the search kept facet tables"
+    );
     Ok(())
 }
