@@ -650,6 +650,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let options = IndexOptions {
             threads: 2,
+            search_threads: 2,
             memory_budget: 40 * 1024 * 1024,
         };
         let (index, _) = SearchIndex::open(dir.path().join("i"), options).unwrap();

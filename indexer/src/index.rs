@@ -21,9 +21,12 @@ use crate::search::{self, SearchRequest, SearchResults};
 /// Knobs of the index writer.
 #[derive(Debug, Clone)]
 pub struct IndexOptions {
-    /// Indexing threads, also the threads a search may use (one per
-    /// segment searched).
+    /// Indexing threads.
     pub threads: usize,
+    /// Threads one search may use, one per segment searched. A server
+    /// that already runs one search per core gains nothing from more than
+    /// one (the switching costs throughput).
+    pub search_threads: usize,
     /// Memory for buffering documents before a segment is written, in
     /// bytes, shared by the threads.
     pub memory_budget: usize,
@@ -36,6 +39,7 @@ impl Default for IndexOptions {
             .clamp(1, 4);
         IndexOptions {
             threads,
+            search_threads: threads,
             memory_budget: 256 * 1024 * 1024,
         }
     }
@@ -390,11 +394,11 @@ impl SearchIndex {
     }
 }
 
-/// Searches the segments of the index on `options.threads` threads (one
-/// thread if they cannot be started).
+/// Searches the segments of the index on `options.search_threads` threads
+/// (one thread if they cannot be started).
 fn search_threads(index: &mut Index, options: &IndexOptions) {
-    if options.threads > 1 {
-        let _ = index.set_multithread_executor(options.threads);
+    if options.search_threads > 1 {
+        let _ = index.set_multithread_executor(options.search_threads);
     }
 }
 

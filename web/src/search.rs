@@ -2,7 +2,7 @@
 //! indexer's results out.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cdl_indexer::{IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults};
@@ -172,48 +172,6 @@ impl SearchCache {
     }
 }
 
-/// A counting semaphore for blocking threads: at most `n` index searches
-/// run at once, the others wait their turn (cache hits never wait).
-#[derive(Debug)]
-pub struct Slots {
-    free: Mutex<usize>,
-    freed: Condvar,
-}
-
-/// A taken slot, given back on drop.
-#[derive(Debug)]
-pub struct Slot<'a>(&'a Slots);
-
-impl Slots {
-    /// `n` slots (at least one).
-    pub fn new(n: usize) -> Slots {
-        Slots {
-            free: Mutex::new(n.max(1)),
-            freed: Condvar::new(),
-        }
-    }
-
-    /// Waits for a free slot. Blocking: call it off the async executor.
-    pub fn acquire(&self) -> Slot<'_> {
-        let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
-        while *free == 0 {
-            free = self
-                .freed
-                .wait(free)
-                .unwrap_or_else(PoisonError::into_inner);
-        }
-        *free -= 1;
-        Slot(self)
-    }
-}
-
-impl Drop for Slot<'_> {
-    fn drop(&mut self) {
-        *self.0.free.lock().unwrap_or_else(PoisonError::into_inner) += 1;
-        self.0.freed.notify_one();
-    }
-}
-
 /// Runs a search on the index (blocking work off the executor).
 ///
 /// # Errors
@@ -238,36 +196,52 @@ pub async fn run(
         facet_values: 12,
         ..SearchRequest::new("")
     };
+    // First, off the executor: catch the index up if `main` moved, and
+    // answer from the cache when possible (cache hits never wait).
+    let looked_up = {
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || {
+            state.sync_index();
+            let start = Instant::now();
+            let key: Key = (
+                state.index.commit().unwrap_or_default(),
+                request.query.clone(),
+                request.offset,
+                request.limit,
+            );
+            if let Some(hit) = state.search_cache.get(&key) {
+                state.metrics.search(start.elapsed());
+                return Ok(hit);
+            }
+            // A later page reuses the facet counts of the first, when
+            // cached: counting visits every match.
+            let first = (request.offset > 0)
+                .then(|| {
+                    state
+                        .search_cache
+                        .get(&(key.0.clone(), key.1.clone(), 0, key.3))
+                })
+                .flatten();
+            Err(Box::new((key, request, first, start)))
+        })
+        .await
+        .map_err(AppError::internal)?
+    };
+    let (key, mut request, first, start) = match looked_up {
+        Ok(hit) => return Ok(hit),
+        Err(miss) => *miss,
+    };
+    // Then wait for a turn: at most one index search per core, the
+    // others queue in arrival order without holding a thread.
+    let permit = Arc::clone(&state.search_slots)
+        .acquire_owned()
+        .await
+        .map_err(AppError::internal)?;
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
-        state.sync_index();
-        let start = Instant::now();
-        let key: Key = (
-            state.index.commit().unwrap_or_default(),
-            request.query.clone(),
-            request.offset,
-            request.limit,
-        );
-        if let Some(hit) = state.search_cache.get(&key) {
-            state.metrics.search(start.elapsed());
-            return Ok(hit);
-        }
-        // A later page reuses the facet counts of the first, when cached:
-        // counting visits every match.
-        let first = (request.offset > 0)
-            .then(|| {
-                state
-                    .search_cache
-                    .get(&(key.0.clone(), key.1.clone(), 0, key.3))
-            })
-            .flatten();
-        let mut request = request;
+        let _permit = permit;
         request.facets = first.is_none();
-        let result = {
-            let _slot = state.search_slots.acquire();
-            state.index.search(&request)
-        }
-        .map(|mut results| {
+        let result = state.index.search(&request).map(|mut results| {
             if let Some(first) = &first {
                 results.facets.clone_from(&first.facets);
             }

@@ -41,7 +41,7 @@ pub struct App {
     pub search_cache: crate::search::SearchCache,
     /// Searches running at once: one per core, so that a burst of clients
     /// queues in order instead of thrashing the processor caches.
-    pub search_slots: crate::search::Slots,
+    pub search_slots: Arc<tokio::sync::Semaphore>,
     /// The sitemap, for one `main` commit and site address: (key, XML).
     pub sitemap: Mutex<Option<(String, Arc<String>)>>,
 }
@@ -105,7 +105,13 @@ impl App {
     /// When the index cannot be opened or built.
     pub fn start(config: WebConfig, registry: Registry) -> Result<App, StartError> {
         let index_dir = config.index_dir_for(registry.git_dir());
-        let (index, _) = SearchIndex::open(&index_dir, IndexOptions::default())?;
+        // One search per core already runs at once (`search_slots`):
+        // splitting each over the cores too only adds thread switches.
+        let options = IndexOptions {
+            search_threads: 1,
+            ..IndexOptions::default()
+        };
+        let (index, _) = SearchIndex::open(&index_dir, options)?;
         index.catch_up(&registry, &mut |_| {})?;
         let curators_file = config.curators_file_for(registry.git_dir());
         Ok(App {
@@ -117,9 +123,9 @@ impl App {
             catching_up: Mutex::new(()),
             sitemap: Mutex::new(None),
             search_cache: crate::search::SearchCache::new(config.search_cache_entries),
-            search_slots: crate::search::Slots::new(
+            search_slots: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
-            ),
+            )),
             curators_file,
             config,
             registry,

@@ -443,6 +443,7 @@ fn main() {
         .unwrap();
     let options = IndexOptions {
         threads: cores.clamp(1, 4),
+        search_threads: cores.clamp(1, 4),
         memory_budget: 1024 * 1024 * 1024,
     };
 
@@ -647,6 +648,7 @@ fn queries_only(dir: &Path, records: &[Record], meta: &DocMeta, rounds: usize) {
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     let options = IndexOptions {
         threads: cores.clamp(1, 4),
+        search_threads: cores.clamp(1, 4),
         memory_budget: 1024 * 1024 * 1024,
     };
     let (index, _) = SearchIndex::open(dir, options).unwrap();

@@ -44,6 +44,7 @@ pub struct TestIndex {
 pub fn options() -> IndexOptions {
     IndexOptions {
         threads: 1,
+        search_threads: 1,
         memory_budget: 20 * 1024 * 1024,
     }
 }
