@@ -2,7 +2,7 @@
 //! indexer's results out.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
 use cdl_indexer::{IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults};
@@ -172,6 +172,81 @@ impl SearchCache {
     }
 }
 
+/// A fair counting semaphore for blocking threads: at most `n` index
+/// searches run at once, the others wait in arrival order (cache hits
+/// never wait). A freed slot is handed straight to the first waiter, which
+/// alone is woken: no stampede, and no waiter overtaken by later ones, so
+/// that a burst of clients gets even latencies.
+#[derive(Debug)]
+pub struct Slots {
+    inner: Mutex<Queue>,
+}
+
+#[derive(Debug)]
+struct Queue {
+    free: usize,
+    waiting: VecDeque<Arc<Waiter>>,
+}
+
+/// One waiting thread: set `ready` and notify to hand it a slot.
+#[derive(Debug, Default)]
+struct Waiter {
+    ready: Mutex<bool>,
+    woken: Condvar,
+}
+
+/// A taken slot, given back on drop.
+#[derive(Debug)]
+pub struct Slot<'a>(&'a Slots);
+
+impl Slots {
+    /// `n` slots (at least one).
+    pub fn new(n: usize) -> Slots {
+        Slots {
+            inner: Mutex::new(Queue {
+                free: n.max(1),
+                waiting: VecDeque::new(),
+            }),
+        }
+    }
+
+    /// Waits for a slot. Blocking: call it off the async executor.
+    pub fn acquire(&self) -> Slot<'_> {
+        let waiter = {
+            let mut q = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+            if q.free > 0 && q.waiting.is_empty() {
+                q.free -= 1;
+                return Slot(self);
+            }
+            let waiter = Arc::new(Waiter::default());
+            q.waiting.push_back(Arc::clone(&waiter));
+            waiter
+        };
+        let mut ready = waiter.ready.lock().unwrap_or_else(PoisonError::into_inner);
+        while !*ready {
+            ready = waiter
+                .woken
+                .wait(ready)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        Slot(self)
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut q = self.0.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        match q.waiting.pop_front() {
+            Some(next) => {
+                drop(q);
+                *next.ready.lock().unwrap_or_else(PoisonError::into_inner) = true;
+                next.woken.notify_one();
+            }
+            None => q.free += 1,
+        }
+    }
+}
+
 /// Runs a search on the index (blocking work off the executor).
 ///
 /// # Errors
@@ -196,52 +271,36 @@ pub async fn run(
         facet_values: 12,
         ..SearchRequest::new("")
     };
-    // First, off the executor: catch the index up if `main` moved, and
-    // answer from the cache when possible (cache hits never wait).
-    let looked_up = {
-        let state = state.clone();
-        tokio::task::spawn_blocking(move || {
-            state.sync_index();
-            let start = Instant::now();
-            let key: Key = (
-                state.index.commit().unwrap_or_default(),
-                request.query.clone(),
-                request.offset,
-                request.limit,
-            );
-            if let Some(hit) = state.search_cache.get(&key) {
-                state.metrics.search(start.elapsed());
-                return Ok(hit);
-            }
-            // A later page reuses the facet counts of the first, when
-            // cached: counting visits every match.
-            let first = (request.offset > 0)
-                .then(|| {
-                    state
-                        .search_cache
-                        .get(&(key.0.clone(), key.1.clone(), 0, key.3))
-                })
-                .flatten();
-            Err(Box::new((key, request, first, start)))
-        })
-        .await
-        .map_err(AppError::internal)?
-    };
-    let (key, mut request, first, start) = match looked_up {
-        Ok(hit) => return Ok(hit),
-        Err(miss) => *miss,
-    };
-    // Then wait for a turn: at most one index search per core, the
-    // others queue in arrival order without holding a thread.
-    let permit = Arc::clone(&state.search_slots)
-        .acquire_owned()
-        .await
-        .map_err(AppError::internal)?;
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
-        let _permit = permit;
+        state.sync_index();
+        let start = Instant::now();
+        let key: Key = (
+            state.index.commit().unwrap_or_default(),
+            request.query.clone(),
+            request.offset,
+            request.limit,
+        );
+        if let Some(hit) = state.search_cache.get(&key) {
+            state.metrics.search(start.elapsed());
+            return Ok(hit);
+        }
+        // A later page reuses the facet counts of the first, when cached:
+        // counting visits every match.
+        let first = (request.offset > 0)
+            .then(|| {
+                state
+                    .search_cache
+                    .get(&(key.0.clone(), key.1.clone(), 0, key.3))
+            })
+            .flatten();
+        let mut request = request;
         request.facets = first.is_none();
-        let result = state.index.search(&request).map(|mut results| {
+        let result = {
+            let _slot = state.search_slots.acquire();
+            state.index.search(&request)
+        }
+        .map(|mut results| {
             if let Some(first) = &first {
                 results.facets.clone_from(&first.facets);
             }
@@ -267,6 +326,32 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slots_are_handed_out_in_arrival_order() {
+        let slots = Arc::new(Slots::new(1));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let held = slots.acquire();
+        let mut threads = Vec::new();
+        for i in 0..4 {
+            let (s, o) = (Arc::clone(&slots), Arc::clone(&order));
+            threads.push(std::thread::spawn(move || {
+                let _slot = s.acquire();
+                o.lock().unwrap().push(i);
+            }));
+            // Let thread i queue before thread i + 1.
+            while slots.inner.lock().unwrap().waiting.len() < i + 1 {
+                std::thread::yield_now();
+            }
+        }
+        drop(held);
+        for t in threads {
+            t.join().unwrap();
+        }
+        assert_eq!(*order.lock().unwrap(), [0, 1, 2, 3]);
+        let q = slots.inner.lock().unwrap();
+        assert_eq!((q.free, q.waiting.len()), (1, 0), "every slot came back");
+    }
 
     #[test]
     fn params_round_trip() {

@@ -41,7 +41,7 @@ pub struct App {
     pub search_cache: crate::search::SearchCache,
     /// Searches running at once: one per core, so that a burst of clients
     /// queues in order instead of thrashing the processor caches.
-    pub search_slots: Arc<tokio::sync::Semaphore>,
+    pub search_slots: crate::search::Slots,
     /// The sitemap, for one `main` commit and site address: (key, XML).
     pub sitemap: Mutex<Option<(String, Arc<String>)>>,
 }
@@ -123,9 +123,9 @@ impl App {
             catching_up: Mutex::new(()),
             sitemap: Mutex::new(None),
             search_cache: crate::search::SearchCache::new(config.search_cache_entries),
-            search_slots: Arc::new(tokio::sync::Semaphore::new(
+            search_slots: crate::search::Slots::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
-            )),
+            ),
             curators_file,
             config,
             registry,
