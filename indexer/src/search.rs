@@ -1,5 +1,5 @@
-//! Running a query: ranked hits with snippets, the total, and facet counts,
-//! all from one pass over the matching documents.
+//! Running a query: ranked hits with snippets, the total, and facet counts
+//! (gathered from the segments by [`crate::gather`]).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
