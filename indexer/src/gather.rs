@@ -36,6 +36,11 @@ use crate::error::{EngineContext, Result};
 const FACETS: &str = "facets";
 const RECENCY: &str = "recency";
 
+/// Deepest page (offset + limit) for which pruning pays: deeper, the k-th
+/// score stays so low that almost nothing is skipped, and one plain
+/// scoring pass costs less than Block-WAND's bookkeeping.
+const PRUNE_UP_TO: usize = 1000;
+
 /// One ranked document.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ranked {
@@ -57,7 +62,7 @@ impl Ranked {
 }
 
 /// The `keep` best documents offered, found in amortised constant time
-/// per document: offers pile up in a buffer of twice that size, which is
+/// per document: offers pile up in a buffer of four times that size, which is
 /// cut back to the best `keep` when full (a linear-time selection). A
 /// heap would cost a logarithm per offer, which shows on deep pages.
 struct Best {
@@ -71,7 +76,7 @@ impl Best {
     fn new(keep: usize) -> Self {
         Best {
             keep,
-            buffer: Vec::with_capacity((keep * 2).min(1 << 16)),
+            buffer: Vec::with_capacity((keep * 4).min(1 << 16)),
             threshold: Score::MIN,
         }
     }
@@ -81,7 +86,7 @@ impl Best {
             return;
         }
         self.buffer.push(ranked);
-        if self.buffer.len() >= self.keep * 2 {
+        if self.buffer.len() >= self.keep * 4 {
             self.cut();
         }
     }
@@ -399,7 +404,7 @@ impl Job<'_> {
         let mut matches = DocBits::new(reader.max_doc());
         let total;
         match (self.shape, self.scored) {
-            (Shape::Prunable, Some(weight)) => {
+            (Shape::Prunable, Some(weight)) if keep <= PRUNE_UP_TO => {
                 weight
                     .for_each_pruning(Score::MIN, reader, &mut |doc, score| {
                         if alive(doc) {
@@ -561,13 +566,15 @@ mod tests {
         b.offer(r(1.0, 1, 0));
         b.offer(r(3.0, 1, 1));
         b.offer(r(1.0, 9, 2));
-        b.offer(r(0.5, 9, 3));
+        for doc in 3..8 {
+            b.offer(r(0.5, 9, doc));
+        }
         assert!(
             b.threshold() < 1.0 && b.threshold() > 0.99,
             "cut to the best two, the bar is just below the second"
         );
-        b.offer(r(0.9, 9, 4));
-        b.offer(r(1.0, 0, 5));
+        b.offer(r(0.9, 9, 8));
+        b.offer(r(1.0, 0, 9));
         let mut kept: Vec<u32> = b.into_vec().iter().map(|x| x.address.doc_id).collect();
         kept.sort_unstable();
         assert_eq!(kept, [1, 2], "the more recent of two equal scores wins");

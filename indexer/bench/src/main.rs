@@ -7,7 +7,7 @@
 //! Usage: `cdl-indexer-bench [--records N] [--seed S] [--rounds R]
 //! [--index DIR]`. With `--index`, only our queries are timed, on an index
 //! kept in DIR (built there on the first run): the quick loop when working
-//! on query speed.
+//! on query speed; `BENCH_ONLY=TEXT` then keeps the queries containing TEXT.
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -664,6 +664,9 @@ fn queries_only(dir: &Path, records: &[Record], meta: &DocMeta, rounds: usize) {
     let mut slowest = vec![Duration::ZERO; QUERIES.len()];
     for round in 0..=rounds {
         for (i, q) in QUERIES.iter().enumerate() {
+            if std::env::var("BENCH_ONLY").is_ok_and(|only| !q.ours.contains(only.as_str())) {
+                continue;
+            }
             let mut req = SearchRequest::new(q.ours).page(q.offset, 20);
             req.facets = q.offset == 0;
             let t = Instant::now();
