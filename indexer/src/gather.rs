@@ -20,6 +20,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::columnar::Column;
@@ -245,13 +246,27 @@ fn too_many_facets() -> crate::error::IndexError {
     }
 }
 
-/// What is kept per segment, across searches.
-#[derive(Default)]
+/// What is kept per segment, across searches, and how searches split
+/// their work.
 pub(crate) struct SegmentCache {
     segments: Mutex<HashMap<SegmentId, Arc<SegmentData>>>,
+    /// The index's search threads.
+    threads: usize,
+    /// Fewest documents worth a part of their own when a scored search is
+    /// split into parts scored in parallel.
+    min_part: DocId,
 }
 
 impl SegmentCache {
+    /// A cache for an index searched on `threads` threads.
+    pub fn new(threads: usize) -> Self {
+        SegmentCache {
+            segments: Mutex::default(),
+            threads: threads.max(1),
+            min_part: 1 << 16,
+        }
+    }
+
     fn get(&self, id: SegmentId) -> Arc<SegmentData> {
         match self.segments.lock() {
             Ok(mut map) => Arc::clone(map.entry(id).or_default()),
@@ -352,8 +367,8 @@ pub(crate) fn gather(
         .index()
         .search_executor()
         .map(
-            |(ord, reader)| Ok(job.segment(ord, reader)),
-            searcher.segment_readers().iter().enumerate(),
+            |(ord, reader, part)| Ok(job.segment(ord, reader, part)),
+            parts(searcher, compiled.shape, cache).into_iter(),
         )
         .engine("searching")?;
     let mut gathered = Gathered {
@@ -376,6 +391,38 @@ pub(crate) fn gather(
     Ok(gathered)
 }
 
+/// The work of one search: each segment whole, except that a query scored
+/// in full is cut into document ranges of similar size, one per search
+/// thread, so that both cores work whatever the segments' sizes (a large
+/// segment next to small ones would otherwise keep one core alone).
+fn parts<'s>(
+    searcher: &'s Searcher,
+    shape: Shape,
+    cache: &SegmentCache,
+) -> Vec<(usize, &'s SegmentReader, Range<DocId>)> {
+    let readers = searcher.segment_readers();
+    let total: u64 = readers.iter().map(|r| u64::from(r.max_doc())).sum();
+    let share = total.div_ceil(cache.threads as u64);
+    let size = DocId::try_from(share)
+        .unwrap_or(DocId::MAX)
+        .max(cache.min_part);
+    let mut out = Vec::new();
+    for (ord, reader) in readers.iter().enumerate() {
+        let max_doc = reader.max_doc();
+        if shape != Shape::Scored || cache.threads < 2 || max_doc <= size {
+            out.push((ord, reader, 0..max_doc));
+            continue;
+        }
+        let mut start = 0;
+        while start < max_doc {
+            let end = start.saturating_add(size).min(max_doc);
+            out.push((ord, reader, start..end));
+            start = end;
+        }
+    }
+    out
+}
+
 /// One search, as run on each segment.
 struct Job<'a> {
     shape: Shape,
@@ -387,8 +434,8 @@ struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// What one segment contributes.
-    fn segment(&self, ord: usize, reader: &SegmentReader) -> Result<Gathered> {
+    /// What the documents `part` of one segment contribute.
+    fn segment(&self, ord: usize, reader: &SegmentReader, part: Range<DocId>) -> Result<Gathered> {
         let ord = u32::try_from(ord).unwrap_or(u32::MAX);
         let data = self.cache.get(reader.segment_id());
         let recency: Option<Column<i64>> = reader.fast_fields().i64(RECENCY).ok();
@@ -421,16 +468,21 @@ impl Job<'_> {
                 };
             }
             (_, Some(weight)) => {
-                weight
-                    .for_each(reader, &mut |doc, score| {
-                        if alive(doc) {
-                            matches.insert(doc);
-                            if score > best.threshold() {
-                                best.offer(ranked(doc, score));
-                            }
+                let mut scorer = weight.scorer(reader, 1.0).engine("searching")?;
+                let mut doc = scorer.doc();
+                if doc < part.start {
+                    doc = scorer.seek(part.start);
+                }
+                while doc < part.end {
+                    if alive(doc) {
+                        matches.insert(doc);
+                        let score = scorer.score();
+                        if score > best.threshold() {
+                            best.offer(ranked(doc, score));
                         }
-                    })
-                    .engine("searching")?;
+                    }
+                    doc = scorer.advance();
+                }
                 total = matches.len;
             }
             (_, None) => {
@@ -493,7 +545,9 @@ fn recency_order(max_doc: DocId, recency_of: &impl Fn(DocId) -> i64) -> Vec<DocI
     keyed.into_iter().map(|(_, d)| d).collect()
 }
 
-/// Adds the facet counts of `matches` in one segment to `tally`.
+/// Adds the facet counts of `matches` in one segment to `tally` (which
+/// may hold only a part of the segment's documents: the totals minus
+/// every other document is still right).
 fn count_facets(
     reader: &SegmentReader,
     data: &SegmentData,
@@ -704,6 +758,15 @@ mod tests {
             index.apply(&twins, &format!("t{batch}")).unwrap();
         }
         let (searcher, fields, cache) = index.parts();
+        // As if searched on 64 threads: parts of about 50 documents.
+        let split = SegmentCache {
+            min_part: 50,
+            ..SegmentCache::new(64)
+        };
+        assert!(
+            parts(&searcher, Shape::Scored, &split).len() > searcher.segment_readers().len(),
+            "scored searches are split"
+        );
         assert!(searcher.segment_readers().len() > 1, "several segments");
         assert!(
             searcher
@@ -722,6 +785,7 @@ mod tests {
             "\"jardin partagé\"",
             "jardin -tomate",
             "musée OR théâtre",
+            "données OR ville",
             "kind:seed-lot",
             "kind:software -données",
             "-ville",
@@ -735,7 +799,16 @@ mod tests {
             let parsed = crate::query::parse(q).unwrap();
             let compiled = Compiler::new(fields, false).compile(&parsed);
             for keep in [1, 20, 300, 5000] {
+                // Scored searches split into parts of 50 documents.
+                let got_split = gather(&searcher, &compiled, keep, true, &split).unwrap();
                 let got = gather(&searcher, &compiled, keep, true, cache).unwrap();
+                assert_eq!(got_split.total, got.total, "{q:?}: total when split");
+                assert_eq!(got_split.facets, got.facets, "{q:?}: facets when split");
+                assert_eq!(
+                    got_split.top.iter().map(|r| r.address).collect::<Vec<_>>(),
+                    got.top.iter().map(|r| r.address).collect::<Vec<_>>(),
+                    "{q:?}: hits when split"
+                );
                 let (want, total, tally) = brute_force(&searcher, &compiled, keep);
                 assert_eq!(got.total, total, "{q:?}: total");
                 assert_eq!(got.facets.as_ref(), Some(&tally), "{q:?}: facets");

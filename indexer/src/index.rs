@@ -173,7 +173,7 @@ impl SearchIndex {
             dir: dir.to_owned(),
             index,
             reader,
-            segments: SegmentCache::default(),
+            segments: SegmentCache::new(options.search_threads),
             fields,
             options: options.clone(),
             writer: Mutex::new(None),
@@ -203,7 +203,7 @@ impl SearchIndex {
         let this = SearchIndex {
             dir: dir.to_owned(),
             reader: reader(&index).engine("opening a reader")?,
-            segments: SegmentCache::default(),
+            segments: SegmentCache::new(options.search_threads),
             index,
             fields,
             options,

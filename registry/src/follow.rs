@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use gix::ObjectId;
 
@@ -31,6 +31,10 @@ pub struct Limits {
     pub max_tree_bytes: u64,
     /// Most new commits in one follow.
     pub max_commits: usize,
+    /// Most bytes one fetch over HTTP may download (the pack as received,
+    /// before any check): the download is cut when it grows past this.
+    /// A stalled server is cut by the HTTP client's 30 s timeout.
+    pub max_download_bytes: u64,
     /// Accept plain `http://` URLs whose host is a loopback address
     /// (`127.0.0.0/8`, `::1`, `localhost`). Off by default: a registry
     /// follows remote repositories over `https://` only. Meant for tests,
@@ -44,6 +48,7 @@ impl Default for Limits {
             max_blob_bytes: cdl_records::MAX_RECORD_BYTES as u64,
             max_tree_bytes: 32 * 1024 * 1024,
             max_commits: 100_000,
+            max_download_bytes: 4 * 1024 * 1024 * 1024,
             allow_plain_http_on_loopback: false,
         }
     }
@@ -103,7 +108,7 @@ impl Registry {
             }
             let quarantine = self.tmp_dir().join(unique_name("quarantine"));
             let result = self
-                .fetch_into(&quarantine, url, branch)
+                .fetch_into(&quarantine, url, branch, limits.max_download_bytes)
                 .and_then(|()| self.follow_local(&quarantine, url, branch, limits));
             let _ = std::fs::remove_dir_all(&quarantine);
             return result;
@@ -119,7 +124,13 @@ impl Registry {
 
     /// Fetches `branch` of `url` into a new bare repository at `dir` that
     /// borrows this registry's objects (so only new objects come over).
-    fn fetch_into(&self, dir: &Path, url: &str, branch: &str) -> Result<(), FollowError> {
+    fn fetch_into(
+        &self,
+        dir: &Path,
+        url: &str,
+        branch: &str,
+        max_bytes: u64,
+    ) -> Result<(), FollowError> {
         let fail = |reason: String| FollowError::Fetch {
             url: url.to_owned(),
             reason,
@@ -164,10 +175,35 @@ impl Registry {
                 branch: branch.to_owned(),
             });
         }
+        // A watchdog cuts the download once the quarantine's object store
+        // grows past `max_bytes` (gix checks the flag on every read of the
+        // pack).
         let interrupt = AtomicBool::new(false);
-        prepare
-            .receive(gix::progress::Discard, &interrupt)
-            .map_err(|e| fail(describe(&e)))?;
+        let done = AtomicBool::new(false);
+        let objects = dir.join("objects");
+        let too_big = || dir_bytes(&objects) > max_bytes;
+        let received = std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    if too_big() {
+                        interrupt.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+            });
+            let received = prepare.receive(gix::progress::Discard, &interrupt);
+            done.store(true, Ordering::Relaxed);
+            received
+        });
+        // Checked again after the fact: a fast link may finish between two
+        // looks of the watchdog.
+        if interrupt.load(Ordering::Relaxed) || too_big() {
+            return Err(fail(format!(
+                "the remote sent more than {max_bytes} bytes, the most one follow may download; nothing was written"
+            )));
+        }
+        received.map_err(|e| fail(describe(&e)))?;
         Ok(())
     }
 
@@ -466,4 +502,19 @@ fn copy_objects(
             .git("copying an object")?;
         Ok(Some(object))
     })
+}
+
+/// The bytes of the files under `dir`, links not followed.
+fn dir_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+            Ok(t) if t.is_file() => e.metadata().map_or(0, |m| m.len()),
+            _ => 0,
+        })
+        .sum()
 }

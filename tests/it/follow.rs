@@ -245,6 +245,40 @@ fn loopback_http() -> Limits {
     limits
 }
 
+#[test]
+fn downloads_past_the_limit_are_cut_and_nothing_is_written() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    let (c, server) = served_contributor(&t);
+    for i in 0..30 {
+        let id = format!("logiciel-{i}");
+        c.write(
+            &format!("records/software/{id}.toml"),
+            software(&id, &format!("Logiciel numéro {i}"), "MIT").as_bytes(),
+        );
+    }
+    c.commit("Add thirty programs");
+    let old = r.main().unwrap();
+    let mut limits = loopback_http();
+    limits.max_download_bytes = 2048;
+    let err = r
+        .follow_with(&server.url("contrib.git"), "main", &limits)
+        .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("more than 2048 bytes"),
+        "a clear reason: {message}"
+    );
+    assert_eq!(r.main().unwrap(), old, "main is unchanged");
+    assert_eq!(quarantines(r.git_dir()), 0, "the quarantine is removed");
+    fsck(r.git_dir());
+    // With room enough, the same remote is followed.
+    let outcome = r
+        .follow_with(&server.url("contrib.git"), "main", &loopback_http())
+        .unwrap();
+    assert_eq!(outcome.changes, 30);
+}
+
 fn quarantines(git_dir: &Path) -> usize {
     std::fs::read_dir(git_dir.join("cdl-tmp"))
         .map(|d| {
