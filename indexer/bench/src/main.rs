@@ -533,6 +533,7 @@ fn main() {
     ours_times.sort();
     fts_times.sort();
     let search_cache = index.search_cache_bytes();
+    let segments = index.segment_count();
 
     // Relevance on the judged set.
     let mut ours_ranks = Vec::new();
@@ -603,7 +604,7 @@ fn main() {
     );
     println!(
         "| memory kept for searches (recency order, facet tables; {} segments) | {:.1} MiB | | | | |",
-        index.segment_count(),
+        segments,
         mib(search_cache as u64)
     );
     println!(
