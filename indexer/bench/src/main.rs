@@ -507,13 +507,7 @@ fn main() {
     // would, and noise still spreads over both.
     for round in 0..=a.rounds {
         for (i, q) in QUERIES.iter().enumerate() {
-            let mut req = SearchRequest::new(q.ours).page(q.offset, 20);
-            // A page after the first reuses the facet counts of the first.
-            req.facets = q.offset == 0 && std::env::var_os("BENCH_NO_FACETS").is_none();
-            let t = Instant::now();
-            let r = index.search(&req).unwrap();
-            let d = t.elapsed();
-            std::hint::black_box(r);
+            let d = time_ours(&index, q);
             if round > 0 {
                 ours_times.push(d);
                 per_query[i].0 = per_query[i].0.max(d);
@@ -644,6 +638,18 @@ fn main() {
     }
 }
 
+/// Runs one query of the set on our index and times it, 20 hits a page.
+fn time_ours(index: &SearchIndex, q: &Q) -> Duration {
+    let mut req = SearchRequest::new(q.ours).page(q.offset, 20);
+    // A page after the first reuses the facet counts of the first.
+    req.facets = q.offset == 0 && std::env::var_os("BENCH_NO_FACETS").is_none();
+    let t = Instant::now();
+    let r = index.search(&req).unwrap();
+    let d = t.elapsed();
+    std::hint::black_box(r);
+    d
+}
+
 /// Times our queries only, on an index kept in `dir`.
 fn queries_only(dir: &Path, records: &[Record], meta: &DocMeta, rounds: usize) {
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
@@ -668,12 +674,7 @@ fn queries_only(dir: &Path, records: &[Record], meta: &DocMeta, rounds: usize) {
             if std::env::var("BENCH_ONLY").is_ok_and(|only| !q.ours.contains(only.as_str())) {
                 continue;
             }
-            let mut req = SearchRequest::new(q.ours).page(q.offset, 20);
-            req.facets = q.offset == 0;
-            let t = Instant::now();
-            let r = index.search(&req).unwrap();
-            let d = t.elapsed();
-            std::hint::black_box(r);
+            let d = time_ours(&index, q);
             if round > 0 {
                 times.push(d);
                 slowest[i] = slowest[i].max(d);
