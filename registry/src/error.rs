@@ -12,13 +12,12 @@ use crate::proposal::{ProposalId, Report};
 #[non_exhaustive]
 pub enum StorageError {
     /// A Git operation failed.
-    #[error("{context}: {source:#}")]
+    #[error("{context}: {reason}")]
     Git {
         /// What was being done.
         context: &'static str,
-        /// The error from gix.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+        /// Why, as a sentence (see [`plain_reason`]).
+        reason: String,
     },
     /// A file system operation failed.
     #[error("{context} {}: {source}", path.display())]
@@ -56,7 +55,7 @@ impl StorageError {
     ) -> Self {
         StorageError::Git {
             context,
-            source: Box::new(source),
+            reason: plain_reason(&source),
         }
     }
 
@@ -70,6 +69,42 @@ impl StorageError {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// An error of gix and its causes as one line of plain text.
+///
+/// Some gix errors print debug structures (`Message { message: ..,
+/// class: NotFound }`) or a whole tree of causes; a person reads only the
+/// plain sentences of the chain, each once, with the operating system's
+/// own message for I/O errors.
+pub(crate) fn plain_reason(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        let text = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.to_string(),
+            None => e.to_string(),
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            let debug = line.contains(" { ") || line.contains("{ code:") || line.ends_with('}');
+            let header = line.starts_with("Caused by")
+                || line.chars().next().is_some_and(|c| c.is_ascii_digit()) && line.contains(": ");
+            if line.is_empty() || debug || header {
+                continue;
+            }
+            if !parts.iter().any(|p| p.contains(line)) {
+                parts.push(line.to_owned());
+            }
+            break;
+        }
+        next = e.source();
+    }
+    if parts.is_empty() {
+        "the Git library gave no explanation".to_owned()
+    } else {
+        parts.join(": ")
     }
 }
 
@@ -111,13 +146,12 @@ pub enum InitError {
 #[non_exhaustive]
 pub enum OpenError {
     /// The folder is not a bare Git repository.
-    #[error("{} is not a registry (no bare Git repository there): {source:#}", path.display())]
+    #[error("{} is not a registry (no bare Git repository there): {reason}", path.display())]
     NotARepository {
         /// The folder.
         path: PathBuf,
-        /// Why gix could not open it.
-        #[source]
-        source: Box<dyn std::error::Error + Send + Sync + 'static>,
+        /// Why gix could not open it, as a sentence.
+        reason: String,
     },
     /// The repository has a work tree; a registry is bare.
     #[error("{} has a work tree; a registry is a bare repository", path.display())]

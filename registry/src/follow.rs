@@ -1,21 +1,20 @@
 //! Following a remote repository: fast-forward `main` to one of its
 //! branches, after checking everything it would bring.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use gix::ObjectId;
 
 use crate::diff::{Entries, PathChange, record_changes, walk_changes};
-use crate::error::{FollowError, GitContext, StorageError};
+use crate::error::{FollowError, GitContext, StorageError, plain_reason};
 use crate::key::{Area, CONFIG_FILE, RecordKey};
 use crate::read::ChangeKind;
 use crate::store::{
     Attempt, Cas, MAIN_REF, RefUpdate, Registry, commit_tree, read_ref, unique_name,
 };
 use crate::tombstone::Tombstone;
-use crate::walk::{Parents, walk_reachable};
 
 /// In a quarantine repository, the registry's `main` when the fetch began.
 const QUARANTINE_BASE_REF: &str = "refs/cdl/registry-main";
@@ -159,16 +158,16 @@ impl Registry {
         let spec = format!("+refs/heads/{branch}:refs/heads/{branch}");
         let remote = repo
             .remote_at(url)
-            .map_err(|e| fail(describe(&e)))?
+            .map_err(|e| fail(plain_reason(&e)))?
             .with_fetch_tags(gix::remote::fetch::Tags::None)
             .with_refspecs(Some(spec.as_str()), gix::remote::Direction::Fetch)
-            .map_err(|e| fail(describe(&e)))?;
+            .map_err(|e| fail(plain_reason(&e)))?;
         let connection = remote
             .connect(gix::remote::Direction::Fetch)
-            .map_err(|e| fail(describe(&e)))?;
+            .map_err(|e| fail(plain_reason(&e)))?;
         let prepare = connection
             .prepare_fetch(gix::progress::Discard, Default::default())
-            .map_err(|e| fail(describe(&e)))?;
+            .map_err(|e| fail(plain_reason(&e)))?;
         if prepare.ref_map().is_missing_required_mapping() {
             return Err(FollowError::NoBranch {
                 url: url.to_owned(),
@@ -203,7 +202,7 @@ impl Registry {
                 "the remote sent more than {max_bytes} bytes, the most one follow may download; nothing was written"
             )));
         }
-        received.map_err(|e| fail(describe(&e)))?;
+        received.map_err(|e| fail(plain_reason(&e)))?;
         Ok(())
     }
 
@@ -217,7 +216,7 @@ impl Registry {
         let source = gix::open_opts(source_dir, gix::open::Options::isolated()).map_err(|e| {
             FollowError::Fetch {
                 url: url.to_owned(),
-                reason: format!("{e:#}"),
+                reason: plain_reason(&e),
             }
         })?;
         let tip = read_ref(&source, &format!("refs/heads/{branch}"))?.ok_or_else(|| {
@@ -244,34 +243,21 @@ impl Registry {
                 branch: branch.to_owned(),
                 main: main.to_string(),
             };
+            // Every object the registry does not have yet, checked on its
+            // raw bytes (at least as strictly as `git fsck --strict`)
+            // before anything else reads it.
+            let new_objects = receive(&source, &repo, tip, limits)?;
+            let new_commits = &new_objects.commits;
             match source.merge_base(main, tip) {
                 Ok(Some(base)) if base.detach() == main => {}
                 _ => return Err(not_ff()),
-            }
-            // The commits the registry does not have yet.
-            let mut new_commits = Vec::new();
-            let mut stack = vec![tip];
-            let mut seen = HashSet::new();
-            while let Some(id) = stack.pop() {
-                if !seen.insert(id) || repo.has_object(id) {
-                    continue;
-                }
-                if new_commits.len() >= limits.max_commits {
-                    return Err(FollowError::Hostile {
-                        commit: tip.to_string(),
-                        problem: format!("brings more than {} commits", limits.max_commits),
-                    });
-                }
-                let commit = source.find_commit(id).git("reading a remote commit")?;
-                stack.extend(commit.parent_ids().map(|p| p.detach()));
-                new_commits.push(id);
             }
             // Every new commit: only record files, of bounded size.
             let checker = Checker {
                 source: &source,
                 limits,
             };
-            for id in &new_commits {
+            for id in new_commits {
                 let commit = source.find_commit(*id).git("reading a remote commit")?;
                 let tree = commit.tree_id().git("reading a remote commit")?.detach();
                 let parents: Vec<ObjectId> = commit.parent_ids().map(|p| p.detach()).collect();
@@ -343,7 +329,7 @@ impl Registry {
                 }
             }
             // Copy the new objects, then move main.
-            copy_objects(&source, &repo, &new_commits)?;
+            copy_objects(&source, &repo, &new_objects.all)?;
             self.persist_objects(&mut repo)?;
             let update = RefUpdate {
                 name: MAIN_REF.to_owned(),
@@ -362,22 +348,6 @@ impl Registry {
         })
         .inspect(|_| self.after_write())
     }
-}
-
-/// An error and its causes, on one line ("connection refused" is often
-/// only in the innermost one).
-fn describe(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let line = cause.to_string();
-        if !line.is_empty() && !text.contains(&line) {
-            text.push_str(": ");
-            text.push_str(&line);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 /// Whether `url` parses and names a loopback host.
@@ -485,23 +455,135 @@ impl Checker<'_> {
     }
 }
 
-/// Copies the new commits and every tree and blob they reach that `to`
-/// lacks (what `to` has, it has whole; the parents of the new commits
-/// are new commits themselves or in `to`).
+/// The objects one follow brings: all of them checked.
+struct NewObjects {
+    /// The new commits, newest first.
+    commits: Vec<ObjectId>,
+    /// Every new object (commits, trees, blobs), each once.
+    all: Vec<ObjectId>,
+}
+
+/// Most bytes of a commit object (headers and message).
+const MAX_COMMIT_BYTES: u64 = 1024 * 1024;
+
+/// Walks the objects reachable from `tip` that `to` lacks, checking each
+/// on its raw bytes before reading what it points to: the kind its
+/// referrer says, its size, its hash, and its form ([`crate::verify`]).
+/// What `to` has, it has whole and checked, so the walk stops there.
+fn receive(
+    from: &gix::Repository,
+    to: &gix::Repository,
+    tip: ObjectId,
+    limits: &Limits,
+) -> Result<NewObjects, FollowError> {
+    use crate::verify::{self, Expect};
+    let mut out = NewObjects {
+        commits: Vec::new(),
+        all: Vec::new(),
+    };
+    // (object, what its referrer says it is, the new commit it is reached from)
+    let mut stack = vec![(tip, Expect::Commit, tip)];
+    let mut seen = HashMap::new();
+    while let Some((id, expect, commit)) = stack.pop() {
+        let hostile = |problem: String| FollowError::Hostile {
+            commit: commit.to_string(),
+            problem,
+        };
+        let what = match expect {
+            Expect::Commit if id == commit => "is a commit that".to_owned(),
+            Expect::Commit => format!("has parent {id}, which"),
+            Expect::Tree => format!("reaches tree {id}, which"),
+            Expect::Blob => format!("reaches file {id}, which"),
+        };
+        match seen.insert(id, expect) {
+            None => {}
+            Some(before) if before == expect => continue,
+            Some(before) => {
+                return Err(hostile(format!(
+                    "{what} is reached both as a {} and as a {} (badType)",
+                    before.kind(),
+                    expect.kind()
+                )));
+            }
+        }
+        if to.has_object(id) {
+            // Known and checked already; only its kind may be wrong here.
+            let kind = to.find_header(id).git("reading an object")?.kind();
+            if kind != expect.kind() {
+                return Err(hostile(format!(
+                    "{what} is a {kind} where a {} is expected (badType)",
+                    expect.kind()
+                )));
+            }
+            continue;
+        }
+        let Ok(header) = from.find_header(id) else {
+            return Err(hostile(format!(
+                "{what} the remote does not have (missingObject)"
+            )));
+        };
+        if header.kind() != expect.kind() {
+            return Err(hostile(format!(
+                "{what} is a {} where a {} is expected (badType)",
+                header.kind(),
+                expect.kind()
+            )));
+        }
+        let max = match expect {
+            Expect::Commit => MAX_COMMIT_BYTES,
+            Expect::Tree => limits.max_tree_bytes,
+            Expect::Blob => limits.max_blob_bytes,
+        };
+        if header.size() > max {
+            return Err(hostile(format!(
+                "{what} has {} bytes, more than the {max} allowed",
+                header.size()
+            )));
+        }
+        let object = from.find_object(id).git("reading a remote object")?;
+        if !verify::hash_matches(id, object.kind, &object.data) {
+            return Err(hostile(format!(
+                "{what} does not hash to its id (badObjectSha1)"
+            )));
+        }
+        match expect {
+            Expect::Commit => {
+                if out.commits.len() >= limits.max_commits {
+                    return Err(FollowError::Hostile {
+                        commit: tip.to_string(),
+                        problem: format!("brings more than {} commits", limits.max_commits),
+                    });
+                }
+                let links =
+                    verify::commit(&object.data).map_err(|p| hostile(format!("{what} {p}")))?;
+                out.commits.push(id);
+                stack.extend(links.parents.into_iter().map(|p| (p, Expect::Commit, p)));
+                stack.push((links.tree, Expect::Tree, id));
+            }
+            Expect::Tree => {
+                let entries =
+                    verify::tree(&object.data).map_err(|p| hostile(format!("{what} {p}")))?;
+                stack.extend(entries.into_iter().map(|e| (e.id, e.expect, commit)));
+            }
+            Expect::Blob => {}
+        }
+        out.all.push(id);
+    }
+    Ok(out)
+}
+
+/// Copies the checked new objects.
 fn copy_objects(
     from: &gix::Repository,
     to: &gix::Repository,
-    commits: &[ObjectId],
+    objects: &[ObjectId],
 ) -> Result<(), StorageError> {
-    walk_reachable(commits.iter().copied(), Parents::Skip, |id| {
-        if to.has_object(id) {
-            return Ok(None);
-        }
+    for &id in objects {
         let object = from.find_object(id).git("reading a remote object")?;
         gix::objs::Write::write_buf(&to.objects, object.kind, &object.data)
             .git("copying an object")?;
-        Ok(Some(object))
-    })
+    }
+    Ok(())
 }
 
 /// The bytes of the files under `dir`, links not followed.

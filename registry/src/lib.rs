@@ -12,6 +12,7 @@ mod store;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 mod tombstone;
+mod verify;
 mod walk;
 mod withdraw;
 

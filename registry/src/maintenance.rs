@@ -25,7 +25,7 @@ use gix_pack::data::output;
 
 use crate::error::{GitContext, StorageError};
 use crate::store::{Registry, sync_dir, unique_name};
-use crate::walk::{Parents, walk_reachable};
+use crate::walk::walk_reachable;
 
 /// What to do in one [`Registry::gc_with`] run.
 #[derive(Debug, Clone, Default)]
@@ -205,7 +205,7 @@ impl Registry {
             }
         }
         let mut reached = HashSet::new();
-        walk_reachable(roots, Parents::Follow, |id| {
+        walk_reachable(roots, |id| {
             if !loose.contains_key(&id) {
                 return Ok(None);
             }

@@ -84,6 +84,7 @@ impl Registry {
                 path: dir.to_owned(),
             });
         }
+        fs::create_dir_all(dir).map_err(|e| StorageError::io("creating", dir, e))?;
         let repo = gix::init_bare(dir).git("creating the repository")?;
         let git_dir = repo.git_dir().to_owned();
         write_synced(&git_dir.join("HEAD"), b"ref: refs/heads/main\n")?;
@@ -145,7 +146,7 @@ impl Registry {
         let repo = gix::open_opts(dir, gix::open::Options::isolated()).map_err(|e| {
             OpenError::NotARepository {
                 path: dir.to_owned(),
-                source: Box::new(e),
+                reason: crate::error::plain_reason(&e),
             }
         })?;
         if !repo.is_bare() {

@@ -6,24 +6,14 @@ use gix::ObjectId;
 
 use crate::error::{GitContext, StorageError};
 
-/// Whether a walk goes from a commit to its parents, or only to its tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Parents {
-    /// Commits lead to their tree and their parents.
-    Follow,
-    /// Commits lead to their tree only.
-    Skip,
-}
-
 /// Visits, depth first and once each, the objects reachable from `roots`:
 /// trees lead to their entries (submodules excepted), commits to their
-/// tree (and parents, per `parents`), tags to their target.
+/// tree and parents, tags to their target.
 ///
 /// `visit` reads the object of an id and returns it to go on below it, or
 /// returns `None` to stop there.
 pub(crate) fn walk_reachable<'repo>(
     roots: impl IntoIterator<Item = ObjectId>,
-    parents: Parents,
     mut visit: impl FnMut(ObjectId) -> Result<Option<gix::Object<'repo>>, StorageError>,
 ) -> Result<(), StorageError> {
     let mut stack: Vec<ObjectId> = roots.into_iter().collect();
@@ -39,9 +29,7 @@ pub(crate) fn walk_reachable<'repo>(
             gix::object::Kind::Commit => {
                 let commit = object.into_commit();
                 stack.push(commit.tree_id().git("reading a commit")?.detach());
-                if parents == Parents::Follow {
-                    stack.extend(commit.parent_ids().map(|p| p.detach()));
-                }
+                stack.extend(commit.parent_ids().map(|p| p.detach()));
             }
             gix::object::Kind::Tree => {
                 let tree = object.into_tree();

@@ -356,3 +356,28 @@ fn kill_minus_nine_loses_no_acknowledged_change() {
     git(&git_dir, &["fsck", "--strict", "--full"]);
     assert!(export_ids(d).contains("final"));
 }
+
+/// Errors a person reads are sentences: no debug structures of the Git
+/// library, no tree of causes.
+#[test]
+fn follow_and_open_errors_are_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    ok(dir.path(), &["init", "nested/reg.git"]);
+    let missing = dir.path().join("missing");
+    let missing = missing.to_str().unwrap();
+    for args in [
+        vec!["follow", "--registry", "nested/reg.git", missing],
+        vec!["follow", "--registry", "nested/reg.git", "."],
+        vec!["follow", "--registry", missing, "."],
+        vec!["log", "--registry", missing, "software/x"],
+    ] {
+        let o = run(dir.path(), &args);
+        assert!(!o.status.success(), "{args:?}");
+        let text = stderr(&o);
+        assert!(text.starts_with("error: "), "{args:?}: {text}");
+        for junk in ["Message {", "class:", "Os {", "Caused by", "kind: NotFound"] {
+            assert!(!text.contains(junk), "{args:?} prints `{junk}`: {text}");
+        }
+        assert_eq!(text.trim_end().lines().count(), 1, "{args:?}: {text}");
+    }
+}

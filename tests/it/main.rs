@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod follow;
+mod fsck_oracle;
 mod gc;
 mod proposals;
 mod registry_basics;
