@@ -5,6 +5,7 @@
 mod follow;
 mod fsck_oracle;
 mod gc;
+mod own_licences;
 mod proposals;
 mod registry_basics;
 mod withdraw;
