@@ -58,6 +58,10 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Manage the curators who review proposals on the web.
     Curators(cmd::curators::Args),
+    /// Write everything needed to rebuild the service into one file.
+    Backup(cmd::backup::BackupArgs),
+    /// Rebuild a registry from a backup file into a new folder.
+    Restore(cmd::backup::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -80,6 +84,8 @@ fn main() -> ExitCode {
         Command::Generate(args) => cmd::generate::generate(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Curators(args) => cmd::curators::run(args),
+        Command::Backup(args) => cmd::backup::backup(args),
+        Command::Restore(args) => cmd::backup::restore(args),
     };
     match result {
         Ok(code) => code,

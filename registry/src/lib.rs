@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod backup;
 mod config;
 mod diff;
 mod error;
@@ -16,6 +17,7 @@ mod verify;
 mod walk;
 mod withdraw;
 
+pub use backup::{BackupError, BackupSummary, NOT_BACKED_UP, restore};
 pub use config::{CurationPolicy, DEFAULT_EMAIL_DOMAIN, Options, Pseudonym, RegistryConfig};
 pub use diff::{PathChange, RecordChange};
 pub use error::{

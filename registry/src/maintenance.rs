@@ -88,6 +88,22 @@ impl Registry {
         self.compact(options, LOCK_ATTEMPTS)
     }
 
+    /// Holds off compaction until the returned file is dropped (waiting
+    /// for a compaction under way to finish): no object file is deleted
+    /// meanwhile, which a backup needs.
+    pub(crate) fn hold_compaction(&self) -> Result<fs::File, StorageError> {
+        let lock_path = self.git_dir().join("cdl-gc.lock");
+        let lock = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| StorageError::io("opening", &lock_path, e))?;
+        lock.lock()
+            .map_err(|e| StorageError::io("locking", &lock_path, e))?;
+        Ok(lock)
+    }
+
     /// The compaction run after writes: gives up at once when the lock is
     /// taken, so that an acknowledged write never waits for it.
     pub(crate) fn auto_gc(&self) -> Result<GcOutcome, StorageError> {

@@ -1,5 +1,6 @@
 //! One module per verb or group of verbs.
 
+pub mod backup;
 pub mod check;
 pub mod curators;
 pub mod generate;

@@ -2,6 +2,7 @@
 //! files in temporary folders, exit codes and output as a user sees them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backup;
 mod check;
 mod registry;
 mod search;

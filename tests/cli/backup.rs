@@ -1,0 +1,210 @@
+//! `conservatoire backup` and `restore`: a registry restored into a new
+//! folder has the same records, history, proposals and curators, is
+//! `git fsck --strict` clean, and rebuilds its search index on first use.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::util::{run, stderr, stdout, write};
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run(dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?}:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+fn record(id: &str) -> String {
+    format!(
+        "id = \"{id}\"\nkind = \"software\"\ntitle = \"Logiciel {id}\"\nlicense = \"MIT\"\nsummary = \"Un logiciel libre.\"\n"
+    )
+}
+
+/// What a registry holds, as its commands print it.
+fn state(dir: &Path, reg: &str) -> Vec<String> {
+    let mut proposals: Vec<String> = ok(dir, &["proposals", "list", "--registry", reg])
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    proposals.sort();
+    vec![
+        ok(dir, &["export", "--registry", reg, "--format", "json"]),
+        ok(dir, &["log", "--registry", reg, "software/alpha"]),
+        proposals.join("\n"),
+    ]
+}
+
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn get(addr: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn a_restored_registry_is_the_same_registry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git"]);
+    for id in ["alpha", "beta", "gamma"] {
+        write(d, &format!("{id}.toml"), record(id));
+    }
+    let alpha = ok(d, &["propose", "--registry", "reg.git", "alpha.toml"]);
+    ok(
+        d,
+        &[
+            "proposals",
+            "merge",
+            alpha.lines().last().unwrap(),
+            "--registry",
+            "reg.git",
+        ],
+    );
+    let beta = ok(d, &["propose", "--registry", "reg.git", "beta.toml"]);
+    ok(
+        d,
+        &[
+            "proposals",
+            "merge",
+            beta.lines().last().unwrap(),
+            "--registry",
+            "reg.git",
+        ],
+    );
+    ok(d, &["propose", "--registry", "reg.git", "gamma.toml"]); // stays open
+    ok(d, &["curators", "add", "--registry", "reg.git", "alice"]);
+    ok(d, &["gc", "--registry", "reg.git"]); // some objects packed, some loose after:
+    write(
+        d,
+        "alpha.toml",
+        record("alpha").replace("Un logiciel libre.", "Un logiciel libre, modifié."),
+    );
+    let change = ok(d, &["propose", "--registry", "reg.git", "alpha.toml"]);
+    ok(
+        d,
+        &[
+            "proposals",
+            "merge",
+            change.lines().last().unwrap(),
+            "--registry",
+            "reg.git",
+        ],
+    );
+    ok(d, &["index", "--registry", "reg.git"]);
+    let before = state(d, "reg.git");
+
+    let out = ok(d, &["backup", "--registry", "reg.git", "backup.tar"]);
+    assert!(out.contains("backed up"), "{out}");
+    // A plain tar file: stock tar lists it, without the index.
+    let listing = Command::new("tar")
+        .args(["tf", "backup.tar"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    assert!(
+        listing.contains("refs/heads/main") && listing.contains("cdl-curators.toml"),
+        "{listing}"
+    );
+    assert!(!listing.contains("cdl-index"), "{listing}");
+
+    let out = ok(d, &["restore", "backup.tar", "restored/reg.git"]);
+    assert!(out.contains("restored"), "{out}");
+    assert_eq!(state(d, "restored/reg.git"), before);
+    assert_eq!(
+        std::fs::read(d.join("reg.git/cdl-curators.toml")).unwrap(),
+        std::fs::read(d.join("restored/reg.git/cdl-curators.toml")).unwrap()
+    );
+    let fsck = Command::new("git")
+        .args([
+            "--git-dir",
+            "restored/reg.git",
+            "fsck",
+            "--strict",
+            "--full",
+            "--no-progress",
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(
+        fsck.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fsck.stderr)
+    );
+    assert!(!d.join("restored/reg.git/cdl-index").exists());
+
+    // The first serve builds the index from Git: the records are found.
+    let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
+        .args([
+            "serve",
+            "--registry",
+            "restored/reg.git",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .current_dir(d)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server = Server(child);
+    let lines = BufReader::new(server.0.stderr.take().unwrap()).lines();
+    let addr = lines
+        .map_while(Result::ok)
+        .find_map(|l| {
+            let at = l.find("http://127.0.0.1:")?;
+            let rest = &l[at + "http://".len()..];
+            let end = rest
+                .find(|c: char| c == '/' || c.is_whitespace())
+                .unwrap_or(rest.len());
+            Some(rest[..end].to_owned())
+        })
+        .expect("the server says where it listens");
+    let found = get(&addr, "/api/v1/search?q=modifi%C3%A9");
+    assert!(
+        found.contains("\"total\":1") && found.contains("alpha"),
+        "{found}"
+    );
+    drop(server);
+
+    // Restoring over a folder in use, or from a file that is not a backup,
+    // is refused and leaves nothing behind.
+    let again = run(d, &["restore", "backup.tar", "restored/reg.git"]);
+    assert!(!again.status.success());
+    assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
+    write(d, "junk.tar", "not a tar file at all");
+    let junk = run(d, &["restore", "junk.tar", "other"]);
+    assert!(!junk.status.success());
+    assert!(
+        stderr(&junk).contains("not a usable backup"),
+        "{}",
+        stderr(&junk)
+    );
+    assert!(!d.join("other").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".restore"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
