@@ -16,7 +16,7 @@ pub enum StorageError {
     Git {
         /// What was being done.
         context: &'static str,
-        /// Why, as a sentence (see [`plain_reason`]).
+        /// Why, as one line of plain text (debug structures of gix left out).
         reason: String,
     },
     /// A file system operation failed.

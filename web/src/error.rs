@@ -82,7 +82,7 @@ impl AppError {
 }
 
 /// The description of an error response, carried in the response's
-/// extensions until [`render_page_errors`] or [`render_api_errors`] writes
+/// extensions until `render_page_errors` or `render_api_errors` writes
 /// its body.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
