@@ -11,6 +11,7 @@ mod index;
 pub mod query;
 mod schema;
 mod search;
+#[cfg(any(test, feature = "synth"))]
 pub mod synth;
 
 #[cfg(feature = "registry")]
