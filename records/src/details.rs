@@ -99,9 +99,11 @@ pub struct Software {
     pub released: Option<Date>,
     /// Programming languages, e.g. "Rust", "Python".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::PROGRAMMING_LANGUAGES))]
     pub programming_languages: Vec<String>,
     /// Platforms it runs on: "web", "linux", "windows", "macos", "android", "ios"...
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::PLATFORMS))]
     pub platforms: Vec<String>,
     /// Who maintains it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,9 +113,11 @@ pub struct Software {
     pub development_status: Option<DevelopmentStatus>,
     /// Organisations (public bodies first) that use it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::USED_BY))]
     pub used_by: Vec<Organisation>,
     /// Proprietary products it replaces, e.g. "Microsoft Office".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::REPLACES))]
     pub replaces: Vec<String>,
     /// Identifier in the French interministerial free software list (SILL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,6 +181,7 @@ pub struct Media {
 pub struct CulturalWork {
     /// Its creators.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::CREATORS))]
     pub creators: Vec<Creator>,
     /// Form: "painting", "photograph", "print", "sculpture", "text", "music", "film"...
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -204,6 +209,7 @@ pub struct CulturalWork {
     pub rights_status: Option<RightsStatus>,
     /// Reproductions and recordings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::MEDIA))]
     pub media: Vec<Media>,
 }
 
@@ -227,6 +233,7 @@ pub struct Reference {
 pub struct Method {
     /// Disciplines, e.g. "biologie moléculaire", "agronomie".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::DISCIPLINES))]
     pub disciplines: Vec<String>,
     /// The method's own DOI, when it was published with one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -236,12 +243,15 @@ pub struct Method {
     pub version: Option<String>,
     /// Materials and equipment needed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::MATERIALS))]
     pub materials: Vec<String>,
     /// The steps of the protocol, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::STEPS))]
     pub steps: Vec<String>,
     /// Publications it relies on.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::REFERENCES))]
     pub references: Vec<Reference>,
 }
 
@@ -301,6 +311,7 @@ pub struct Dataset {
     pub doi: Option<Doi>,
     /// Formats it is available in.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::FORMATS))]
     pub formats: Vec<String>,
     /// How often it is updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -316,6 +327,7 @@ pub struct Dataset {
     pub temporal_end: Option<Date>,
     /// Where to get it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::DISTRIBUTIONS))]
     pub distributions: Vec<Distribution>,
 }
 
@@ -417,6 +429,7 @@ pub struct FermentLot {
     pub organism: String,
     /// Known species in the culture, e.g. "Saccharomyces cerevisiae".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::FERMENT_SPECIES))]
     pub species: Vec<String>,
     /// Where the culture comes from.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::limits::MAX_DIAGNOSTICS;
+
 /// What kind of problem a [`Diagnostic`] reports. Stable, for machines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -30,6 +32,9 @@ pub enum Code {
     WrongPlace,
     /// A table of another kind, or a missing table of this kind.
     KindTable,
+    /// Not a problem itself: the last entry of a list cut at
+    /// [`crate::limits::MAX_DIAGNOSTICS`], saying how many more there were.
+    MoreErrors,
 }
 
 impl Code {
@@ -46,6 +51,7 @@ impl Code {
             Code::InvalidValue => "invalid-value",
             Code::WrongPlace => "wrong-place",
             Code::KindTable => "kind-table",
+            Code::MoreErrors => "more-errors",
         }
     }
 }
@@ -69,6 +75,10 @@ pub struct Diagnostic {
     /// 1-based column in characters, when the problem has a place.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// On the final [`Code::MoreErrors`] entry only: how many problems
+    /// were found past the ones listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<usize>,
     /// The text of that line, to show under the message.
     #[serde(skip)]
     pub(crate) source_line: Option<String>,
@@ -87,6 +97,7 @@ impl Diagnostic {
             path: None,
             line: None,
             column: None,
+            more: None,
             source_line: None,
             width: 0,
         }
@@ -106,24 +117,66 @@ impl Diagnostic {
         self
     }
 
+    /// The final entry of a list cut at [`MAX_DIAGNOSTICS`]: `more`
+    /// problems were found past the ones listed.
+    pub fn more_errors(more: usize) -> Self {
+        let mut d = Diagnostic::new(
+            Code::MoreErrors,
+            format!(
+                "{more} more problem(s) not shown: only the first {MAX_DIAGNOSTICS} are listed"
+            ),
+        )
+        .with_help("fix these first, then check again");
+        d.more = Some(more);
+        d
+    }
+
     /// Places the problem at the byte range `span` of `source`.
     #[must_use]
-    pub fn at(mut self, source: &str, span: Range<usize>) -> Self {
+    pub fn at(self, source: &str, span: Range<usize>) -> Self {
+        Lines::new(source).place(self, span)
+    }
+}
+
+/// Where the lines of a text start, to place many diagnostics in it at the
+/// cost of one pass.
+pub(crate) struct Lines<'a> {
+    source: &'a str,
+    /// The byte offset of each line's first character.
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(source: &'a str) -> Lines<'a> {
+        let mut starts = vec![0];
+        starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { source, starts }
+    }
+
+    /// Places `d` at the byte range `span` of the source.
+    pub(crate) fn place(&self, mut d: Diagnostic, span: Range<usize>) -> Diagnostic {
+        let source = self.source;
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
-        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..]
-            .find('\n')
-            .map_or(source.len(), |i| start + i);
+        // `starts[0]` is 0, so at least one start is at or before `start`.
+        let index = self.starts.partition_point(|&s| s <= start).max(1) - 1;
+        let line_start = self.starts.get(index).copied().unwrap_or(0);
+        let line_end = self
+            .starts
+            .get(index + 1)
+            .map_or(source.len(), |next| next - 1);
         let line_text = &source[line_start..line_end];
-        self.line = Some(source[..start].matches('\n').count() + 1);
-        self.column = Some(source[line_start..start].chars().count() + 1);
+        d.line = Some(index + 1);
+        d.column = Some(source[line_start..start].chars().count() + 1);
         // Very long lines are cut so that the message stays readable.
         let shown: String = line_text.trim_end_matches('\r').chars().take(200).collect();
-        let underlined = source[start..end.min(line_end).max(start)].chars().count();
-        self.width = underlined.clamp(1, 80);
-        self.source_line = Some(shown);
-        self
+        let underlined = source[start..end.min(line_end).max(start)]
+            .chars()
+            .take(80)
+            .count();
+        d.width = underlined.clamp(1, 80);
+        d.source_line = Some(shown);
+        d
     }
 }
 
@@ -173,11 +226,23 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// The error returned by [`crate::parse`]: every problem found in one file.
+/// The error returned by [`crate::parse`]: the problems found in one file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct ParseError {
-    /// The problems, in the order of the file where they have a place.
+    /// The problems, in the order of the file where they have a place: at
+    /// most [`MAX_DIAGNOSTICS`], then, when there were more, a final entry
+    /// of code [`Code::MoreErrors`] saying how many.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParseError {
+    /// How many problems were found but not listed (0 when all are).
+    pub fn more(&self) -> usize {
+        self.diagnostics
+            .last()
+            .and_then(|d| d.more)
+            .unwrap_or_default()
+    }
 }
 
 impl fmt::Display for ParseError {

@@ -4,6 +4,7 @@ pub mod details;
 pub mod diagnostic;
 pub mod id;
 pub mod kind;
+pub mod limits;
 mod parse;
 mod record;
 mod rules;
@@ -15,6 +16,7 @@ pub use details::Details;
 pub use diagnostic::{Code, Diagnostic, ParseError};
 pub use id::{RecordId, slugify};
 pub use kind::Kind;
+pub use limits::MAX_DIAGNOSTICS;
 pub use parse::{MAX_RECORD_BYTES, parse, validate};
 pub use record::{
     Contributor, FORMAT_VERSION, Link, LinkRel, Record, Source, Translation, record_path,

@@ -7,8 +7,9 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Code, Diagnostic, ParseError};
+use crate::diagnostic::{Code, Diagnostic, Lines, ParseError};
 use crate::kind::Kind;
+use crate::limits::MAX_DIAGNOSTICS;
 use crate::record::{FORMAT_VERSION, Record, Wire};
 
 /// The largest record file accepted, in bytes. Real records are a few KiB;
@@ -44,14 +45,8 @@ pub fn parse(source: &str, path: Option<&Path>) -> Result<Record, ParseError> {
         ));
     }
     let table = DeTable::parse(source).map_err(|e| fail(toml_error(source, &e, Code::Syntax)))?;
-    let root_span = table.span();
-    let wire = Wire::deserialize(toml::de::Deserializer::from(table.clone()))
+    let wire = Wire::deserialize(toml::de::Deserializer::from(table))
         .map_err(|e| fail(toml_error(source, &e, classify(e.message()))))?;
-    let locate = Locator {
-        source,
-        root: table.get_ref(),
-        root_span,
-    };
     let mut problems = Vec::new();
     check_places(&wire, path, &mut problems);
     check_tables(&wire, &mut problems);
@@ -59,23 +54,41 @@ pub fn parse(source: &str, path: Option<&Path>) -> Result<Record, ParseError> {
     if let Some(record) = &record {
         crate::rules::check(record, &mut problems);
     }
-    if problems.is_empty()
-        && let Some(record) = record
-    {
-        return Ok(record);
+    match record {
+        Some(record) if problems.is_empty() => return Ok(record),
+        // Freed before the second parse below.
+        other => drop(other),
     }
-    let mut diagnostics: Vec<Diagnostic> = problems
+    // Only an invalid record pays for locating its problems: the syntax
+    // tree is parsed again rather than kept (a copy of it would double the
+    // memory of every parse). The rules look at no more items per list
+    // than allowed, so there are few problems; only the first
+    // `MAX_DIAGNOSTICS`, in file order, are placed and listed.
+    let table = DeTable::parse(source).map_err(|e| fail(toml_error(source, &e, Code::Syntax)))?;
+    let locate = Locator {
+        source,
+        root: table.get_ref(),
+        root_span: table.span(),
+    };
+    let mut placed: Vec<(Range<usize>, Problem)> = problems
         .into_iter()
-        .map(|p| {
-            let span = locate.span(&p.at);
-            let mut d = Diagnostic::new(p.code, p.message)
-                .with_path(shown)
-                .at(source, span);
+        .map(|p| (locate.span(&p.at), p))
+        .collect();
+    placed.sort_by_key(|(span, _)| span.start);
+    let lines = Lines::new(source);
+    let total = placed.len();
+    let mut diagnostics: Vec<Diagnostic> = placed
+        .into_iter()
+        .take(MAX_DIAGNOSTICS)
+        .map(|(span, p)| {
+            let mut d = lines.place(Diagnostic::new(p.code, p.message).with_path(shown), span);
             d.help = p.help;
             d
         })
         .collect();
-    diagnostics.sort_by_key(|d| (d.line, d.column));
+    if total > MAX_DIAGNOSTICS {
+        diagnostics.push(Diagnostic::more_errors(total - MAX_DIAGNOSTICS).with_path(shown));
+    }
     Err(ParseError { diagnostics })
 }
 
@@ -313,21 +326,25 @@ pub fn validate(record: &Record) -> Result<(), ParseError> {
     if problems.is_empty() {
         return Ok(());
     }
-    Err(ParseError {
-        diagnostics: problems
-            .into_iter()
-            .map(|p| {
-                let at: Vec<String> =
-                    p.at.iter()
-                        .map(|s| match s {
-                            Seg::Key(k) => k.clone(),
-                            Seg::Index(i) => i.to_string(),
-                        })
-                        .collect();
-                let mut d = Diagnostic::new(p.code, format!("{}: {}", at.join("."), p.message));
-                d.help = p.help;
-                d
-            })
-            .collect(),
-    })
+    let total = problems.len();
+    let mut diagnostics: Vec<Diagnostic> = problems
+        .into_iter()
+        .take(MAX_DIAGNOSTICS)
+        .map(|p| {
+            let at: Vec<String> =
+                p.at.iter()
+                    .map(|s| match s {
+                        Seg::Key(k) => k.clone(),
+                        Seg::Index(i) => i.to_string(),
+                    })
+                    .collect();
+            let mut d = Diagnostic::new(p.code, format!("{}: {}", at.join("."), p.message));
+            d.help = p.help;
+            d
+        })
+        .collect();
+    if total > MAX_DIAGNOSTICS {
+        diagnostics.push(Diagnostic::more_errors(total - MAX_DIAGNOSTICS));
+    }
+    Err(ParseError { diagnostics })
 }

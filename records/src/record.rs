@@ -231,9 +231,11 @@ pub(crate) struct Wire {
     pub description: Option<String>,
     /// Free keywords.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::TAGS))]
     pub tags: Vec<String>,
     /// Languages of the resource itself.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::LANGUAGES))]
     pub languages: Vec<LanguageTag>,
     /// When the resource was created or first published (YYYY-MM-DD).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,15 +248,19 @@ pub(crate) struct Wire {
     pub wikidata: Option<WikidataId>,
     /// Links to pages about the resource.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::LINKS))]
     pub links: Vec<Link>,
     /// People and bodies who made it (public names only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::CONTRIBUTORS))]
     pub contributors: Vec<Contributor>,
     /// Where the record's data comes from, for attribution.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::SOURCES))]
     pub sources: Vec<Source>,
     /// Translations of title, summary and description, keyed by language tag.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[schemars(extend("maxProperties" = crate::limits::TRANSLATIONS))]
     pub translations: BTreeMap<LanguageTag, Translation>,
     /// Fields of a software record.
     #[serde(default, skip_serializing_if = "Option::is_none")]

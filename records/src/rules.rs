@@ -5,18 +5,17 @@ use std::collections::HashSet;
 
 use crate::details::{Creator, Details, Organisation};
 use crate::diagnostic::Code;
+use crate::limits;
 use crate::parse::{Problem, Seg};
 use crate::record::Record;
 
-/// Limits on texts, in characters, and on lists, in items.
+/// Limits on texts, in characters. Limits on lists are in [`limits`].
 const TITLE: usize = 200;
 const LINE: usize = 300;
 const SUMMARY: usize = 500;
 const DESCRIPTION: usize = 20_000;
 const STEP: usize = 5_000;
 const TAG: usize = 50;
-const TAGS: usize = 30;
-const LIST: usize = 100;
 
 struct Checker<'p> {
     problems: &'p mut Vec<Problem>,
@@ -95,22 +94,27 @@ impl Checker<'_> {
         }
     }
 
-    fn list_len<T>(&mut self, at: Vec<Seg>, items: &[T], max: usize) {
+    /// Checks that a list has at most `max` items, and returns the items
+    /// to check further: the first `max`, so that an over-long list costs
+    /// no more work (nor problems) than the longest allowed one.
+    fn list<'a, T>(&mut self, at: Vec<Seg>, items: &'a [T], max: usize) -> &'a [T] {
         if items.len() > max {
+            let field = dotted(&at);
             self.push(
-                at.clone(),
+                at,
                 format!(
-                    "this list has {} items, more than the {max} allowed",
+                    "`{field}` has {} items, more than the {max} allowed",
                     items.len()
                 ),
-                None,
+                Some("keep the most significant ones"),
             );
         }
+        &items[..items.len().min(max)]
     }
 
     /// A list of short texts without duplicates (compared without case).
     fn words(&mut self, at: Vec<Seg>, items: &[String], max_len: usize, max_items: usize) {
-        self.list_len(at.clone(), items, max_items);
+        let items = self.list(at.clone(), items, max_items);
         let mut seen = HashSet::new();
         for (i, item) in items.iter().enumerate() {
             let mut here = at.clone();
@@ -170,6 +174,18 @@ impl Checker<'_> {
     }
 }
 
+/// A key path as written in TOML: `software.used_by`, `steps.3`.
+fn dotted(at: &[Seg]) -> String {
+    let parts: Vec<String> = at
+        .iter()
+        .map(|s| match s {
+            Seg::Key(k) => k.clone(),
+            Seg::Index(i) => i.to_string(),
+        })
+        .collect();
+    parts.join(".")
+}
+
 /// Unicode characters that reorder displayed text ("Trojan Source"): never
 /// legitimate in catalogue metadata.
 fn is_bidi_control(c: char) -> bool {
@@ -185,10 +201,10 @@ pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
     if let Some(d) = &r.description {
         c.para(at!["description"], d, DESCRIPTION);
     }
-    c.words(at!["tags"], &r.tags, TAG, TAGS);
-    c.list_len(at!["languages"], &r.languages, 20);
+    c.words(at!["tags"], &r.tags, TAG, limits::TAGS);
+    let languages = c.list(at!["languages"], &r.languages, limits::LANGUAGES);
     let mut seen = HashSet::new();
-    for (i, l) in r.languages.iter().enumerate() {
+    for (i, l) in languages.iter().enumerate() {
         if !seen.insert(l) {
             c.push(
                 at!["languages", i],
@@ -206,26 +222,23 @@ pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
             Some("check the dates"),
         );
     }
-    c.list_len(at!["links"], &r.links, LIST);
-    for (i, l) in r.links.iter().enumerate() {
+    let links = c.list(at!["links"], &r.links, limits::LINKS);
+    for (i, l) in links.iter().enumerate() {
         c.opt_line(at!["links", i, "title"], l.title.as_ref(), LINE);
     }
-    c.list_len(at!["contributors"], &r.contributors, LIST);
-    for (i, p) in r.contributors.iter().enumerate() {
+    let contributors = c.list(at!["contributors"], &r.contributors, limits::CONTRIBUTORS);
+    for (i, p) in contributors.iter().enumerate() {
         c.line(at!["contributors", i, "name"], &p.name, LINE);
         c.opt_line(at!["contributors", i, "role"], p.role.as_ref(), TAG);
     }
-    c.list_len(at!["sources"], &r.sources, 20);
-    for (i, s) in r.sources.iter().enumerate() {
+    let sources = c.list(at!["sources"], &r.sources, limits::SOURCES);
+    for (i, s) in sources.iter().enumerate() {
         c.line(at!["sources", i, "name"], &s.name, LINE);
         c.opt_line(at!["sources", i, "license"], s.license.as_ref(), LINE);
     }
-    c.list_len(
-        at!["translations"],
-        &r.translations.keys().collect::<Vec<_>>(),
-        30,
-    );
-    for (lang, t) in &r.translations {
+    let translations: Vec<_> = r.translations.iter().collect();
+    let translations = c.list(at!["translations"], &translations, limits::TRANSLATIONS);
+    for &(lang, t) in translations {
         let key = lang.as_str();
         if t.title.is_none() && t.summary.is_none() && t.description.is_none() {
             c.push(
@@ -256,18 +269,23 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
                 at![table, "programming_languages"],
                 &s.programming_languages,
                 TAG,
-                30,
+                limits::PROGRAMMING_LANGUAGES,
             );
-            c.words(at![table, "platforms"], &s.platforms, TAG, 30);
-            c.list_len(at![table, "used_by"], &s.used_by, LIST);
-            for (i, o) in s.used_by.iter().enumerate() {
+            c.words(
+                at![table, "platforms"],
+                &s.platforms,
+                TAG,
+                limits::PLATFORMS,
+            );
+            let used_by = c.list(at![table, "used_by"], &s.used_by, limits::USED_BY);
+            for (i, o) in used_by.iter().enumerate() {
                 c.organisation(at![table, "used_by", i], o);
             }
-            c.words(at![table, "replaces"], &s.replaces, LINE, LIST);
+            c.words(at![table, "replaces"], &s.replaces, LINE, limits::REPLACES);
         }
         Details::CulturalWork(w) => {
-            c.list_len(at![table, "creators"], &w.creators, LIST);
-            for (i, p) in w.creators.iter().enumerate() {
+            let creators = c.list(at![table, "creators"], &w.creators, limits::CREATORS);
+            for (i, p) in creators.iter().enumerate() {
                 c.creator(at![table, "creators", i], p);
             }
             c.opt_line(at![table, "form"], w.form.as_ref(), TAG);
@@ -285,8 +303,8 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
                 w.accession_number.as_ref(),
                 TAG,
             );
-            c.list_len(at![table, "media"], &w.media, LIST);
-            for (i, m) in w.media.iter().enumerate() {
+            let media = c.list(at![table, "media"], &w.media, limits::MEDIA);
+            for (i, m) in media.iter().enumerate() {
                 c.opt_line(
                     at![table, "media", i, "media_type"],
                     m.media_type.as_ref(),
@@ -298,15 +316,25 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
             }
         }
         Details::Method(m) => {
-            c.words(at![table, "disciplines"], &m.disciplines, TAG, 20);
+            c.words(
+                at![table, "disciplines"],
+                &m.disciplines,
+                TAG,
+                limits::DISCIPLINES,
+            );
             c.opt_line(at![table, "version"], m.version.as_ref(), TAG);
-            c.words(at![table, "materials"], &m.materials, LINE, LIST);
-            c.list_len(at![table, "steps"], &m.steps, 200);
-            for (i, s) in m.steps.iter().enumerate() {
+            c.words(
+                at![table, "materials"],
+                &m.materials,
+                LINE,
+                limits::MATERIALS,
+            );
+            let steps = c.list(at![table, "steps"], &m.steps, limits::STEPS);
+            for (i, s) in steps.iter().enumerate() {
                 c.para(at![table, "steps", i], s, STEP);
             }
-            c.list_len(at![table, "references"], &m.references, LIST);
-            for (i, r) in m.references.iter().enumerate() {
+            let references = c.list(at![table, "references"], &m.references, limits::REFERENCES);
+            for (i, r) in references.iter().enumerate() {
                 c.line(
                     at![table, "references", i, "citation"],
                     &r.citation,
@@ -318,7 +346,7 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
             if let Some(o) = &d.publisher {
                 c.organisation(at![table, "publisher"], o);
             }
-            c.words(at![table, "formats"], &d.formats, TAG, 30);
+            c.words(at![table, "formats"], &d.formats, TAG, limits::FORMATS);
             c.opt_line(
                 at![table, "spatial_coverage"],
                 d.spatial_coverage.as_ref(),
@@ -333,8 +361,12 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
                     Some("check the dates"),
                 );
             }
-            c.list_len(at![table, "distributions"], &d.distributions, LIST);
-            for (i, x) in d.distributions.iter().enumerate() {
+            let distributions = c.list(
+                at![table, "distributions"],
+                &d.distributions,
+                limits::DISTRIBUTIONS,
+            );
+            for (i, x) in distributions.iter().enumerate() {
                 c.opt_line(
                     at![table, "distributions", i, "format"],
                     x.format.as_ref(),
@@ -371,7 +403,12 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
         }
         Details::FermentLot(f) => {
             c.line(at![table, "organism"], &f.organism, LINE);
-            c.words(at![table, "species"], &f.species, LINE, 20);
+            c.words(
+                at![table, "species"],
+                &f.species,
+                LINE,
+                limits::FERMENT_SPECIES,
+            );
             c.opt_line(at![table, "origin"], f.origin.as_ref(), LINE);
             c.opt_line(at![table, "substrate"], f.substrate.as_ref(), LINE);
             if let Some(care) = &f.care {

@@ -285,3 +285,41 @@ fn the_readme_record_is_valid_and_certified() {
     let out = run(dir.path(), &["check", "records"]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
 }
+
+#[test]
+fn check_caps_the_problems_of_a_hostile_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // The record of the outside review: a `tags` array of tens of
+    // thousands of empty strings, just under the size limit.
+    let mut text = String::from(
+        "id = \"flood\"\nkind = \"software\"\ntitle = \"T\"\nlicense = \"MIT\"\ntags = [",
+    );
+    while text.len() + 5 < cdl_records::MAX_RECORD_BYTES {
+        text.push_str("\"\",");
+    }
+    text.push_str("]\n");
+    write(d, "records/software/flood.toml", &text);
+    let out = run(d, &["check", "--format", "json", "records"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(out.stdout.len() < 64 * 1024, "{} bytes", out.stdout.len());
+    let report: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), cdl_records::MAX_DIAGNOSTICS + 1);
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`tags` has ")
+    );
+    let last = errors.last().unwrap();
+    assert_eq!(last["code"], "more-errors");
+    assert!(last["more"].as_u64().unwrap() > 0);
+    let out = run(d, &["check", "records"]);
+    let human = stdout(&out);
+    assert_eq!(
+        human.matches("error[").count(),
+        cdl_records::MAX_DIAGNOSTICS + 1
+    );
+    assert!(human.contains("error[more-errors]: "), "{human}");
+}
