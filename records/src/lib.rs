@@ -10,6 +10,7 @@ mod record;
 mod rules;
 mod schema;
 pub mod values;
+pub mod vocabulary;
 mod write;
 
 pub use details::Details;
