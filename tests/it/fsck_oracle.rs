@@ -634,3 +634,194 @@ fn duplicated_entries_over_http_are_refused_by_name() {
     assert_eq!(r.main().unwrap(), main);
     cdl_tests::fsck(r.git_dir());
 }
+
+/// Builds, in `src`, a commit on top of the registry's main that adds
+/// `records/software/found.toml` (MIT), with its software tree's entries
+/// and its commit text passed through `tree` and `text` first.
+fn finding(
+    registry: &gix::Repository,
+    src: &gix::Repository,
+    tree: impl FnOnce(&mut Vec<Entry>, ObjectId),
+    text: impl FnOnce(String) -> String,
+) -> ObjectId {
+    let write = |kind: Kind, data: &[u8]| -> ObjectId {
+        gix::objs::Write::write_buf(&src.objects, kind, data).unwrap()
+    };
+    let main = registry
+        .find_reference("refs/heads/main")
+        .unwrap()
+        .id()
+        .detach();
+    let main_tree = registry
+        .find_commit(main)
+        .unwrap()
+        .tree_id()
+        .unwrap()
+        .detach();
+    let blob = write(Kind::Blob, software("found", "Trouvé", "MIT").as_bytes());
+    let mut top = entries_of(registry, main_tree);
+    let records_at = top.iter().position(|e| e.name == b"records").unwrap();
+    let mut records = entries_of(
+        registry,
+        ObjectId::try_from(top[records_at].id.as_slice()).unwrap(),
+    );
+    let software_at = records.iter().position(|e| e.name == b"software").unwrap();
+    let mut soft = entries_of(
+        registry,
+        ObjectId::try_from(records[software_at].id.as_slice()).unwrap(),
+    );
+    soft.push(Entry {
+        mode: b"100644".to_vec(),
+        name: b"found.toml".to_vec(),
+        id: blob.as_bytes().to_vec(),
+    });
+    sort_git(&mut soft);
+    tree(&mut soft, blob);
+    records[software_at].id = write(Kind::Tree, &encode(&soft)).as_bytes().to_vec();
+    top[records_at].id = write(Kind::Tree, &encode(&records)).as_bytes().to_vec();
+    let top = write(Kind::Tree, &encode(&top));
+    let commit = text(format!(
+        "tree {top}\nparent {main}\nauthor A B <a@example.org> 1700000000 +0100\ncommitter A B <a@example.org> 1700000000 +0100\n\nFound\n"
+    ));
+    write(Kind::Commit, commit.as_bytes())
+}
+
+/// Each finding of the review, one by one: refused, with a message that
+/// names the problem (by Git's own name where Git has one), nothing
+/// written; and git fsck --strict rejects the same objects.
+#[test]
+fn each_finding_of_the_review_is_refused_by_name() {
+    type TreeEdit = fn(&mut Vec<Entry>, ObjectId);
+    type TextEdit = fn(String) -> String;
+    let keep_tree: TreeEdit = |_, _| {};
+    let keep_text: TextEdit = |t| t;
+    let cases: Vec<(&str, TreeEdit, TextEdit, &str, bool)> = vec![
+        (
+            "two entries of one name",
+            |soft, _| {
+                let i = soft.iter().position(|e| e.name == b"found.toml").unwrap();
+                let twin = soft[i].clone();
+                soft.insert(i, twin);
+            },
+            keep_text,
+            "duplicateEntries",
+            true,
+        ),
+        (
+            "zero-padded mode",
+            |soft, _| {
+                let i = soft.iter().position(|e| e.name == b"found.toml").unwrap();
+                soft[i].mode = b"0100644".to_vec();
+            },
+            keep_text,
+            "zeroPaddedFilemode",
+            true,
+        ),
+        (
+            "mode 100664",
+            |soft, _| {
+                let i = soft.iter().position(|e| e.name == b"found.toml").unwrap();
+                soft[i].mode = b"100664".to_vec();
+            },
+            keep_text,
+            "badFilemode",
+            false, // git fsck --strict only reports it as information
+        ),
+        (
+            "executable record",
+            |soft, _| {
+                let i = soft.iter().position(|e| e.name == b"found.toml").unwrap();
+                soft[i].mode = b"100755".to_vec();
+            },
+            keep_text,
+            "executable",
+            false, // valid Git, refused by the catalogue
+        ),
+        (
+            "unsorted entries",
+            |soft, _| soft.reverse(),
+            keep_text,
+            "treeNotSorted",
+            true,
+        ),
+        (
+            "no space before <",
+            keep_tree,
+            |t| t.replacen("author A B <", "author A B<", 1),
+            "missingSpaceBeforeEmail",
+            true,
+        ),
+        (
+            "time zone +99999",
+            keep_tree,
+            |t| {
+                t.replacen(
+                    "1700000000 +0100\ncommitter",
+                    "1700000000 +99999\ncommitter",
+                    1,
+                )
+            },
+            "badTimezone",
+            true,
+        ),
+        (
+            "date that overflows",
+            keep_tree,
+            |t| t.replacen("1700000000", "99999999999999999999", 1),
+            "badDateOverflow",
+            true,
+        ),
+        (
+            "NUL in a header",
+            keep_tree,
+            |t| t.replacen("author A B", "author A\0B", 1),
+            "NUL",
+            true,
+        ),
+        (
+            "no committer",
+            keep_tree,
+            |t| {
+                let start = t.find("committer ").unwrap();
+                let end = start + t[start..].find('\n').unwrap() + 1;
+                format!("{}{}", &t[..start], &t[end..])
+            },
+            "missingCommitter",
+            true,
+        ),
+    ];
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    crate::merge_gimp(r);
+    let registry = gix::open_opts(r.git_dir(), gix::open::Options::isolated()).unwrap();
+    let main = r.main().unwrap();
+    for (n, (name, tree, text, expected, git_rejects)) in cases.into_iter().enumerate() {
+        let dir = t.dir.path().join(format!("finding-{n}.git"));
+        let src = remote(&dir, r);
+        let tip = finding(&registry, &src, tree, text);
+        std::fs::write(dir.join("refs/heads/main"), format!("{tip}\n")).unwrap();
+        let (fsck_ok, fsck_out) = git_ok(
+            &dir,
+            &["fsck", "--strict", "--no-dangling", "--no-progress"],
+        );
+        assert_eq!(
+            !fsck_ok, git_rejects,
+            "{name}: git fsck --strict says:\n{fsck_out}"
+        );
+        let err = r
+            .follow(dir.to_str().unwrap(), "main")
+            .expect_err(name)
+            .to_string();
+        assert!(err.contains(expected), "{name}: {err}");
+        assert!(err.contains("nothing was written"), "{name}: {err}");
+        assert_eq!(r.main().unwrap(), main, "{name}");
+    }
+    // Untouched, the same commit is accepted.
+    let dir = t.dir.path().join("fine.git");
+    let src = remote(&dir, r);
+    let tip = finding(&registry, &src, keep_tree, keep_text);
+    std::fs::write(dir.join("refs/heads/main"), format!("{tip}\n")).unwrap();
+    r.follow(dir.to_str().unwrap(), "main").unwrap();
+    assert_eq!(r.main().unwrap(), tip);
+    cdl_tests::fsck(r.git_dir());
+}
