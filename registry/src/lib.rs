@@ -6,6 +6,7 @@ mod diff;
 mod error;
 mod follow;
 mod key;
+mod line_diff;
 mod maintenance;
 mod proposal;
 mod read;
@@ -27,6 +28,7 @@ pub use error::{
 pub use follow::{FollowOutcome, Limits};
 pub use gix::ObjectId;
 pub use key::{Area, CONFIG_FILE, InvalidKey, RECORDS_DIR, RecordKey, WITHDRAWN_DIR};
+pub use line_diff::{DiffLine, LineChange, line_diff};
 pub use maintenance::{GcOptions, GcOutcome};
 pub use proposal::{
     Proposal, ProposalId, ProposalStatus, ProposalView, RecordFile, Report, ReportEntry,

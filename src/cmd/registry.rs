@@ -342,8 +342,12 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
             for (key, old, new) in &view.texts {
                 let path = key.path();
                 writeln!(out, "--- a/{path}\n+++ b/{path}")?;
-                for line in line_diff(old.as_deref().unwrap_or(""), new.as_deref().unwrap_or("")) {
-                    writeln!(out, "{line}")?;
+                let diff = cdl_registry::line_diff(
+                    old.as_deref().unwrap_or(""),
+                    new.as_deref().unwrap_or(""),
+                );
+                for line in diff {
+                    writeln!(out, "{}{}", line.change.sign(), line.text)?;
                 }
             }
             writeln!(out)?;
@@ -359,45 +363,6 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A minimal line diff (longest common subsequence): ` ` kept, `-`
-/// removed, `+` added. Records are small, so the quadratic table is fine;
-/// beyond a few thousand lines it prints old and new whole.
-fn line_diff(old: &str, new: &str) -> Vec<String> {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    if a.len().saturating_mul(b.len()) > 4_000_000 {
-        let mut out: Vec<String> = a.iter().map(|l| format!("-{l}")).collect();
-        out.extend(b.iter().map(|l| format!("+{l}")));
-        return out;
-    }
-    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
-            } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < a.len() || j < b.len() {
-        if i < a.len() && j < b.len() && a[i] == b[j] {
-            out.push(format!(" {}", a[i]));
-            i += 1;
-            j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            out.push(format!("+{}", b[j]));
-            j += 1;
-        } else {
-            out.push(format!("-{}", a[i]));
-            i += 1;
-        }
-    }
-    out
 }
 
 pub fn log(args: LogArgs) -> anyhow::Result<ExitCode> {
