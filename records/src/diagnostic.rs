@@ -6,6 +6,34 @@ use std::ops::Range;
 use serde::Serialize;
 
 use crate::limits::MAX_DIAGNOSTICS;
+use crate::vocabulary::Lang;
+
+/// A message in both languages of the interface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text {
+    /// In English.
+    pub en: String,
+    /// In French.
+    pub fr: String,
+}
+
+impl Text {
+    /// A message in English and French.
+    pub fn new(en: impl Into<String>, fr: impl Into<String>) -> Text {
+        Text {
+            en: en.into(),
+            fr: fr.into(),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
 
 /// What kind of problem a [`Diagnostic`] reports. Stable, for machines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -61,11 +89,16 @@ impl Code {
 pub struct Diagnostic {
     /// What kind of problem.
     pub code: Code,
-    /// What is wrong.
+    /// What is wrong, in English.
     pub message: String,
-    /// How to fix it, when there is something to say.
+    /// What is wrong, in French.
+    pub message_fr: String,
+    /// How to fix it, when there is something to say, in English.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// How to fix it, in French.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_fr: Option<String>,
     /// The file, as named by the caller.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -89,11 +122,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A problem with no place in the text (the whole file).
-    pub fn new(code: Code, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: Text) -> Self {
         Diagnostic {
             code,
-            message: message.into(),
+            message: message.en,
+            message_fr: message.fr,
             help: None,
+            help_fr: None,
             path: None,
             line: None,
             column: None,
@@ -105,9 +140,31 @@ impl Diagnostic {
 
     /// Adds a hint on how to fix the problem.
     #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+    pub fn with_help(mut self, help: Text) -> Self {
+        self.help = Some(help.en);
+        self.help_fr = Some(help.fr);
         self
+    }
+
+    /// What is wrong, in `lang`.
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.message_fr,
+            Lang::En => &self.message,
+        }
+    }
+
+    /// How to fix it, in `lang`.
+    pub fn help_in(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::Fr => self.help_fr.as_deref(),
+            Lang::En => self.help.as_deref(),
+        }
+    }
+
+    /// The diagnostic rendered as rustc renders its own, in `lang`.
+    pub fn render(&self, lang: Lang) -> Rendered<'_> {
+        Rendered { d: self, lang }
     }
 
     /// Names the file.
@@ -122,11 +179,19 @@ impl Diagnostic {
     pub fn more_errors(more: usize) -> Self {
         let mut d = Diagnostic::new(
             Code::MoreErrors,
-            format!(
-                "{more} more problem(s) not shown: only the first {MAX_DIAGNOSTICS} are listed"
+            Text::new(
+                format!(
+                    "{more} more problem(s) not shown: only the first {MAX_DIAGNOSTICS} are listed"
+                ),
+                format!(
+                    "{more} autre(s) problème(s) non affiché(s) : seuls les {MAX_DIAGNOSTICS} premiers sont listés"
+                ),
             ),
         )
-        .with_help("fix these first, then check again");
+        .with_help(Text::new(
+            "fix these first, then check again",
+            "corrigez d’abord ceux-ci, puis vérifiez à nouveau",
+        ));
         d.more = Some(more);
         d
     }
@@ -187,21 +252,46 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// A [`Diagnostic`] shown in one language ([`Diagnostic::render`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Rendered<'a> {
+    d: &'a Diagnostic,
+    lang: Lang,
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error[{}]: {}", self.code.as_str(), self.message)?;
-        let place = match (&self.path, self.line, self.column) {
+        self.render(Lang::En).fmt(f)
+    }
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lang = self.lang;
+        let this = self.d;
+        let (error, help_word) = match lang {
+            Lang::Fr => ("erreur", "aide"),
+            Lang::En => ("error", "help"),
+        };
+        writeln!(
+            f,
+            "{error}[{}]: {}",
+            this.code.as_str(),
+            this.message_in(lang)
+        )?;
+        let help = this.help_in(lang);
+        let place = match (&this.path, this.line, this.column) {
             (Some(p), Some(l), Some(c)) => Some(format!("{p}:{l}:{c}")),
             (Some(p), _, _) => Some(p.clone()),
             (None, Some(l), Some(c)) => Some(format!("<input>:{l}:{c}")),
             _ => None,
         };
-        let gutter = self.line.map_or(1, |l| l.to_string().len());
+        let gutter = this.line.map_or(1, |l| l.to_string().len());
         let pad = " ".repeat(gutter);
         if let Some(place) = place {
             writeln!(f, "{pad}--> {place}")?;
         }
-        if let (Some(text), Some(line), Some(column)) = (&self.source_line, self.line, self.column)
+        if let (Some(text), Some(line), Some(column)) = (&this.source_line, this.line, this.column)
         {
             // Control characters would garble the terminal: show them escaped.
             let text: String = text
@@ -217,10 +307,10 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} |")?;
             writeln!(f, "{line} | {text}")?;
             let indent = " ".repeat(column.saturating_sub(1).min(200));
-            writeln!(f, "{pad} | {indent}{}", "^".repeat(self.width))?;
+            writeln!(f, "{pad} | {indent}{}", "^".repeat(this.width))?;
         }
-        if let Some(help) = &self.help {
-            writeln!(f, "{pad} = help: {help}")?;
+        if let Some(help) = help {
+            writeln!(f, "{pad} = {help_word}: {help}")?;
         }
         Ok(())
     }
@@ -245,15 +335,23 @@ impl ParseError {
     }
 }
 
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ParseError {
+    /// Every diagnostic rendered in `lang`, separated by blank lines.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut out = String::new();
         for (i, d) in self.diagnostics.iter().enumerate() {
             if i > 0 {
-                writeln!(f)?;
+                out.push('\n');
             }
-            write!(f, "{d}")?;
+            out.push_str(&d.render(lang).to_string());
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -264,27 +362,37 @@ mod tests {
     #[test]
     fn renders_like_rustc() {
         let src = "id = \"x\"\ntitel = \"Bonjour\"\n";
-        let d = Diagnostic::new(Code::UnknownField, "unknown field `titel`")
-            .with_path(Some("records/software/x.toml"))
-            .at(src, 9..14)
-            .with_help("did you mean `title`?");
+        let d = Diagnostic::new(
+            Code::UnknownField,
+            Text::new("unknown field `titel`", "champ inconnu « titel »"),
+        )
+        .with_path(Some("records/software/x.toml"))
+        .at(src, 9..14)
+        .with_help(Text::new(
+            "did you mean `title`?",
+            "vouliez-vous dire « title » ?",
+        ));
         assert_eq!((d.line, d.column), (Some(2), Some(1)));
         let text = d.to_string();
         assert_eq!(
             text,
             "error[unknown-field]: unknown field `titel`\n --> records/software/x.toml:2:1\n  |\n2 | titel = \"Bonjour\"\n  | ^^^^^\n  = help: did you mean `title`?\n"
         );
+        assert_eq!(
+            d.render(Lang::Fr).to_string(),
+            "erreur[unknown-field]: champ inconnu « titel »\n --> records/software/x.toml:2:1\n  |\n2 | titel = \"Bonjour\"\n  | ^^^^^\n  = aide: vouliez-vous dire « title » ?\n"
+        );
     }
 
     #[test]
     fn columns_count_characters_and_spans_are_clamped() {
         let src = "title = \"été\" x";
-        let d = Diagnostic::new(Code::Syntax, "x").at(src, 14..1000);
+        let d = Diagnostic::new(Code::Syntax, Text::new("x", "x")).at(src, 14..1000);
         assert_eq!((d.line, d.column), (Some(1), Some(13)));
-        let d = Diagnostic::new(Code::Syntax, "x").at(src, 9999..9999);
+        let d = Diagnostic::new(Code::Syntax, Text::new("x", "x")).at(src, 9999..9999);
         assert_eq!(d.line, Some(1));
         // a span inside a multi-byte character does not panic
-        let d = Diagnostic::new(Code::Syntax, "x").at(src, 10..11);
+        let d = Diagnostic::new(Code::Syntax, Text::new("x", "x")).at(src, 10..11);
         assert_eq!(d.column, Some(10));
     }
 }

@@ -51,6 +51,28 @@ pub enum InvalidId {
     },
 }
 
+impl InvalidId {
+    /// What is wrong, in English (the `Display`) and in French.
+    pub fn text(&self) -> crate::Text {
+        let fr = match self {
+            InvalidId::Empty => {
+                "l’identifiant est vide : donnez un nom court comme « facil-familles »".to_owned()
+            }
+            InvalidId::TooLong { len } => format!(
+                "l’identifiant fait {len} octets, plus que les {MAX_ID_LEN} permis : raccourcissez-le"
+            ),
+            InvalidId::BadChar { found, suggestion } => format!(
+                "l’identifiant contient « {} » : n’utilisez que des lettres minuscules a-z, des chiffres et des tirets (essayez « {suggestion} »)",
+                found.escape_debug()
+            ),
+            InvalidId::BadHyphen { suggestion } => format!(
+                "l’identifiant doit commencer et finir par une lettre ou un chiffre, sans « -- » (essayez « {suggestion} »)"
+            ),
+        };
+        crate::Text::new(self.to_string(), fr)
+    }
+}
+
 impl RecordId {
     /// Checks and wraps an identifier.
     ///
@@ -168,7 +190,10 @@ impl AsRef<str> for RecordId {
 impl<'de> Deserialize<'de> for RecordId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        RecordId::new(s).map_err(serde::de::Error::custom)
+        RecordId::new(s).map_err(|e| {
+            let text = e.text();
+            serde::de::Error::custom(crate::values::InvalidValue::new(text.en, text.fr).for_serde())
+        })
     }
 }
 

@@ -100,6 +100,19 @@ pub struct UnknownKind {
     pub given: String,
 }
 
+impl UnknownKind {
+    /// What is wrong, in English (the `Display`) and in French.
+    pub fn text(&self) -> crate::Text {
+        crate::Text::new(
+            self.to_string(),
+            format!(
+                "type inconnu « {} » : les types sont software, cultural-work, method, dataset, seed-lot et ferment-lot",
+                self.given
+            ),
+        )
+    }
+}
+
 impl FromStr for Kind {
     type Err = UnknownKind;
 

@@ -14,7 +14,7 @@ pub mod vocabulary;
 mod write;
 
 pub use details::Details;
-pub use diagnostic::{Code, Diagnostic, ParseError};
+pub use diagnostic::{Code, Diagnostic, ParseError, Rendered, Text};
 pub use id::{RecordId, slugify};
 pub use kind::Kind;
 pub use limits::MAX_DIAGNOSTICS;

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostic::{Code, Diagnostic, Lines, ParseError};
+use crate::diagnostic::{Code, Diagnostic, Lines, ParseError, Text};
 use crate::kind::Kind;
 use crate::limits::MAX_DIAGNOSTICS;
 use crate::record::{FORMAT_VERSION, Record, Wire};
@@ -36,12 +36,21 @@ pub fn parse(source: &str, path: Option<&Path>) -> Result<Record, ParseError> {
         return Err(fail(
             Diagnostic::new(
                 Code::TooLarge,
-                format!(
-                    "the file is {} bytes, more than the {MAX_RECORD_BYTES} bytes a record may have",
-                    source.len()
+                Text::new(
+                    format!(
+                        "the file is {} bytes, more than the {MAX_RECORD_BYTES} bytes a record may have",
+                        source.len()
+                    ),
+                    format!(
+                        "le fichier fait {} octets, plus que les {MAX_RECORD_BYTES} octets permis pour une fiche",
+                        source.len()
+                    ),
                 ),
             )
-            .with_help("move long texts to a linked page and keep the record to its metadata"),
+            .with_help(Text::new(
+                "move long texts to a linked page and keep the record to its metadata",
+                "placez les longs textes sur une page liée et gardez dans la fiche ses seules informations",
+            )),
         ));
     }
     let table = DeTable::parse(source).map_err(|e| fail(toml_error(source, &e, Code::Syntax)))?;
@@ -82,7 +91,9 @@ pub fn parse(source: &str, path: Option<&Path>) -> Result<Record, ParseError> {
         .take(MAX_DIAGNOSTICS)
         .map(|(span, p)| {
             let mut d = lines.place(Diagnostic::new(p.code, p.message).with_path(shown), span);
-            d.help = p.help;
+            if let Some(help) = p.help {
+                d = d.with_help(help);
+            }
             d
         })
         .collect();
@@ -96,8 +107,8 @@ pub fn parse(source: &str, path: Option<&Path>) -> Result<Record, ParseError> {
 pub(crate) struct Problem {
     pub code: Code,
     pub at: Vec<Seg>,
-    pub message: String,
-    pub help: Option<String>,
+    pub message: Text,
+    pub help: Option<Text>,
 }
 
 /// One step of a key path: a table key or an array index.
@@ -157,17 +168,29 @@ impl Locator<'_, '_> {
     }
 }
 
-/// Turns a TOML or serde error into a diagnostic, with a suggestion for
-/// misspelt field names.
+/// Turns a TOML or serde error into a diagnostic in both languages,
+/// with a suggestion for misspelt field names. serde's and the TOML
+/// parser's messages are in English: the common ones are told in French
+/// too; the rest get a plain French sentence that says where and what.
 fn toml_error(source: &str, e: &toml::de::Error, code: Code) -> Diagnostic {
-    let message = e.message().trim().to_owned();
+    let raw = e.message().trim().to_owned();
+    // An `InvalidValue` crossed serde with both of its texts.
+    if let Some((en, fr)) = raw.split_once(crate::values::LANGUAGE_SEPARATOR) {
+        let mut d = Diagnostic::new(code, Text::new(en.trim(), fr.trim()));
+        if let Some(span) = e.span() {
+            d = d.at(source, span);
+        }
+        return d;
+    }
+    let message = raw;
     let mut headline = first_sentence(&message);
     if code == Code::UnknownField
         && let Some((field, _)) = headline.split_once(", expected")
     {
         headline = field.to_owned();
     }
-    let mut d = Diagnostic::new(code, headline);
+    let french = french_headline(code, &headline);
+    let mut d = Diagnostic::new(code, Text::new(headline, french));
     if let Some(span) = e.span() {
         d = d.at(source, span);
     }
@@ -175,16 +198,90 @@ fn toml_error(source: &str, e: &toml::de::Error, code: Code) -> Diagnostic {
         && let Some(help) = suggest_field(&message)
     {
         d = d.with_help(help);
+    } else if code == Code::MissingField {
+        d = d.with_help(Text::new(
+            "add the field; `conservatoire new KIND ID` writes a skeleton with every required field",
+            "ajoutez le champ ; « conservatoire new TYPE ID » écrit un modèle avec tous les champs requis",
+        ));
     } else if let Some(rest) = message.split_once('\n').map(|(_, rest)| rest.trim())
         && !rest.is_empty()
     {
-        d = d.with_help(rest.to_owned());
-    } else if code == Code::MissingField {
-        d = d.with_help("add the field; `conservatoire new KIND ID` writes a skeleton with every required field");
+        d = d.with_help(Text::new(
+            rest,
+            "vérifiez les guillemets, les crochets et les signes « = » à cet endroit",
+        ));
     } else if code == Code::Syntax && message.contains("string") {
-        d = d.with_help("text values are written in double quotes: title = \"Mon titre\"");
+        d = d.with_help(Text::new(
+            "text values are written in double quotes: title = \"Mon titre\"",
+            "les textes s’écrivent entre guillemets droits : title = \"Mon titre\"",
+        ));
     }
     d
+}
+
+/// The French of one of serde's or the TOML parser's headlines.
+fn french_headline(code: Code, headline: &str) -> String {
+    let quoted = headline.split('`').nth(1).unwrap_or_default();
+    match code {
+        Code::UnknownField => format!("champ inconnu « {quoted} »"),
+        Code::MissingField => format!("il manque le champ « {quoted} »"),
+        Code::WrongType => {
+            let expected = headline
+                .rsplit_once("expected ")
+                .map_or("", |(_, e)| e)
+                .trim();
+            format!(
+                "valeur d’un autre type que prévu : il faut {}",
+                french_type(expected)
+            )
+        }
+        Code::Syntax => "le texte n’est pas du TOML valide à cet endroit".to_owned(),
+        _ if headline.starts_with("unknown variant") => {
+            let allowed: Vec<&str> = headline
+                .split_once("expected")
+                .map_or("", |(_, rest)| rest)
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .collect();
+            format!(
+                "valeur inconnue « {quoted} » : les valeurs possibles sont {}",
+                allowed.join(", ")
+            )
+        }
+        _ => "valeur non valable à cet endroit".to_owned(),
+    }
+}
+
+/// What serde says it expected, in French.
+fn french_type(expected: &str) -> &'static str {
+    let e = expected.trim_start_matches("a ").trim_start_matches("an ");
+    if e.starts_with("i8")
+        || e.starts_with("i16")
+        || e.starts_with("i32")
+        || e.starts_with("i64")
+        || e.starts_with("u8")
+        || e.starts_with("u16")
+        || e.starts_with("u32")
+        || e.starts_with("u64")
+        || e.starts_with("integer")
+    {
+        "un nombre entier"
+    } else if e.starts_with("f32") || e.starts_with("f64") || e.starts_with("number") {
+        "un nombre"
+    } else if e.starts_with("string") || e.starts_with("str") {
+        "un texte entre guillemets"
+    } else if e.starts_with("bool") {
+        "true ou false"
+    } else if e.starts_with("sequence") || e.starts_with("array") || e.starts_with("list") {
+        "une liste entre crochets [ ]"
+    } else if e.starts_with("struct") || e.starts_with("map") || e.starts_with("table") {
+        "une table"
+    } else if e.starts_with("date") {
+        "une date écrite AAAA-MM-JJ"
+    } else {
+        "une valeur d’un autre type (voir le modèle de « conservatoire new »)"
+    }
 }
 
 fn first_sentence(message: &str) -> String {
@@ -205,7 +302,7 @@ fn classify(message: &str) -> Code {
 
 /// From serde's "unknown field `titel`, expected one of `id`, `title`",
 /// suggests the closest expected name.
-fn suggest_field(message: &str) -> Option<String> {
+fn suggest_field(message: &str) -> Option<Text> {
     let given = message.split('`').nth(1)?;
     let expected: Vec<&str> = message
         .split_once("expected")?
@@ -220,8 +317,14 @@ fn suggest_field(message: &str) -> Option<String> {
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0));
     Some(match best {
-        Some((_, name)) => format!("did you mean `{name}`?"),
-        None => format!("the fields allowed here are: {}", expected.join(", ")),
+        Some((_, name)) => Text::new(
+            format!("did you mean `{name}`?"),
+            format!("vouliez-vous dire « {name} » ?"),
+        ),
+        None => Text::new(
+            format!("the fields allowed here are: {}", expected.join(", ")),
+            format!("les champs permis ici sont : {}", expected.join(", ")),
+        ),
     })
 }
 
@@ -230,11 +333,20 @@ fn check_places(wire: &Wire, path: Option<&Path>, problems: &mut Vec<Problem>) {
         problems.push(Problem {
             code: Code::InvalidValue,
             at: vec!["format".into()],
-            message: format!(
-                "record format {} is not known to this program, which reads format {FORMAT_VERSION}",
-                wire.format
+            message: Text::new(
+                format!(
+                    "record format {} is not known to this program, which reads format {FORMAT_VERSION}",
+                    wire.format
+                ),
+                format!(
+                    "le format de fiche {} est inconnu de ce programme, qui lit le format {FORMAT_VERSION}",
+                    wire.format
+                ),
             ),
-            help: Some("upgrade conservatoire, or write `format = 1`".to_owned()),
+            help: Some(Text::new(
+                "upgrade conservatoire, or write `format = 1`",
+                "mettez conservatoire à jour, ou écrivez « format = 1 »",
+            )),
         });
     }
     let Some(path) = path else { return };
@@ -244,16 +356,25 @@ fn check_places(wire: &Wire, path: Option<&Path>, problems: &mut Vec<Problem>) {
         problems.push(Problem {
             code: Code::WrongPlace,
             at: vec!["id".into()],
-            message: format!(
-                "the id `{}` does not match the file name `{}`",
-                wire.id,
-                path.file_name()
+            message: {
+                let name = path
+                    .file_name()
                     .map(|n| n.to_string_lossy())
-                    .unwrap_or_default()
-            ),
-            help: Some(format!(
-                "name the file `{}.toml`, or change the id",
-                wire.id
+                    .unwrap_or_default();
+                Text::new(
+                    format!("the id `{}` does not match the file name `{name}`", wire.id),
+                    format!(
+                        "l’identifiant « {} » ne correspond pas au nom du fichier « {name} »",
+                        wire.id
+                    ),
+                )
+            },
+            help: Some(Text::new(
+                format!("name the file `{}.toml`, or change the id", wire.id),
+                format!(
+                    "nommez le fichier « {}.toml », ou changez l’identifiant",
+                    wire.id
+                ),
             )),
         });
     }
@@ -268,11 +389,20 @@ fn check_places(wire: &Wire, path: Option<&Path>, problems: &mut Vec<Problem>) {
         problems.push(Problem {
             code: Code::WrongPlace,
             at: vec!["kind".into()],
-            message: format!(
-                "the kind `{}` does not match the folder `{folder}` the file is in",
-                wire.kind
+            message: Text::new(
+                format!(
+                    "the kind `{}` does not match the folder `{folder}` the file is in",
+                    wire.kind
+                ),
+                format!(
+                    "le type « {} » ne correspond pas au dossier « {folder} » du fichier",
+                    wire.kind
+                ),
             ),
-            help: Some(format!("move the file to records/{}/", wire.kind)),
+            help: Some(Text::new(
+                format!("move the file to records/{}/", wire.kind),
+                format!("déplacez le fichier dans records/{}/", wire.kind),
+            )),
         });
     }
 }
@@ -283,33 +413,48 @@ fn check_tables(wire: &Wire, problems: &mut Vec<Problem>) {
             problems.push(Problem {
                 code: Code::KindTable,
                 at: vec![other.as_str().into()],
-                message: format!("a `{}` record cannot have a [{other}] table", wire.kind),
-                help: Some(format!(
-                    "put the kind-specific fields in a [{}] table, or change `kind`",
-                    wire.kind
+                message: Text::new(
+                    format!("a `{}` record cannot have a [{other}] table", wire.kind),
+                    format!("une fiche « {} » ne peut pas avoir de table [{other}]", wire.kind),
+                ),
+                help: Some(Text::new(
+                    format!(
+                        "put the kind-specific fields in a [{}] table, or change `kind`",
+                        wire.kind
+                    ),
+                    format!(
+                        "mettez les champs propres au type dans une table [{}], ou changez « kind »",
+                        wire.kind
+                    ),
                 )),
             });
         }
     }
     let required_missing = match wire.kind {
-        Kind::SeedLot => wire
-            .seed_lot
-            .is_none()
-            .then_some("species, harvest_year, quantity and unit"),
+        Kind::SeedLot => wire.seed_lot.is_none().then_some((
+            "species, harvest_year, quantity and unit",
+            "species, harvest_year, quantity et unit",
+        )),
         Kind::FermentLot => wire
             .ferment_lot
             .is_none()
-            .then_some("organism, quantity and unit"),
+            .then_some(("organism, quantity and unit", "organism, quantity et unit")),
         _ => None,
     };
-    if let Some(fields) = required_missing {
+    if let Some((fields, champs)) = required_missing {
         problems.push(Problem {
             code: Code::KindTable,
             at: vec!["kind".into()],
-            message: format!("a `{}` record needs a [{}] table", wire.kind, wire.kind),
-            help: Some(format!(
-                "add a [{}] table with at least {fields}",
-                wire.kind
+            message: Text::new(
+                format!("a `{}` record needs a [{}] table", wire.kind, wire.kind),
+                format!(
+                    "une fiche « {} » a besoin d’une table [{}]",
+                    wire.kind, wire.kind
+                ),
+            ),
+            help: Some(Text::new(
+                format!("add a [{}] table with at least {fields}", wire.kind),
+                format!("ajoutez une table [{}] avec au moins {champs}", wire.kind),
             )),
         });
     }
@@ -338,8 +483,17 @@ pub fn validate(record: &Record) -> Result<(), ParseError> {
                         Seg::Index(i) => i.to_string(),
                     })
                     .collect();
-            let mut d = Diagnostic::new(p.code, format!("{}: {}", at.join("."), p.message));
-            d.help = p.help;
+            let at = at.join(".");
+            let mut d = Diagnostic::new(
+                p.code,
+                Text::new(
+                    format!("{at}: {}", p.message.en),
+                    format!("{at} : {}", p.message.fr),
+                ),
+            );
+            if let Some(help) = p.help {
+                d = d.with_help(help);
+            }
             d
         })
         .collect();

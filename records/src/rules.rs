@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::details::{Creator, Details, Organisation};
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, Text};
 use crate::limits;
 use crate::parse::{Problem, Seg};
 use crate::record::Record;
@@ -26,12 +26,12 @@ macro_rules! at {
 }
 
 impl Checker<'_> {
-    fn push(&mut self, at: Vec<Seg>, message: String, help: Option<&str>) {
+    fn push(&mut self, at: Vec<Seg>, message: Text, help: Option<Text>) {
         self.problems.push(Problem {
             code: Code::InvalidValue,
             at,
             message,
-            help: help.map(str::to_owned),
+            help,
         });
     }
 
@@ -50,16 +50,25 @@ impl Checker<'_> {
         if value.trim().is_empty() {
             self.push(
                 at.clone(),
-                "this text is empty".to_owned(),
-                Some("write something or remove the field"),
+                Text::new("this text is empty", "ce texte est vide"),
+                Some(Text::new(
+                    "write something or remove the field",
+                    "écrivez quelque chose ou retirez le champ",
+                )),
             );
             return;
         }
         if value.trim() != value {
             self.push(
                 at.clone(),
-                "this text starts or ends with spaces or blank lines".to_owned(),
-                Some("remove the surrounding white space"),
+                Text::new(
+                    "this text starts or ends with spaces or blank lines",
+                    "ce texte commence ou finit par des espaces ou des lignes vides",
+                ),
+                Some(Text::new(
+                    "remove the surrounding white space",
+                    "retirez les espaces au début et à la fin",
+                )),
             );
         }
         let bad = value.chars().find(|&c| {
@@ -68,13 +77,22 @@ impl Checker<'_> {
         });
         if let Some(c) = bad {
             let help = if multiline {
-                "remove control characters; only line breaks and tabs are allowed"
+                Text::new(
+                    "remove control characters; only line breaks and tabs are allowed",
+                    "retirez les caractères de contrôle ; seuls les retours à la ligne et les tabulations sont permis",
+                )
             } else {
-                "this field is one line: remove line breaks and control characters"
+                Text::new(
+                    "this field is one line: remove line breaks and control characters",
+                    "ce champ tient sur une ligne : retirez les retours à la ligne et les caractères de contrôle",
+                )
             };
             self.push(
                 at.clone(),
-                format!("this text contains the character U+{:04X}", c as u32),
+                Text::new(
+                    format!("this text contains the character U+{:04X}", c as u32),
+                    format!("ce texte contient le caractère U+{:04X}", c as u32),
+                ),
                 Some(help),
             );
         }
@@ -82,8 +100,11 @@ impl Checker<'_> {
         if count > max {
             self.push(
                 at.clone(),
-                format!("this text has {count} characters, more than the {max} allowed"),
-                Some("shorten it"),
+                Text::new(
+                    format!("this text has {count} characters, more than the {max} allowed"),
+                    format!("ce texte a {count} caractères, plus que les {max} permis"),
+                ),
+                Some(Text::new("shorten it", "raccourcissez-le")),
             );
         }
     }
@@ -102,11 +123,20 @@ impl Checker<'_> {
             let field = dotted(&at);
             self.push(
                 at,
-                format!(
-                    "`{field}` has {} items, more than the {max} allowed",
-                    items.len()
+                Text::new(
+                    format!(
+                        "`{field}` has {} items, more than the {max} allowed",
+                        items.len()
+                    ),
+                    format!(
+                        "« {field} » a {} éléments, plus que les {max} permis",
+                        items.len()
+                    ),
                 ),
-                Some("keep the most significant ones"),
+                Some(Text::new(
+                    "keep the most significant ones",
+                    "gardez les plus importants",
+                )),
             );
         }
         &items[..items.len().min(max)]
@@ -123,8 +153,11 @@ impl Checker<'_> {
             if !seen.insert(item.to_lowercase()) {
                 self.push(
                     here,
-                    format!("`{item}` is listed twice"),
-                    Some("remove the duplicate"),
+                    Text::new(
+                        format!("`{item}` is listed twice"),
+                        format!("« {item} » figure deux fois"),
+                    ),
+                    Some(Text::new("remove the duplicate", "retirez le doublon")),
                 );
             }
         }
@@ -134,8 +167,11 @@ impl Checker<'_> {
         if !(min..=max).contains(&year) {
             self.push(
                 at.clone(),
-                format!("the year {year} is outside {min} to {max}"),
-                Some("check the year"),
+                Text::new(
+                    format!("the year {year} is outside {min} to {max}"),
+                    format!("l’année {year} n’est pas entre {min} et {max}"),
+                ),
+                Some(Text::new("check the year", "vérifiez l’année")),
             );
         }
     }
@@ -167,8 +203,11 @@ impl Checker<'_> {
             here.push("died".into());
             self.push(
                 here,
-                format!("died in {died}, before being born in {born}"),
-                Some("check the years"),
+                Text::new(
+                    format!("died in {died}, before being born in {born}"),
+                    format!("décès en {died}, avant la naissance en {born}"),
+                ),
+                Some(Text::new("check the years", "vérifiez les années")),
             );
         }
     }
@@ -208,8 +247,11 @@ pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
         if !seen.insert(l) {
             c.push(
                 at!["languages", i],
-                format!("`{l}` is listed twice"),
-                Some("remove the duplicate"),
+                Text::new(
+                    format!("`{l}` is listed twice"),
+                    format!("« {l} » figure deux fois"),
+                ),
+                Some(Text::new("remove the duplicate", "retirez le doublon")),
             );
         }
     }
@@ -218,8 +260,11 @@ pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
     {
         c.push(
             at!["updated"],
-            format!("updated on {updated}, before being created on {created}"),
-            Some("check the dates"),
+            Text::new(
+                format!("updated on {updated}, before being created on {created}"),
+                format!("mise à jour le {updated}, avant la création le {created}"),
+            ),
+            Some(Text::new("check the dates", "vérifiez les dates")),
         );
     }
     let links = c.list(at!["links"], &r.links, limits::LINKS);
@@ -243,8 +288,14 @@ pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
         if t.title.is_none() && t.summary.is_none() && t.description.is_none() {
             c.push(
                 at!["translations", key],
-                format!("the `{key}` translation is empty"),
-                Some("give at least a title, a summary or a description, or remove it"),
+                Text::new(
+                    format!("the `{key}` translation is empty"),
+                    format!("la traduction « {key} » est vide"),
+                ),
+                Some(Text::new(
+                    "give at least a title, a summary or a description, or remove it",
+                    "donnez au moins un titre, un résumé ou une description, ou retirez-la",
+                )),
             );
         }
         c.opt_line(at!["translations", key, "title"], t.title.as_ref(), TITLE);
@@ -357,8 +408,13 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
             {
                 c.push(
                     at![table, "temporal_end"],
-                    format!("the coverage ends on {end}, before it starts on {start}"),
-                    Some("check the dates"),
+                    Text::new(
+                        format!("the coverage ends on {end}, before it starts on {start}"),
+                        format!(
+                            "la période couverte finit le {end}, avant de commencer le {start}"
+                        ),
+                    ),
+                    Some(Text::new("check the dates", "vérifiez les dates")),
                 );
             }
             let distributions = c.list(
@@ -389,8 +445,14 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
             {
                 c.push(
                     at![table, "germination_rate"],
-                    format!("a germination rate of {rate}% is impossible"),
-                    Some("give a percentage from 0 to 100"),
+                    Text::new(
+                        format!("a germination rate of {rate}% is impossible"),
+                        format!("un taux de germination de {rate} % est impossible"),
+                    ),
+                    Some(Text::new(
+                        "give a percentage from 0 to 100",
+                        "donnez un pourcentage de 0 à 100",
+                    )),
                 );
             }
             c.opt_line(at![table, "origin"], s.origin.as_ref(), LINE);
@@ -428,8 +490,14 @@ fn lineage(c: &mut Checker<'_>, r: &Record, table: &str, parent: Option<&crate::
     if parent == Some(&r.id) {
         c.push(
             at![table, "parent_lot"],
-            "a lot cannot be its own parent".to_owned(),
-            Some("name the lot this one was grown from, or remove `parent_lot`"),
+            Text::new(
+                "a lot cannot be its own parent",
+                "un lot ne peut pas être issu de lui-même",
+            ),
+            Some(Text::new(
+                "name the lot this one was grown from, or remove `parent_lot`",
+                "indiquez le lot dont celui-ci est issu, ou retirez « parent_lot »",
+            )),
         );
     }
 }

@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// Declares a string newtype with `FromStr`, `Display`, serde and JSON Schema,
-/// whose text is checked by `$check` (a `fn(&str) -> Result<String, String>`
+/// whose text is checked by `$check` (a `fn(&str) -> Result<String, InvalidValue>`
 /// returning the normalised text or an explanation).
 macro_rules! checked_string {
     ($(#[$meta:meta])* $name:ident, $check:path, $schema:tt) => {
@@ -31,7 +31,7 @@ macro_rules! checked_string {
             type Err = InvalidValue;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                $check(s).map($name).map_err(|message| InvalidValue { message })
+                $check(s).map($name)
             }
         }
 
@@ -44,7 +44,8 @@ macro_rules! checked_string {
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+                s.parse()
+                    .map_err(|e: InvalidValue| serde::de::Error::custom(e.for_serde()))
             }
         }
 
@@ -60,12 +61,40 @@ macro_rules! checked_string {
     };
 }
 
-/// Why a value is malformed: a sentence that says what is wrong and how to fix it.
+/// Why a value is malformed: a sentence that says what is wrong and how
+/// to fix it, in English (its `Display`) and in French.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct InvalidValue {
-    /// The explanation.
+    /// The explanation, in English.
     pub message: String,
+    /// The explanation, in French.
+    pub message_fr: String,
+}
+
+/// Between the English and the French text of an [`InvalidValue`] when it
+/// crosses serde, which carries one string only
+/// ([`InvalidValue::for_serde`]; the parser splits it again).
+pub(crate) const LANGUAGE_SEPARATOR: char = '\u{1f}';
+
+impl InvalidValue {
+    /// An explanation in English and French.
+    pub fn new(en: impl Into<String>, fr: impl Into<String>) -> InvalidValue {
+        InvalidValue {
+            message: en.into(),
+            message_fr: fr.into(),
+        }
+    }
+
+    /// Both texts.
+    pub fn text(&self) -> crate::Text {
+        crate::Text::new(self.message.clone(), self.message_fr.clone())
+    }
+
+    /// Both texts in one string, for `serde::de::Error::custom`.
+    pub(crate) fn for_serde(&self) -> String {
+        format!("{}{LANGUAGE_SEPARATOR}{}", self.message, self.message_fr)
+    }
 }
 
 checked_string!(
@@ -75,23 +104,39 @@ checked_string!(
     {"type": "string", "format": "uri", "pattern": "^https?://", "description": "An absolute http:// or https:// address."}
 );
 
-fn check_web_url(s: &str) -> Result<String, String> {
+fn check_web_url(s: &str) -> Result<String, InvalidValue> {
     let url = url::Url::parse(s).map_err(|e| {
-        format!("`{s}` is not a valid web address ({e}): write a full address such as https://example.org/page")
+        InvalidValue::new(
+            format!("`{s}` is not a valid web address ({e}): write a full address such as https://example.org/page"),
+            format!("« {s} » n’est pas une adresse web valide : écrivez une adresse complète, comme https://example.org/page"),
+        )
     })?;
     if url.scheme() != "http" && url.scheme() != "https" {
-        return Err(format!(
-            "`{s}` uses the `{}` scheme: only http:// and https:// addresses are accepted",
-            url.scheme()
+        return Err(InvalidValue::new(
+            format!(
+                "`{s}` uses the `{}` scheme: only http:// and https:// addresses are accepted",
+                url.scheme()
+            ),
+            format!(
+                "« {s} » n’est pas une adresse web : seules les adresses http:// et https:// sont acceptées"
+            ),
         ));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(format!(
-            "`{s}` contains a user name or password: remove the credentials from the address"
+        return Err(InvalidValue::new(
+            format!(
+                "`{s}` contains a user name or password: remove the credentials from the address"
+            ),
+            format!(
+                "« {s} » contient un nom d’utilisateur ou un mot de passe : retirez-les de l’adresse"
+            ),
         ));
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(format!("`{s}` has no host name"));
+        return Err(InvalidValue::new(
+            format!("`{s}` has no host name"),
+            format!("« {s} » n’a pas de nom de site"),
+        ));
     }
     Ok(s.to_owned())
 }
@@ -110,7 +155,7 @@ checked_string!(
     {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "description": "A BCP 47 language tag such as fr, en or fr-FR."}
 );
 
-fn check_language(s: &str) -> Result<String, String> {
+fn check_language(s: &str) -> Result<String, InvalidValue> {
     let mut parts = s.split('-');
     let primary = parts.next().unwrap_or_default();
     let primary_ok =
@@ -120,8 +165,11 @@ fn check_language(s: &str) -> Result<String, String> {
     if primary_ok && rest_ok {
         Ok(s.to_owned())
     } else {
-        Err(format!(
-            "`{s}` is not a language tag: use a BCP 47 tag such as `fr`, `en` or `fr-FR`"
+        Err(InvalidValue::new(
+            format!("`{s}` is not a language tag: use a BCP 47 tag such as `fr`, `en` or `fr-FR`"),
+            format!(
+                "« {s} » n’est pas un code de langue : écrivez un code court comme fr, en ou fr-FR"
+            ),
         ))
     }
 }
@@ -135,48 +183,69 @@ checked_string!(
     {"type": "string", "pattern": "^swh:1:(cnt|dir|rev|rel|snp):[0-9a-f]{40}(;[a-z]+=[^;]+)*$", "description": "A Software Heritage identifier, e.g. swh:1:rev:<40 hex digits>."}
 );
 
-fn check_swhid(s: &str) -> Result<String, String> {
+fn check_swhid(s: &str) -> Result<String, InvalidValue> {
     let help = "a SWHID looks like swh:1:rev:309cf2674ee7a0749978cf8265ab91a60aea0f7d (object type cnt, dir, rev, rel or snp, then 40 lower-case hex digits)";
+    let aide = "un identifiant Software Heritage ressemble à swh:1:rev:309cf2674ee7a0749978cf8265ab91a60aea0f7d (type d’objet cnt, dir, rev, rel ou snp, puis 40 chiffres hexadécimaux en minuscules)";
     let mut parts = s.split(';');
     let core = parts.next().unwrap_or_default();
     let fields: Vec<&str> = core.split(':').collect();
     let [scheme, version, object, hash] = fields.as_slice() else {
-        return Err(format!("`{s}` is not a SWHID: {help}"));
+        return Err(InvalidValue::new(
+            format!("`{s}` is not a SWHID: {help}"),
+            format!("« {s} » n’est pas un identifiant Software Heritage : {aide}"),
+        ));
     };
     if *scheme != "swh" {
-        return Err(format!("`{s}` does not start with `swh:`: {help}"));
+        return Err(InvalidValue::new(
+            format!("`{s}` does not start with `swh:`: {help}"),
+            format!("« {s} » ne commence pas par « swh: » : {aide}"),
+        ));
     }
     if *version != "1" {
-        return Err(format!(
-            "`{s}` has version `{version}`, only version 1 exists: {help}"
+        return Err(InvalidValue::new(
+            format!("`{s}` has version `{version}`, only version 1 exists: {help}"),
+            format!("« {s} » a la version « {version} », seule la version 1 existe : {aide}"),
         ));
     }
     if !["cnt", "dir", "rev", "rel", "snp"].contains(object) {
-        return Err(format!("`{s}` has object type `{object}`: {help}"));
+        return Err(InvalidValue::new(
+            format!("`{s}` has object type `{object}`: {help}"),
+            format!("« {s} » a le type d’objet « {object} » : {aide}"),
+        ));
     }
     if hash.len() != 40
         || !hash
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
     {
-        return Err(format!(
-            "`{s}` does not end with 40 lower-case hex digits: {help}"
+        return Err(InvalidValue::new(
+            format!("`{s}` does not end with 40 lower-case hex digits: {help}"),
+            format!("« {s} » ne finit pas par 40 chiffres hexadécimaux en minuscules : {aide}"),
         ));
     }
     for qualifier in parts {
         let Some((key, value)) = qualifier.split_once('=') else {
-            return Err(format!(
-                "the SWHID qualifier `{qualifier}` has no `=`: write it as `;key=value`"
+            return Err(InvalidValue::new(
+                format!("the SWHID qualifier `{qualifier}` has no `=`: write it as `;key=value`"),
+                format!(
+                    "le qualificatif « {qualifier} » n’a pas de « = » : écrivez-le « ;clé=valeur »"
+                ),
             ));
         };
         if !["origin", "visit", "anchor", "path", "lines"].contains(&key) {
-            return Err(format!(
-                "unknown SWHID qualifier `{key}`: expected origin, visit, anchor, path or lines"
+            return Err(InvalidValue::new(
+                format!(
+                    "unknown SWHID qualifier `{key}`: expected origin, visit, anchor, path or lines"
+                ),
+                format!(
+                    "qualificatif inconnu « {key} » : les qualificatifs possibles sont origin, visit, anchor, path et lines"
+                ),
             ));
         }
         if value.is_empty() || value.chars().any(char::is_whitespace) {
-            return Err(format!(
-                "the SWHID qualifier `{key}` has an empty or spaced value"
+            return Err(InvalidValue::new(
+                format!("the SWHID qualifier `{key}` has an empty or spaced value"),
+                format!("le qualificatif « {key} » a une valeur vide ou avec des espaces"),
             ));
         }
     }
@@ -190,7 +259,7 @@ checked_string!(
     {"type": "string", "pattern": "^10\\.[0-9]{4,9}/\\S+$", "description": "A DOI written without https://doi.org/, e.g. 10.5281/zenodo.123456."}
 );
 
-fn check_doi(s: &str) -> Result<String, String> {
+fn check_doi(s: &str) -> Result<String, InvalidValue> {
     for prefix in [
         "https://doi.org/",
         "http://doi.org/",
@@ -198,7 +267,10 @@ fn check_doi(s: &str) -> Result<String, String> {
         "doi:",
     ] {
         if let Some(rest) = s.strip_prefix(prefix) {
-            return Err(format!("write the DOI without `{prefix}`: `{rest}`"));
+            return Err(InvalidValue::new(
+                format!("write the DOI without `{prefix}`: `{rest}`"),
+                format!("écrivez le DOI sans « {prefix} » : « {rest} »"),
+            ));
         }
     }
     let ok = s
@@ -213,8 +285,9 @@ fn check_doi(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(format!(
-            "`{s}` is not a DOI: a DOI looks like 10.5281/zenodo.123456"
+        Err(InvalidValue::new(
+            format!("`{s}` is not a DOI: a DOI looks like 10.5281/zenodo.123456"),
+            format!("« {s} » n’est pas un DOI : un DOI ressemble à 10.5281/zenodo.123456"),
         ))
     }
 }
@@ -226,7 +299,7 @@ checked_string!(
     {"type": "string", "pattern": "^Q[1-9][0-9]*$", "description": "A Wikidata item id such as Q90."}
 );
 
-fn check_wikidata(s: &str) -> Result<String, String> {
+fn check_wikidata(s: &str) -> Result<String, InvalidValue> {
     let ok = s.strip_prefix('Q').is_some_and(|d| {
         !d.is_empty()
             && d.len() <= 12
@@ -236,8 +309,9 @@ fn check_wikidata(s: &str) -> Result<String, String> {
     if ok {
         Ok(s.to_owned())
     } else {
-        Err(format!(
-            "`{s}` is not a Wikidata item id: it looks like Q90"
+        Err(InvalidValue::new(
+            format!("`{s}` is not a Wikidata item id: it looks like Q90"),
+            format!("« {s} » n’est pas un identifiant Wikidata : il ressemble à Q90"),
         ))
     }
 }
@@ -264,22 +338,25 @@ impl Date {
             2 if leap => 29,
             2 => 28,
             _ => {
-                return Err(InvalidValue {
-                    message: format!("month {month} does not exist: use 01 to 12"),
-                });
+                return Err(InvalidValue::new(
+                    format!("month {month} does not exist: use 01 to 12"),
+                    format!("le mois {month} n’existe pas : écrivez 01 à 12"),
+                ));
             }
         };
         if day == 0 || day > days {
-            return Err(InvalidValue {
-                message: format!(
-                    "day {day} does not exist in {year:04}-{month:02}: it has {days} days"
+            return Err(InvalidValue::new(
+                format!("day {day} does not exist in {year:04}-{month:02}: it has {days} days"),
+                format!(
+                    "le jour {day} n’existe pas en {year:04}-{month:02} : ce mois a {days} jours"
                 ),
-            });
+            ));
         }
         if year == 0 {
-            return Err(InvalidValue {
-                message: "year 0000 is not a valid year".to_owned(),
-            });
+            return Err(InvalidValue::new(
+                "year 0000 is not a valid year",
+                "l’année 0000 n’existe pas",
+            ));
         }
         Ok(Date { year, month, day })
     }
@@ -304,8 +381,13 @@ impl FromStr for Date {
     type Err = InvalidValue;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let bad = || InvalidValue {
-            message: format!("`{s}` is not a date: write it as YYYY-MM-DD, for example 2024-05-31"),
+        let bad = || {
+            InvalidValue::new(
+                format!("`{s}` is not a date: write it as YYYY-MM-DD, for example 2024-05-31"),
+                format!(
+                    "« {s} » n’est pas une date : écrivez-la AAAA-MM-JJ, par exemple 2024-05-31"
+                ),
+            )
         };
         let b = s.as_bytes();
         if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
@@ -348,26 +430,36 @@ impl<'de> Deserialize<'de> for Date {
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Date, E> {
-                v.parse().map_err(E::custom)
+                v.parse()
+                    .map_err(|e: InvalidValue| E::custom(e.for_serde()))
             }
 
             // A TOML local date (`created = 2024-05-31`) reaches serde as a
             // one-entry map holding its text.
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+                let expected = || {
+                    serde::de::Error::custom(
+                        InvalidValue::new(
+                            "expected a date written YYYY-MM-DD",
+                            "il faut une date écrite AAAA-MM-JJ",
+                        )
+                        .for_serde(),
+                    )
+                };
                 let Some((_, text)) = map.next_entry::<String, String>()? else {
-                    return Err(serde::de::Error::custom(
-                        "expected a date written YYYY-MM-DD",
-                    ));
+                    return Err(expected());
                 };
                 if map.next_key::<String>()?.is_some() {
-                    return Err(serde::de::Error::custom(
-                        "expected a date written YYYY-MM-DD",
-                    ));
+                    return Err(expected());
                 }
                 text.parse().map_err(|_| {
-                    serde::de::Error::custom(format!(
-                        "`{text}` is not a plain date: write only YYYY-MM-DD, without a time or offset"
-                    ))
+                    serde::de::Error::custom(
+                        InvalidValue::new(
+                            format!("`{text}` is not a plain date: write only YYYY-MM-DD, without a time or offset"),
+                            format!("« {text} » n’est pas une simple date : écrivez seulement AAAA-MM-JJ, sans heure ni fuseau"),
+                        )
+                        .for_serde(),
+                    )
                 })
             }
         }
@@ -401,11 +493,14 @@ impl Amount {
         if value.is_finite() && value > 0.0 && value < 1e12 {
             Ok(Amount(value))
         } else {
-            Err(InvalidValue {
-                message: format!(
+            Err(InvalidValue::new(
+                format!(
                     "the quantity {value} must be a number greater than 0 and below one trillion"
                 ),
-            })
+                format!(
+                    "la quantité {value} doit être un nombre plus grand que 0 et inférieur à mille milliards"
+                ),
+            ))
         }
     }
 
@@ -445,16 +540,16 @@ impl<'de> Deserialize<'de> for Amount {
 
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
                 #[allow(clippy::cast_precision_loss)]
-                Amount::new(v as f64).map_err(E::custom)
+                Amount::new(v as f64).map_err(|e| E::custom(e.for_serde()))
             }
 
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
                 #[allow(clippy::cast_precision_loss)]
-                Amount::new(v as f64).map_err(E::custom)
+                Amount::new(v as f64).map_err(|e| E::custom(e.for_serde()))
             }
 
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
-                Amount::new(v).map_err(E::custom)
+                Amount::new(v).map_err(|e| E::custom(e.for_serde()))
             }
         }
         d.deserialize_any(AmountVisitor)

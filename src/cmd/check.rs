@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use cdl_licenses::Certificate;
-use cdl_records::{Code, Diagnostic, MAX_RECORD_BYTES};
+use cdl_records::vocabulary::Lang;
+use cdl_records::{Code, Diagnostic, MAX_RECORD_BYTES, Text};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -77,8 +78,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
         }
         Format::Human => {
+            let lang = super::lang();
             for report in &reports {
-                out.write_all(render(report).as_bytes())?;
+                out.write_all(render(report, lang).as_bytes())?;
             }
             let invalid = reports.iter().filter(|r| !r.valid).count();
             let uncertified = reports.iter().filter(|r| r.valid && !r.certified).count();
@@ -173,13 +175,19 @@ fn read_limited(path: &Path) -> Result<String, Box<Diagnostic>> {
     let file = std::fs::File::open(path).map_err(|e| {
         Box::new(Diagnostic::new(
             Code::Io,
-            format!("cannot open the file: {e}"),
+            Text::new(
+                format!("cannot open the file: {e}"),
+                format!("impossible d’ouvrir le fichier : {e}"),
+            ),
         ))
     })?;
     if let Ok(meta) = file.metadata()
         && !meta.is_file()
     {
-        return Err(Box::new(Diagnostic::new(Code::Io, "not a regular file")));
+        return Err(Box::new(Diagnostic::new(
+            Code::Io,
+            Text::new("not a regular file", "ce n’est pas un fichier ordinaire"),
+        )));
     }
     let mut bytes = Vec::new();
     file.take(MAX_RECORD_BYTES as u64 + 1)
@@ -187,28 +195,46 @@ fn read_limited(path: &Path) -> Result<String, Box<Diagnostic>> {
         .map_err(|e| {
             Box::new(Diagnostic::new(
                 Code::Io,
-                format!("cannot read the file: {e}"),
+                Text::new(
+                    format!("cannot read the file: {e}"),
+                    format!("impossible de lire le fichier : {e}"),
+                ),
             ))
         })?;
     if bytes.len() > MAX_RECORD_BYTES {
         return Err(Box::new(
             Diagnostic::new(
                 Code::TooLarge,
-                format!("the file is larger than the {MAX_RECORD_BYTES} bytes a record may have"),
+                Text::new(
+                    format!("the file is larger than the {MAX_RECORD_BYTES} bytes a record may have"),
+                    format!("le fichier dépasse les {MAX_RECORD_BYTES} octets permis pour une fiche"),
+                ),
             )
-            .with_help("move long texts to a linked page and keep the record to its metadata"),
+            .with_help(Text::new(
+                "move long texts to a linked page and keep the record to its metadata",
+                "placez les longs textes sur une page liée et gardez dans la fiche ses seules informations",
+            )),
         ));
     }
     String::from_utf8(bytes).map_err(|e| {
         Box::new(
             Diagnostic::new(
                 Code::NotUtf8,
-                format!(
-                    "the file is not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
+                Text::new(
+                    format!(
+                        "the file is not UTF-8 text (invalid byte at offset {})",
+                        e.utf8_error().valid_up_to()
+                    ),
+                    format!(
+                        "le fichier n’est pas un texte UTF-8 (octet invalide à la position {})",
+                        e.utf8_error().valid_up_to()
+                    ),
                 ),
             )
-            .with_help("save the file as UTF-8"),
+            .with_help(Text::new(
+                "save the file as UTF-8",
+                "enregistrez le fichier en UTF-8",
+            )),
         )
     })
 }
@@ -216,7 +242,7 @@ fn read_limited(path: &Path) -> Result<String, Box<Diagnostic>> {
 /// The human form of a report: rustc-like errors, and warnings for
 /// certified records whose licence is written with a deprecated or
 /// imprecise id. Nothing for a clean record.
-fn render(report: &Report) -> String {
+fn render(report: &Report, lang: Lang) -> String {
     let mut text = String::new();
     if let Some(c) = report
         .certificate
@@ -232,7 +258,7 @@ fn render(report: &Report) -> String {
         );
     }
     for d in &report.errors {
-        let _ = writeln!(text, "{d}");
+        let _ = writeln!(text, "{}", d.render(lang));
     }
     if let Some(c) = report.certificate.as_ref().filter(|c| !c.is_certified()) {
         let _ = writeln!(

@@ -14,3 +14,15 @@ pub mod serve;
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit status when the command line itself is wrong (as clap uses).
 pub const EXIT_USAGE: u8 = 2;
+
+/// The language of messages, from the environment as POSIX programs read
+/// it: `LC_ALL`, then `LC_MESSAGES`, then `LANG`, the first one set;
+/// French when it starts with `fr`, English otherwise.
+pub fn lang() -> cdl_records::vocabulary::Lang {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+        .map_or(cdl_records::vocabulary::Lang::En, |l| {
+            cdl_records::vocabulary::Lang::from_locale(&l)
+        })
+}

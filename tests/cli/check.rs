@@ -323,3 +323,28 @@ fn check_caps_the_problems_of_a_hostile_record() {
     );
     assert!(human.contains("error[more-errors]: "), "{human}");
 }
+
+/// The CLI follows the locale: French when `LANG` starts with `fr`
+/// (`LC_ALL` and `LC_MESSAGES` first, as POSIX programs do), English
+/// otherwise.
+#[test]
+fn check_speaks_the_locale_language() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::util::write(
+        dir.path(),
+        "essai.toml",
+        "id = \"essai\"\nkind = \"software\"\ntitle = \"Essai\"\nlicense = \"MIT\"\nlanguages = [\"français\"]\n",
+    );
+    let fr = crate::util::run_in(dir.path(), &["check", "essai.toml"], "fr_FR.UTF-8");
+    let text = crate::util::stdout(&fr);
+    assert!(
+        text.contains("erreur[invalid-value]: « français » n’est pas un code de langue"),
+        "{text}"
+    );
+    let en = crate::util::run_in(dir.path(), &["check", "essai.toml"], "en_GB.UTF-8");
+    let text = crate::util::stdout(&en);
+    assert!(
+        text.contains("error[invalid-value]: `français` is not a language tag"),
+        "{text}"
+    );
+}

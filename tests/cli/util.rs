@@ -3,11 +3,20 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-/// Runs `conservatoire ARGS` in `dir`.
+/// Runs `conservatoire ARGS` in `dir`, with messages in English
+/// whatever the machine's locale.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
+    run_in(dir, args, "C")
+}
+
+/// Runs `conservatoire ARGS` in `dir` with the locale `LANG`.
+pub fn run_in(dir: &Path, args: &[&str], lang: &str) -> Output {
     Command::new(env!("CARGO_BIN_EXE_conservatoire"))
         .args(args)
         .current_dir(dir)
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", lang)
         .output()
         .expect("the binary runs")
 }
