@@ -17,12 +17,61 @@ use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 /// site's own style sheet and images; no script at all.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// The cookie holding the CSRF token (double-submit: forms repeat it).
-pub const CSRF_COOKIE: &str = "cdl_csrf";
+/// The cookie holding a visitor's random id: without a curator session,
+/// the CSRF token is derived from it. Its `__Host-` prefix (host-only,
+/// `Path=/`, `Secure`) keeps sibling hosts and plain-HTTP pages from
+/// planting one; see [`cookie_name`].
+pub const VISITOR_COOKIE: &str = "__Host-cdl_visitor";
 /// The form field holding the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
-/// The cookie holding a curator's session token.
-pub const SESSION_COOKIE: &str = "cdl_session";
+/// The cookie holding a curator's session token (the CSRF token of a
+/// curator is derived from it).
+pub const SESSION_COOKIE: &str = "__Host-cdl_session";
+
+/// The name a cookie is sent under: with `secure` cookies, the `__Host-`
+/// name; without (plain-HTTP tests), browsers refuse that prefix, so the
+/// name without it.
+pub fn cookie_name(name: &'static str, secure: bool) -> &'static str {
+    if secure {
+        name
+    } else {
+        name.trim_start_matches("__Host-")
+    }
+}
+
+/// The per-process secret CSRF tokens are derived with: a token is a keyed
+/// BLAKE2b MAC of the session (or visitor) id, so it cannot be chosen by
+/// the client, and a token of one session is worthless in another. A
+/// restart makes new tokens (forms open at that moment are refused once).
+pub struct CsrfKey([u8; 32]);
+
+impl std::fmt::Debug for CsrfKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CsrfKey(…)")
+    }
+}
+
+impl CsrfKey {
+    /// A fresh random key.
+    pub fn random() -> CsrfKey {
+        CsrfKey(random_bytes::<32>())
+    }
+
+    /// The CSRF token bound to `binding` (`session:…` or `visitor:…`):
+    /// 32 hexadecimal digits, like [`new_token`].
+    pub fn token(&self, binding: &str) -> String {
+        use blake2::digest::{KeyInit, Mac};
+        let Ok(mut mac) = <blake2::Blake2bMac512 as KeyInit>::new_from_slice(&self.0) else {
+            // A 32-byte key is always valid for BLAKE2b; should it not be,
+            // no form passes rather than every form.
+            return String::new();
+        };
+        mac.update(b"cdl-csrf\0");
+        mac.update(binding.as_bytes());
+        let out = mac.finalize().into_bytes();
+        hex(&out[..16])
+    }
+}
 /// The cookie holding the chosen language.
 pub const LANG_COOKIE: &str = "cdl_lang";
 
@@ -92,8 +141,8 @@ pub fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<u64>) -
     HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
 }
 
-/// The CSRF token of the current request (from its cookie, or fresh),
-/// put in the request extensions by the CSRF middleware.
+/// The CSRF token of the current request (derived from its session or
+/// visitor id), put in the request extensions by the cookies middleware.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
@@ -307,9 +356,9 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::COOKIE,
-            HeaderValue::from_static("a=1; cdl_csrf=xyz; b=2"),
+            HeaderValue::from_static("a=1; __Host-cdl_visitor=xyz; b=2"),
         );
-        assert_eq!(cookie(&headers, "cdl_csrf"), Some("xyz"));
+        assert_eq!(cookie(&headers, VISITOR_COOKIE), Some("xyz"));
         assert_eq!(cookie(&headers, "c"), None);
     }
 
@@ -321,6 +370,19 @@ mod tests {
         assert_eq!(sessions.get(&token).unwrap().curator, "alice");
         sessions.close(&token);
         assert!(sessions.get(&token).is_none());
+    }
+
+    #[test]
+    fn csrf_tokens_are_bound_to_their_id_and_key() {
+        let key = CsrfKey::random();
+        let a = key.token("visitor:0123");
+        assert!(is_token(&a), "{a}");
+        assert_eq!(a, key.token("visitor:0123"));
+        assert_ne!(a, key.token("visitor:0124"));
+        assert_ne!(a, key.token("session:0123"));
+        assert_ne!(a, CsrfKey::random().token("visitor:0123"));
+        assert_eq!(cookie_name(SESSION_COOKIE, true), "__Host-cdl_session");
+        assert_eq!(cookie_name(SESSION_COOKIE, false), "cdl_session");
     }
 
     #[test]

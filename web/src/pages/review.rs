@@ -13,7 +13,7 @@ use super::proposal::{EntryView, load, report_view, status_words};
 use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::curators::Curators;
 use crate::error::AppError;
-use crate::security::{CSRF_COOKIE, ClientIp, SESSION_COOKIE, new_token, set_cookie};
+use crate::security::{ClientIp, SESSION_COOKIE, cookie_name, set_cookie};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -86,11 +86,11 @@ pub async fn login(
     }
     let token = state.sessions.open(&form.name);
     let secure = state.config.secure_cookies;
-    let session = set_cookie(SESSION_COOKIE, &token, secure, None);
-    // A new CSRF token with the new privileges.
-    let csrf = set_cookie(CSRF_COOKIE, &new_token(), secure, None);
+    // The CSRF token is derived from the session from now on: a new token
+    // with the new privileges.
+    let session = set_cookie(cookie_name(SESSION_COOKIE, secure), &token, secure, None);
     Ok((
-        AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, csrf)]),
+        AppendHeaders([(header::SET_COOKIE, session)]),
         Redirect::to("/review"),
     )
         .into_response())
@@ -116,7 +116,8 @@ pub async fn logout(
     if let Some(token) = &ctx.session {
         state.sessions.close(token);
     }
-    let cookie = set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, Some(0));
+    let secure = state.config.secure_cookies;
+    let cookie = set_cookie(cookie_name(SESSION_COOKIE, secure), "", secure, Some(0));
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }
 

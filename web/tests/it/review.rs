@@ -35,19 +35,16 @@ async fn review_needs_a_curator() -> Result {
     assert_eq!(login(&mut c, "nobody", &password).await, 401);
     let before = c.csrf().await;
     assert_eq!(login(&mut c, "alice", &password).await, 303);
-    assert_ne!(
-        c.cookies["cdl_csrf"], before,
-        "a new CSRF token after login"
-    );
-    let session = c.cookies.get("cdl_session").cloned().unwrap();
+    assert_ne!(c.csrf().await, before, "a new CSRF token after login");
+    let session = c.cookies.get("__Host-cdl_session").cloned().unwrap();
     assert_eq!(session.len(), 32);
     let r = c.get("/review").await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("alice"));
     let csrf = c.csrf().await;
     assert_eq!(c.post_form("/logout", &[("csrf", &csrf)]).await.status, 303);
-    assert!(!c.cookies.contains_key("cdl_session"));
-    c.cookies.insert("cdl_session".into(), session);
+    assert!(!c.cookies.contains_key("__Host-cdl_session"));
+    c.cookies.insert("__Host-cdl_session".into(), session);
     assert_eq!(
         c.get("/review").await.status,
         303,

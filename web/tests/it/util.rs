@@ -323,11 +323,18 @@ impl Client {
         self.finish(r).await
     }
 
-    /// The CSRF token, after visiting a page.
+    /// The CSRF token of this client's forms, read from a page.
     pub async fn csrf(&mut self) -> String {
-        if !self.cookies.contains_key("cdl_csrf") {
-            self.get("/propose").await;
-        }
-        self.cookies["cdl_csrf"].clone()
+        let page = self.get("/propose").await;
+        form_token(&page.body)
     }
+}
+
+/// The CSRF token in a page's forms.
+pub fn form_token(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no CSRF field in {html}"))
+        .to_owned()
 }
