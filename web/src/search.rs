@@ -257,13 +257,18 @@ pub async fn run(
     params: &Params,
     per_page: usize,
 ) -> Result<Arc<SearchResults>, AppError> {
-    let offset = (params.page - 1).saturating_mul(per_page);
-    if offset + per_page > MAX_WINDOW {
+    // Checked: `page` comes from the request (a wrapped sum would pass).
+    let offset = params
+        .page
+        .checked_sub(1)
+        .and_then(|p| p.checked_mul(per_page))
+        .filter(|o| o.checked_add(per_page).is_some_and(|end| end <= MAX_WINDOW));
+    let Some(offset) = offset else {
         return Err(AppError::BadQuery {
             fr: format!("Les résultats s’arrêtent à {MAX_WINDOW} : affinez la recherche."),
             en: format!("Results stop at {MAX_WINDOW}: refine the search."),
         });
-    }
+    };
     let request = SearchRequest {
         query: params.query(),
         offset,

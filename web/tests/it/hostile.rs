@@ -301,3 +301,38 @@ async fn cookies_carry_the_host_prefix() -> Result {
     assert!(!cookie.contains("Domain"), "{cookie}");
     Ok(())
 }
+
+#[tokio::test]
+async fn huge_page_numbers_are_refused_not_wrapped() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    for page in [
+        "922337203685477581",
+        "922337203685477580",
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999999999",
+        "-1",
+        "0",
+        "1e3",
+    ] {
+        let r = c.get(&format!("/search?q=logiciel&page={page}")).await;
+        assert_eq!(r.status, 400, "page={page}: {}", r.body);
+        assert!(r.header("content-type").starts_with("text/html"));
+        assert!(!r.body.contains("aria-current=\"page\">Page"), "{page}");
+        let r = c
+            .get(&format!("/api/v1/search?q=logiciel&page={page}"))
+            .await;
+        assert_eq!(r.status, 400, "api page={page}: {}", r.body);
+        assert_eq!(r.header("content-type"), "application/problem+json");
+        let r = c
+            .get(&format!("/api/v1/search?page={page}&per_page=100"))
+            .await;
+        assert_eq!(r.status, 400, "api page={page}, per_page=100");
+    }
+    for per_page in ["18446744073709551615", "-5", "0", "101"] {
+        let r = c.get(&format!("/api/v1/search?per_page={per_page}")).await;
+        assert_eq!(r.status, 400, "per_page={per_page}");
+    }
+    Ok(())
+}
