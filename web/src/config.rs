@@ -52,8 +52,9 @@ pub struct WebConfig {
     /// How many proposals one client may make per hour, once the burst is
     /// spent.
     pub proposals_per_hour: u32,
-    /// How many failed curator logins one client may make per hour (after a
-    /// burst of 5).
+    /// How many failed curator logins one client address, and one account,
+    /// may have per hour (after a burst of 5); successful logins do not
+    /// count, and one clears the account's failures.
     pub logins_per_hour: u32,
     /// How long a curator stays logged in without activity, in minutes.
     pub session_minutes: u64,
@@ -156,7 +157,8 @@ command-line options override both):
                                  limit)
   proposals_burst = 10           proposals per client at once
   proposals_per_hour = 30        then per hour            CONSERVATOIRE_PROPOSALS_PER_HOUR
-  logins_per_hour = 20           failed curator logins per client per hour
+  logins_per_hour = 20           failed curator logins per hour, per client
+                                 address and per account
   session_minutes = 120          curator session idle timeout
   page_size = 20                 search results per page
   search_cache_entries = 4096    recent searches answered from memory (0: off)

@@ -202,21 +202,21 @@ pub fn security_headers() -> [(HeaderName, HeaderValue); 5] {
     ]
 }
 
-/// Token buckets per client address: `burst` requests at once, refilled
-/// at `per_hour` per hour.
+/// Token buckets per key (a client address by default): `burst` requests
+/// at once, refilled at `per_hour` per hour.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     burst: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    buckets: Mutex<HashMap<K, (f64, Instant)>>,
 }
 
-/// The most addresses tracked before full buckets are forgotten.
+/// The most keys tracked before full buckets are forgotten.
 const MAX_TRACKED: usize = 100_000;
 
-impl RateLimiter {
+impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
     /// A limiter allowing `burst` at once and `per_hour` per hour.
-    pub fn new(burst: u32, per_hour: u32) -> RateLimiter {
+    pub fn new(burst: u32, per_hour: u32) -> RateLimiter<K> {
         RateLimiter {
             burst: f64::from(burst.max(1)),
             per_second: f64::from(per_hour) / 3600.0,
@@ -224,8 +224,8 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one token for `ip`: `Ok` if allowed, else `Err(seconds to wait)`.
-    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
+    /// Takes one token for `key`: `Ok` if allowed, else `Err(seconds to wait)`.
+    pub fn check(&self, key: K) -> Result<(), u64> {
         let now = Instant::now();
         let mut buckets = self
             .buckets
@@ -237,7 +237,7 @@ impl RateLimiter {
                 *tokens + rate * now.duration_since(*at).as_secs_f64() < burst
             });
         }
-        let (tokens, at) = buckets.entry(ip).or_insert((self.burst, now));
+        let (tokens, at) = buckets.entry(key).or_insert((self.burst, now));
         let refilled =
             (*tokens + self.per_second * now.duration_since(*at).as_secs_f64()).min(self.burst);
         if refilled >= 1.0 {
@@ -257,6 +257,33 @@ impl RateLimiter {
             Err(wait.max(1.0) as u64)
         }
     }
+
+    /// Gives back the token a [`check`](Self::check) of `key` took (an
+    /// attempt that turned out not to count).
+    pub fn refund(&self, key: &K) {
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((tokens, _)) = buckets.get_mut(key) {
+            *tokens = (*tokens + 1.0).min(self.burst);
+        }
+    }
+
+    /// Forgets `key`: its bucket is full again.
+    pub fn forget(&self, key: &K) {
+        self.buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(key);
+    }
+}
+
+/// The key of a curator account in the login limiter: its name as typed,
+/// trimmed, lowercased and cut to 64 characters (a flood of long names
+/// keeps bounded keys).
+pub fn account_key(name: &str) -> String {
+    name.trim().to_lowercase().chars().take(64).collect()
 }
 
 /// A curator's session.
@@ -349,6 +376,19 @@ mod tests {
                 .check(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn refunds_and_forgetting_give_tokens_back() {
+        let limiter: RateLimiter<String> = RateLimiter::new(1, 0);
+        let key = account_key("  Alice ");
+        assert_eq!(key, "alice");
+        assert!(limiter.check(key.clone()).is_ok());
+        assert!(limiter.check(key.clone()).is_err());
+        limiter.refund(&key);
+        assert!(limiter.check(key.clone()).is_ok());
+        limiter.forget(&key);
+        assert!(limiter.check(key).is_ok());
     }
 
     #[test]

@@ -31,8 +31,10 @@ pub struct App {
     pub csrf_key: CsrfKey,
     /// Proposals per client.
     pub proposal_limiter: RateLimiter,
-    /// Failed logins per client.
+    /// Failed logins per client address.
     pub login_limiter: RateLimiter,
+    /// Failed logins per curator account (see [`crate::security::account_key`]).
+    pub account_limiter: RateLimiter<String>,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
     /// The home page's figures, for one `main` commit.
@@ -123,6 +125,7 @@ impl App {
             csrf_key: CsrfKey::random(),
             proposal_limiter: RateLimiter::new(config.proposals_burst, config.proposals_per_hour),
             login_limiter: RateLimiter::new(5, config.logins_per_hour),
+            account_limiter: RateLimiter::new(5, config.logins_per_hour),
             metrics: Metrics::default(),
             home: Mutex::new(None),
             catching_up: Mutex::new(()),

@@ -314,6 +314,26 @@ impl Client {
         self.finish(r).await
     }
 
+    pub async fn post_form_with(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        self.finish(r).await
+    }
+
     pub async fn post_body(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
         let r = self
             .http
