@@ -336,3 +336,48 @@ async fn huge_page_numbers_are_refused_not_wrapped() -> Result {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn absolute_links_never_come_from_the_host_header() -> Result {
+    let evil = [("host", "evil.example")];
+    let server = Server::start().await;
+    let own = format!("http://{}/", server.addr);
+    let mut c = server.client();
+    for path in [
+        "/feed.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/records/software/lutece",
+    ] {
+        let r = c.get_with(path, &evil).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(!r.body.contains("evil.example"), "{path}: {}", r.body);
+        assert!(r.body.contains(&own), "{path} links to {own}: {}", r.body);
+    }
+    // With base_url, links use it.
+    let server = Server::start_with(cdl_web::WebConfig {
+        base_url: Some("https://catalogue.example.org/".parse()?),
+        ..cdl_web::WebConfig::default()
+    })
+    .await;
+    let mut c = server.client();
+    for path in [
+        "/feed.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/records/software/lutece",
+    ] {
+        let r = c.get_with(path, &evil).await;
+        assert!(!r.body.contains("evil.example"), "{path}");
+        assert!(r.body.contains("https://catalogue.example.org/"), "{path}");
+    }
+    let robots = c.get("/robots.txt").await;
+    assert!(
+        robots
+            .body
+            .contains("Sitemap: https://catalogue.example.org/sitemap.xml"),
+        "{}",
+        robots.body
+    );
+    Ok(())
+}
