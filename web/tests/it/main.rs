@@ -6,6 +6,7 @@
 mod api;
 mod connections;
 mod demo;
+mod fuzz;
 mod hostile;
 mod pages;
 mod proposals;
