@@ -66,6 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     eprintln!("catching up the search index…");
     let listen = config.listen;
+    let base_url = config.base_url.clone();
     let app = App::start(config, registry)?.into_state();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -75,7 +76,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("listening on {listen}"))?;
-        eprintln!("serving on http://{}/", listener.local_addr()?);
+        let local = listener.local_addr()?;
+        eprintln!("serving on http://{local}/");
+        match &base_url {
+            Some(base) => eprintln!("absolute links (feed, sitemap, JSON-LD) use {base}"),
+            None => eprintln!(
+                "absolute links (feed, sitemap, JSON-LD) use http://{local}/; set base_url in \
+                 the --config file or CONSERVATOIRE_BASE_URL to the public address"
+            ),
+        }
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
             eprintln!("stopping");

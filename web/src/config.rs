@@ -20,8 +20,9 @@ pub struct WebConfig {
     /// The address and port to listen on.
     pub listen: SocketAddr,
     /// The public address of the site (`https://catalogue.example.org/`),
-    /// used for absolute links in the Atom feed, the sitemap and JSON-LD.
-    /// Without it, links are built from the request's `Host` header.
+    /// used for absolute links in the Atom feed, the sitemap, `robots.txt`
+    /// and JSON-LD. Without it, links use the address the server listens
+    /// on; never the request's `Host` header, which any client may set.
     pub base_url: Option<url::Url>,
     /// Whether cookies carry the `Secure` attribute (sent over HTTPS
     /// only). Keep it on in production; browsers also accept `Secure`
@@ -34,15 +35,26 @@ pub struct WebConfig {
     /// How long a request may take before it is answered 408, in seconds.
     pub request_timeout_secs: u64,
     /// How long a client may take to send its request headers before the
-    /// connection is closed, in seconds (against slow-header attacks).
+    /// connection is closed, in seconds (against slow-header attacks). It
+    /// also bounds silence: a connection that sends no request within it
+    /// (a new connection, or a keep-alive one between requests) is closed.
     pub header_read_timeout_secs: u64,
+    /// Serve HTTP/2 to clients that open with its preface (h2c prior
+    /// knowledge). Off: HTTP/1.1 only, which a reverse proxy in front
+    /// speaks anyway.
+    pub http2: bool,
+    /// How many connections one client address may hold open at once;
+    /// more are closed at once (0: no limit). Not applied with
+    /// `trust_forwarded_for`, where every connection comes from the proxy.
+    pub max_connections_per_client: usize,
     /// How many proposals one client (IP address) may make in a burst.
     pub proposals_burst: u32,
     /// How many proposals one client may make per hour, once the burst is
     /// spent.
     pub proposals_per_hour: u32,
-    /// How many failed curator logins one client may make per hour (after a
-    /// burst of 5).
+    /// How many failed curator logins one client address, and one account,
+    /// may have per hour (after a burst of 5); successful logins do not
+    /// count, and one clears the account's failures.
     pub logins_per_hour: u32,
     /// How long a curator stays logged in without activity, in minutes.
     pub session_minutes: u64,
@@ -72,6 +84,8 @@ impl Default for WebConfig {
             max_body_bytes: 1024 * 1024,
             request_timeout_secs: 30,
             header_read_timeout_secs: 10,
+            http2: false,
+            max_connections_per_client: 64,
             proposals_burst: 10,
             proposals_per_hour: 30,
             logins_per_hour: 20,
@@ -136,10 +150,15 @@ command-line options override both):
                                                           CONSERVATOIRE_SECURE_COOKIES
   max_body_bytes = 1048576       largest request body     CONSERVATOIRE_MAX_BODY_BYTES
   request_timeout_secs = 30      slower requests get 408  CONSERVATOIRE_REQUEST_TIMEOUT_SECS
-  header_read_timeout_secs = 10  connections that send headers slower are closed
+  header_read_timeout_secs = 10  connections that send headers slower, or stay
+                                 silent that long, are closed
+  http2 = false                  also serve HTTP/2 (h2c prior knowledge)
+  max_connections_per_client = 64  open connections per client address (0: no
+                                 limit)
   proposals_burst = 10           proposals per client at once
   proposals_per_hour = 30        then per hour            CONSERVATOIRE_PROPOSALS_PER_HOUR
-  logins_per_hour = 20           failed curator logins per client per hour
+  logins_per_hour = 20           failed curator logins per hour, per client
+                                 address and per account
   session_minutes = 120          curator session idle timeout
   page_size = 20                 search results per page
   search_cache_entries = 4096    recent searches answered from memory (0: off)
@@ -339,6 +358,8 @@ mod tests {
             ("max_body_bytes", "1048576"),
             ("request_timeout_secs", "30"),
             ("header_read_timeout_secs", "10"),
+            ("http2", "false"),
+            ("max_connections_per_client", "64"),
             ("proposals_burst", "10"),
             ("proposals_per_hour", "30"),
             ("logins_per_hour", "20"),

@@ -142,8 +142,10 @@ impl IntoResponse for AppError {
 
 /// The code of an error response that carries no [`ErrorInfo`] (made by
 /// the framework: unknown route, body too large, timeout...).
-fn code_of(status: StatusCode) -> &'static str {
+pub(crate) fn code_of(status: StatusCode) -> &'static str {
     match status {
+        StatusCode::URI_TOO_LONG => "uri-too-long",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers-too-large",
         StatusCode::NOT_FOUND => "not-found",
         StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "too-large",
@@ -227,6 +229,24 @@ async fn render_api_errors(request: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(body.to_string()))
 }
 
+/// The generic message of an error status in `lang`.
+pub(crate) fn generic_message(lang: Lang, status: StatusCode) -> &'static str {
+    let m = lang.messages();
+    match status {
+        StatusCode::NOT_FOUND => m.error_not_found,
+        StatusCode::FORBIDDEN => m.error_forbidden,
+        StatusCode::PAYLOAD_TOO_LARGE => m.error_too_large,
+        StatusCode::TOO_MANY_REQUESTS => m.error_too_many,
+        StatusCode::REQUEST_TIMEOUT => m.error_timeout,
+        StatusCode::METHOD_NOT_ALLOWED => m.error_method,
+        StatusCode::SERVICE_UNAVAILABLE => m.error_unavailable,
+        StatusCode::URI_TOO_LONG => m.error_uri_too_long,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => m.error_headers_too_large,
+        s if s.is_server_error() => m.error_internal,
+        _ => m.error_bad_request,
+    }
+}
+
 /// Errors as an HTML page in the visitor's language, with no internal
 /// detail.
 async fn render_page_errors(request: Request, next: Next) -> Response {
@@ -237,18 +257,7 @@ async fn render_page_errors(request: Request, next: Next) -> Response {
     }
     let status = response.status();
     let info = response.extensions().get::<ErrorInfo>().cloned();
-    let m = lang.messages();
-    let generic = match status {
-        StatusCode::NOT_FOUND => m.error_not_found,
-        StatusCode::FORBIDDEN => m.error_forbidden,
-        StatusCode::PAYLOAD_TOO_LARGE => m.error_too_large,
-        StatusCode::TOO_MANY_REQUESTS => m.error_too_many,
-        StatusCode::REQUEST_TIMEOUT => m.error_timeout,
-        StatusCode::METHOD_NOT_ALLOWED => m.error_method,
-        StatusCode::SERVICE_UNAVAILABLE => m.error_unavailable,
-        s if s.is_server_error() => m.error_internal,
-        _ => m.error_bad_request,
-    };
+    let generic = generic_message(lang, status);
     let detail = info.and_then(|i| i.detail).map(|(fr, en)| match lang {
         Lang::Fr => fr,
         Lang::En => en,

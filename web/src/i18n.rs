@@ -432,6 +432,10 @@ pub struct Messages {
     pub error_forbidden: &'static str,
     /// Too large.
     pub error_too_large: &'static str,
+    /// Error: the address is too long (414).
+    pub error_uri_too_long: &'static str,
+    /// Error: the request headers are too large (431).
+    pub error_headers_too_large: &'static str,
     /// Too many requests.
     pub error_too_many: &'static str,
     /// Internal.
@@ -597,6 +601,8 @@ pub static FR: Messages = Messages {
     error_not_found: "Cette page n’existe pas, ou plus.",
     error_forbidden: "Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et réessayez.",
     error_too_large: "La requête est trop volumineuse.",
+    error_uri_too_long: "L’adresse demandée est trop longue.",
+    error_headers_too_large: "Les en-têtes de la requête sont trop volumineux.",
     error_too_many: "Trop de demandes. Réessayez un peu plus tard.",
     error_internal: "Une erreur est survenue de notre côté. Réessayez plus tard.",
     error_timeout: "La requête a pris trop de temps.",
@@ -748,6 +754,8 @@ pub static EN: Messages = Messages {
     error_not_found: "This page does not exist, or no longer does.",
     error_forbidden: "The form expired or does not come from this site. Reload the page and try again.",
     error_too_large: "The request is too large.",
+    error_uri_too_long: "The address asked for is too long.",
+    error_headers_too_large: "The request headers are too large.",
     error_too_many: "Too many requests. Try again a little later.",
     error_internal: "Something went wrong on our side. Try again later.",
     error_timeout: "The request took too long.",

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+mod conn;
 pub mod curators;
 pub mod demo;
 pub mod error;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout(),
         ))
+        .layer(middleware::from_fn(head_limits))
         .layer(middleware::from_fn(error::render_errors))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(
@@ -135,12 +137,57 @@ async fn no_server_header(request: Request, next: Next) -> Response {
     response
 }
 
+/// The longest request target (path and query) accepted, in bytes; longer
+/// ones are answered 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// The most bytes of request headers accepted (names and values); more is
+/// answered 431.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+
+/// HTTP/2 (when enabled): streams one connection may have open at once.
+pub const H2_MAX_STREAMS: u32 = 64;
+
+/// HTTP/2 (when enabled): the largest header block accepted, in bytes.
+pub const H2_MAX_HEADER_LIST: u32 = 64 * 1024;
+
+/// The address the server listens on, in every request's extensions: the
+/// fallback of absolute links when no `base_url` is configured.
+#[derive(Debug, Clone, Copy)]
+pub struct Listening(pub std::net::SocketAddr);
+
+/// Answers 414 and 431 (with the site's error bodies) to requests whose
+/// target or headers pass [`MAX_URI_BYTES`] or [`MAX_HEADER_BYTES`].
+async fn head_limits(request: Request, next: Next) -> Response {
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map_or(0, |p| p.as_str().len());
+    if uri > MAX_URI_BYTES {
+        return StatusCode::URI_TOO_LONG.into_response();
+    }
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len().saturating_add(v.len()))
+        .fold(0, usize::saturating_add);
+    if headers > MAX_HEADER_BYTES {
+        return StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE.into_response();
+    }
+    next.run(request).await
+}
+
 /// Serves `state` on `listener` until `shutdown` completes, with each
 /// request knowing its client's address (for rate limits).
 ///
-/// Connections that do not send their request headers within
-/// [`WebConfig::header_read_timeout_secs`] are closed (slow-header
-/// attacks); on shutdown, requests in flight get [`SHUTDOWN_GRACE`] to
+/// HTTP/1.1 only, unless [`WebConfig::http2`] is on (then a client that
+/// opens with the HTTP/2 preface gets HTTP/2, with bounded streams and
+/// header blocks, and pings). A connection is closed when its client sends
+/// no request head within [`WebConfig::header_read_timeout_secs`]: a
+/// silent client, a slow header, an idle keep-alive or an unfinished
+/// HTTP/2 header block. Each client address may hold at most
+/// [`WebConfig::max_connections_per_client`] connections; more are closed
+/// at once. On shutdown, requests in flight get [`SHUTDOWN_GRACE`] to
 /// finish.
 ///
 /// # Errors
@@ -154,14 +201,28 @@ pub async fn serve(
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use tower::ServiceExt;
 
-    let header_timeout = Duration::from_secs(state.config.header_read_timeout_secs);
+    let idle = Duration::from_secs(state.config.header_read_timeout_secs);
+    let http2 = state.config.http2;
+    // Behind a reverse proxy every connection comes from the proxy.
+    let per_client = conn::PerClient::new(if state.config.trust_forwarded_for {
+        0
+    } else {
+        state.config.max_connections_per_client
+    });
+    let listening = listener.local_addr().ok().map(Listening);
     let app = router(state);
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-    builder
-        .http1()
-        .timer(TokioTimer::new())
-        .header_read_timeout(header_timeout);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut h1 = hyper::server::conn::http1::Builder::new();
+    h1.timer(TokioTimer::new()).header_read_timeout(idle);
+    let mut h2 = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+    h2.timer(TokioTimer::new())
+        .keep_alive_interval(Some(idle))
+        .keep_alive_timeout(idle)
+        .max_concurrent_streams(H2_MAX_STREAMS)
+        .max_header_list_size(H2_MAX_HEADER_LIST)
+        .max_pending_accept_reset_streams(Some(20))
+        .max_local_error_reset_streams(Some(64));
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -173,30 +234,60 @@ pub async fn serve(
                     continue;
                 }
             },
+            Some(_) = connections.join_next() => continue,
             () = &mut shutdown => break,
+        };
+        let Some(counted) = per_client.enter(peer.ip()) else {
+            drop(stream);
+            continue;
         };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
+        let activity = conn::Activity::new();
+        let in_service = std::sync::Arc::clone(&activity);
         let service = hyper::service::service_fn(
             move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                let in_flight = in_service.begin();
                 request
                     .extensions_mut()
                     .insert(axum::extract::ConnectInfo(peer));
-                app.clone().oneshot(request.map(axum::body::Body::new))
+                if let Some(listening) = listening {
+                    request.extensions_mut().insert(listening);
+                }
+                let answer = app.clone().oneshot(request.map(axum::body::Body::new));
+                async move {
+                    let response = answer.await;
+                    drop(in_flight);
+                    response
+                }
             },
         );
-        let connection = builder
-            .serve_connection_with_upgrades(TokioIo::new(stream), service)
-            .into_owned();
-        let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            let _ = connection.await;
+        let (h1, h2, stopped) = (h1.clone(), h2.clone(), stopped.clone());
+        connections.spawn(async move {
+            let _counted = counted;
+            let is_h2 = if http2 {
+                match conn::sniff_h2(&stream, idle).await {
+                    Some(is_h2) => is_h2,
+                    None => return,
+                }
+            } else {
+                false
+            };
+            let io = TokioIo::new(conn::Guarded::new(stream));
+            if is_h2 {
+                let connection = h2.serve_connection(io, service);
+                conn::drive(connection, activity, idle, SHUTDOWN_GRACE, stopped).await;
+            } else {
+                let connection = h1.serve_connection(io, service);
+                conn::drive(connection, activity, idle, SHUTDOWN_GRACE, stopped).await;
+            }
         });
     }
     drop(listener);
-    tokio::select! {
-        () = graceful.shutdown() => {}
-        () = tokio::time::sleep(SHUTDOWN_GRACE) => {}
+    let _ = stop.send(true);
+    let drained = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(SHUTDOWN_GRACE, drained).await.is_err() {
+        connections.abort_all();
     }
     Ok(())
 }

@@ -15,6 +15,13 @@ pub const FILTERS: [&str; 8] = [
     "kind", "license", "family", "verdict", "tag", "lang", "species", "origin",
 ];
 
+/// The query parameter that filters on facet `dim`: its name, except
+/// `language` for the resource-language facet `lang` (the `lang`
+/// parameter picks the interface's language on every page).
+pub fn param_name(dim: &str) -> &str {
+    if dim == "lang" { "language" } else { dim }
+}
+
 /// A search as asked in a query string.
 #[derive(Debug, Clone, Default)]
 pub struct Params {
@@ -59,8 +66,12 @@ impl Params {
                             })?,
                     );
                 }
-                name if FILTERS.contains(&name) && !v.trim().is_empty() => {
-                    let pair = (name.to_owned(), v.trim().to_owned());
+                "lang" => {}
+                name if FILTERS.contains(&(if name == "language" { "lang" } else { name }))
+                    && !v.trim().is_empty() =>
+                {
+                    let dim = if name == "language" { "lang" } else { name };
+                    let pair = (dim.to_owned(), v.trim().to_owned());
                     if !params.filters.contains(&pair) {
                         params.filters.push(pair);
                     }
@@ -96,11 +107,11 @@ impl Params {
         }
         for (k, v) in &self.filters {
             if remove != Some((k.as_str(), v.as_str())) {
-                out.append_pair(k, v);
+                out.append_pair(param_name(k), v);
             }
         }
         if let Some((k, v)) = add {
-            out.append_pair(k, v);
+            out.append_pair(param_name(k), v);
         }
         if page > 1 {
             out.append_pair("page", &page.to_string());
@@ -257,13 +268,18 @@ pub async fn run(
     params: &Params,
     per_page: usize,
 ) -> Result<Arc<SearchResults>, AppError> {
-    let offset = (params.page - 1).saturating_mul(per_page);
-    if offset + per_page > MAX_WINDOW {
+    // Checked: `page` comes from the request (a wrapped sum would pass).
+    let offset = params
+        .page
+        .checked_sub(1)
+        .and_then(|p| p.checked_mul(per_page))
+        .filter(|o| o.checked_add(per_page).is_some_and(|end| end <= MAX_WINDOW));
+    let Some(offset) = offset else {
         return Err(AppError::BadQuery {
             fr: format!("Les résultats s’arrêtent à {MAX_WINDOW} : affinez la recherche."),
             en: format!("Results stop at {MAX_WINDOW}: refine the search."),
         });
-    }
+    };
     let request = SearchRequest {
         query: params.query(),
         offset,
@@ -368,6 +384,9 @@ mod tests {
             p.href(2, None, Some(("kind", "seed-lot"))),
             "/search?q=tomate+bio&tag=jardin+partag%C3%A9&page=2"
         );
+        let p = Params::parse(Some("q=x&lang=en&language=fr")).unwrap();
+        assert_eq!(p.query(), "x lang:\"fr\"", "`lang` is the interface's");
+        assert_eq!(p.href(1, None, None), "/search?q=x&language=fr");
         assert!(Params::parse(Some("page=0")).is_err());
         assert!(Params::parse(Some("page=x")).is_err());
     }

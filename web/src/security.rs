@@ -17,12 +17,61 @@ use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 /// site's own style sheet and images; no script at all.
 pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-/// The cookie holding the CSRF token (double-submit: forms repeat it).
-pub const CSRF_COOKIE: &str = "cdl_csrf";
+/// The cookie holding a visitor's random id: without a curator session,
+/// the CSRF token is derived from it. Its `__Host-` prefix (host-only,
+/// `Path=/`, `Secure`) keeps sibling hosts and plain-HTTP pages from
+/// planting one; see [`cookie_name`].
+pub const VISITOR_COOKIE: &str = "__Host-cdl_visitor";
 /// The form field holding the CSRF token.
 pub const CSRF_FIELD: &str = "csrf";
-/// The cookie holding a curator's session token.
-pub const SESSION_COOKIE: &str = "cdl_session";
+/// The cookie holding a curator's session token (the CSRF token of a
+/// curator is derived from it).
+pub const SESSION_COOKIE: &str = "__Host-cdl_session";
+
+/// The name a cookie is sent under: with `secure` cookies, the `__Host-`
+/// name; without (plain-HTTP tests), browsers refuse that prefix, so the
+/// name without it.
+pub fn cookie_name(name: &'static str, secure: bool) -> &'static str {
+    if secure {
+        name
+    } else {
+        name.trim_start_matches("__Host-")
+    }
+}
+
+/// The per-process secret CSRF tokens are derived with: a token is a keyed
+/// BLAKE2b MAC of the session (or visitor) id, so it cannot be chosen by
+/// the client, and a token of one session is worthless in another. A
+/// restart makes new tokens (forms open at that moment are refused once).
+pub struct CsrfKey([u8; 32]);
+
+impl std::fmt::Debug for CsrfKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CsrfKey(…)")
+    }
+}
+
+impl CsrfKey {
+    /// A fresh random key.
+    pub fn random() -> CsrfKey {
+        CsrfKey(random_bytes::<32>())
+    }
+
+    /// The CSRF token bound to `binding` (`session:…` or `visitor:…`):
+    /// 32 hexadecimal digits, like [`new_token`].
+    pub fn token(&self, binding: &str) -> String {
+        use blake2::digest::{KeyInit, Mac};
+        let Ok(mut mac) = <blake2::Blake2bMac512 as KeyInit>::new_from_slice(&self.0) else {
+            // A 32-byte key is always valid for BLAKE2b; should it not be,
+            // no form passes rather than every form.
+            return String::new();
+        };
+        mac.update(b"cdl-csrf\0");
+        mac.update(binding.as_bytes());
+        let out = mac.finalize().into_bytes();
+        hex(&out[..16])
+    }
+}
 /// The cookie holding the chosen language.
 pub const LANG_COOKIE: &str = "cdl_lang";
 
@@ -92,8 +141,8 @@ pub fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<u64>) -
     HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static("invalid=1"))
 }
 
-/// The CSRF token of the current request (from its cookie, or fresh),
-/// put in the request extensions by the CSRF middleware.
+/// The CSRF token of the current request (derived from its session or
+/// visitor id), put in the request extensions by the cookies middleware.
 #[derive(Debug, Clone)]
 pub struct CsrfToken(pub String);
 
@@ -153,21 +202,21 @@ pub fn security_headers() -> [(HeaderName, HeaderValue); 5] {
     ]
 }
 
-/// Token buckets per client address: `burst` requests at once, refilled
-/// at `per_hour` per hour.
+/// Token buckets per key (a client address by default): `burst` requests
+/// at once, refilled at `per_hour` per hour.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     burst: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    buckets: Mutex<HashMap<K, (f64, Instant)>>,
 }
 
-/// The most addresses tracked before full buckets are forgotten.
+/// The most keys tracked before full buckets are forgotten.
 const MAX_TRACKED: usize = 100_000;
 
-impl RateLimiter {
+impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
     /// A limiter allowing `burst` at once and `per_hour` per hour.
-    pub fn new(burst: u32, per_hour: u32) -> RateLimiter {
+    pub fn new(burst: u32, per_hour: u32) -> RateLimiter<K> {
         RateLimiter {
             burst: f64::from(burst.max(1)),
             per_second: f64::from(per_hour) / 3600.0,
@@ -175,8 +224,8 @@ impl RateLimiter {
         }
     }
 
-    /// Takes one token for `ip`: `Ok` if allowed, else `Err(seconds to wait)`.
-    pub fn check(&self, ip: IpAddr) -> Result<(), u64> {
+    /// Takes one token for `key`: `Ok` if allowed, else `Err(seconds to wait)`.
+    pub fn check(&self, key: K) -> Result<(), u64> {
         let now = Instant::now();
         let mut buckets = self
             .buckets
@@ -188,7 +237,7 @@ impl RateLimiter {
                 *tokens + rate * now.duration_since(*at).as_secs_f64() < burst
             });
         }
-        let (tokens, at) = buckets.entry(ip).or_insert((self.burst, now));
+        let (tokens, at) = buckets.entry(key).or_insert((self.burst, now));
         let refilled =
             (*tokens + self.per_second * now.duration_since(*at).as_secs_f64()).min(self.burst);
         if refilled >= 1.0 {
@@ -208,6 +257,33 @@ impl RateLimiter {
             Err(wait.max(1.0) as u64)
         }
     }
+
+    /// Gives back the token a [`check`](Self::check) of `key` took (an
+    /// attempt that turned out not to count).
+    pub fn refund(&self, key: &K) {
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((tokens, _)) = buckets.get_mut(key) {
+            *tokens = (*tokens + 1.0).min(self.burst);
+        }
+    }
+
+    /// Forgets `key`: its bucket is full again.
+    pub fn forget(&self, key: &K) {
+        self.buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(key);
+    }
+}
+
+/// The key of a curator account in the login limiter: its name as typed,
+/// trimmed, lowercased and cut to 64 characters (a flood of long names
+/// keeps bounded keys).
+pub fn account_key(name: &str) -> String {
+    name.trim().to_lowercase().chars().take(64).collect()
 }
 
 /// A curator's session.
@@ -303,13 +379,26 @@ mod tests {
     }
 
     #[test]
+    fn refunds_and_forgetting_give_tokens_back() {
+        let limiter: RateLimiter<String> = RateLimiter::new(1, 0);
+        let key = account_key("  Alice ");
+        assert_eq!(key, "alice");
+        assert!(limiter.check(key.clone()).is_ok());
+        assert!(limiter.check(key.clone()).is_err());
+        limiter.refund(&key);
+        assert!(limiter.check(key.clone()).is_ok());
+        limiter.forget(&key);
+        assert!(limiter.check(key).is_ok());
+    }
+
+    #[test]
     fn cookies_are_found() {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::COOKIE,
-            HeaderValue::from_static("a=1; cdl_csrf=xyz; b=2"),
+            HeaderValue::from_static("a=1; __Host-cdl_visitor=xyz; b=2"),
         );
-        assert_eq!(cookie(&headers, "cdl_csrf"), Some("xyz"));
+        assert_eq!(cookie(&headers, VISITOR_COOKIE), Some("xyz"));
         assert_eq!(cookie(&headers, "c"), None);
     }
 
@@ -321,6 +410,19 @@ mod tests {
         assert_eq!(sessions.get(&token).unwrap().curator, "alice");
         sessions.close(&token);
         assert!(sessions.get(&token).is_none());
+    }
+
+    #[test]
+    fn csrf_tokens_are_bound_to_their_id_and_key() {
+        let key = CsrfKey::random();
+        let a = key.token("visitor:0123");
+        assert!(is_token(&a), "{a}");
+        assert_eq!(a, key.token("visitor:0123"));
+        assert_ne!(a, key.token("visitor:0124"));
+        assert_ne!(a, key.token("session:0123"));
+        assert_ne!(a, CsrfKey::random().token("visitor:0123"));
+        assert_eq!(cookie_name(SESSION_COOKIE, true), "__Host-cdl_session");
+        assert_eq!(cookie_name(SESSION_COOKIE, false), "cdl_session");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use cdl_registry::{ChangeKind, RecordKey, RecordState, Registry};
 
 use crate::config::WebConfig;
 use crate::metrics::Metrics;
-use crate::security::{RateLimiter, Sessions};
+use crate::security::{CsrfKey, RateLimiter, Sessions};
 
 /// Everything the handlers share. Built once by [`App::start`].
 #[derive(Debug)]
@@ -27,10 +27,14 @@ pub struct App {
     pub curators_file: PathBuf,
     /// Curators' sessions.
     pub sessions: Sessions,
+    /// The secret CSRF tokens are derived with.
+    pub csrf_key: CsrfKey,
     /// Proposals per client.
     pub proposal_limiter: RateLimiter,
-    /// Failed logins per client.
+    /// Failed logins per client address.
     pub login_limiter: RateLimiter,
+    /// Failed logins per curator account (see [`crate::security::account_key`]).
+    pub account_limiter: RateLimiter<String>,
     /// Counters for `/metrics`.
     pub metrics: Metrics,
     /// The home page's figures, for one `main` commit.
@@ -115,9 +119,13 @@ impl App {
         index.catch_up(&registry, &mut |_| {})?;
         let curators_file = config.curators_file_for(registry.git_dir());
         Ok(App {
-            sessions: Sessions::new(Duration::from_secs(config.session_minutes * 60)),
+            sessions: Sessions::new(Duration::from_secs(
+                config.session_minutes.saturating_mul(60),
+            )),
+            csrf_key: CsrfKey::random(),
             proposal_limiter: RateLimiter::new(config.proposals_burst, config.proposals_per_hour),
             login_limiter: RateLimiter::new(5, config.logins_per_hour),
+            account_limiter: RateLimiter::new(5, config.logins_per_hour),
             metrics: Metrics::default(),
             home: Mutex::new(None),
             catching_up: Mutex::new(()),

@@ -4,11 +4,11 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 use super::blocking;
-use super::record::absolute;
+use super::record::Site;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -32,7 +32,7 @@ struct Feed {
 ///
 /// # Errors
 /// When the registry or the index cannot be read.
-pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn atom(State(state): State<AppState>, site: Site) -> Result<Response, AppError> {
     let st = state.clone();
     let data = blocking(move || st.home_data())
         .await?
@@ -41,19 +41,19 @@ pub async fn atom(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         .latest
         .iter()
         .map(|e| FeedEntry {
-            url: absolute(
-                &state,
-                &headers,
-                &format!("/records/{}/{}", e.key.kind.as_str(), e.key.id.as_str()),
-            ),
+            url: site.url(&format!(
+                "/records/{}/{}",
+                e.key.kind.as_str(),
+                e.key.id.as_str()
+            )),
             title: e.title.clone(),
             summary: e.summary.clone(),
             updated: cdl_registry::rfc3339(e.time),
         })
         .collect();
     let feed = Feed {
-        self_url: absolute(&state, &headers, "/feed.atom"),
-        home_url: absolute(&state, &headers, "/"),
+        self_url: site.url("/feed.atom"),
+        home_url: site.url("/"),
         updated: entries
             .first()
             .map_or_else(|| cdl_registry::rfc3339(0), |e| e.updated.clone()),
@@ -78,14 +78,9 @@ const SITEMAP_MAX: usize = 50_000;
 ///
 /// # Errors
 /// When the registry cannot be read.
-pub async fn sitemap(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
+pub async fn sitemap(State(state): State<AppState>, site: Site) -> Result<Response, AppError> {
     let st = state.clone();
-    let base = absolute(&state, &headers, "/")
-        .trim_end_matches('/')
-        .to_owned();
+    let base = site.url("");
     let xml = blocking(move || -> Result<Arc<String>, String> {
         let main = st.registry.main().map_err(|e| e.to_string())?.to_hex().to_string();
         if let Ok(guard) = st.sitemap.lock()
@@ -128,14 +123,18 @@ pub async fn sitemap(
         .into_response())
 }
 
-/// `robots.txt`: everything public may be crawled but the curators' pages.
-pub async fn robots() -> Response {
+/// `robots.txt`: everything public may be crawled but the curators' pages;
+/// the sitemap's address is absolute, as the protocol asks.
+pub async fn robots(site: Site) -> Response {
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/plain; charset=utf-8"),
         )],
-        "User-agent: *\nDisallow: /review\nDisallow: /login\nSitemap: /sitemap.xml\n",
+        format!(
+            "User-agent: *\nDisallow: /review\nDisallow: /login\nSitemap: {}\n",
+            site.url("/sitemap.xml")
+        ),
     )
         .into_response()
 }

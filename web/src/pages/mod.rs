@@ -20,8 +20,8 @@ use axum::response::{Html, IntoResponse, Response};
 use crate::error::AppError;
 use crate::i18n::{Lang, Messages};
 use crate::security::{
-    CSRF_COOKIE, CsrfToken, LANG_COOKIE, SESSION_COOKIE, constant_time_eq, cookie, is_token,
-    new_token, set_cookie,
+    CsrfToken, LANG_COOKIE, SESSION_COOKIE, VISITOR_COOKIE, constant_time_eq, cookie, cookie_name,
+    is_token, new_token, set_cookie,
 };
 use crate::state::AppState;
 
@@ -156,9 +156,12 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<CsrfToken>()
             .map(|t| t.0.clone())
             .unwrap_or_default();
-        let session = cookie(&parts.headers, SESSION_COOKIE)
-            .filter(|t| is_token(t))
-            .map(str::to_owned);
+        let session = cookie(
+            &parts.headers,
+            cookie_name(SESSION_COOKIE, state.config.secure_cookies),
+        )
+        .filter(|t| is_token(t))
+        .map(str::to_owned);
         let curator = session
             .as_deref()
             .and_then(|t| state.sessions.get(t))
@@ -176,14 +179,20 @@ impl FromRequestParts<AppState> for Ctx {
     }
 }
 
-/// Middleware of the pages: gives every visitor a CSRF token (cookie) and
+/// Middleware of the pages: gives every visitor a random id (cookie), puts
+/// the CSRF token of the request in its extensions (derived from the
+/// curator's session when there is one, else from the visitor id), and
 /// remembers a language chosen with `?lang=`.
 pub async fn cookies_middleware(
     State(state): State<AppState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    let existing = cookie(request.headers(), CSRF_COOKIE)
+    let secure = state.config.secure_cookies;
+    let session = cookie(request.headers(), cookie_name(SESSION_COOKIE, secure))
+        .filter(|t| is_token(t) && state.sessions.get(t).is_some())
+        .map(str::to_owned);
+    let existing = cookie(request.headers(), cookie_name(VISITOR_COOKIE, secure))
         .filter(|t| is_token(t))
         .map(str::to_owned);
     let chosen_lang = request.uri().query().and_then(|q| {
@@ -191,13 +200,18 @@ pub async fn cookies_middleware(
             .find(|(k, _)| k == "lang")
             .and_then(|(_, v)| Lang::parse(&v))
     });
-    let (token, fresh) = match existing {
+    let (visitor, fresh) = match existing {
         Some(t) => (t, false),
         None => (new_token(), true),
     };
-    request.extensions_mut().insert(CsrfToken(token.clone()));
+    let binding = match &session {
+        Some(s) => format!("session:{s}"),
+        None => format!("visitor:{visitor}"),
+    };
+    request
+        .extensions_mut()
+        .insert(CsrfToken(state.csrf_key.token(&binding)));
     let mut response = next.run(request).await;
-    let secure = state.config.secure_cookies;
     // Only pages carry forms: the style sheet, the feed and the sitemap stay
     // cookie-free, so that shared caches may keep them.
     let is_page = response
@@ -215,7 +229,7 @@ pub async fn cookies_middleware(
     if fresh && is_page {
         response.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(CSRF_COOKIE, &token, secure, None),
+            set_cookie(cookie_name(VISITOR_COOKIE, secure), &visitor, secure, None),
         );
     }
     if let Some(lang) = chosen_lang {

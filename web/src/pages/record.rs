@@ -3,8 +3,9 @@
 //! download the record.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cdl_licenses::{Certificate, certify};
 use cdl_records::{Kind, Record, RecordId};
@@ -94,22 +95,39 @@ struct WithdrawnPage {
     title: String,
 }
 
-/// The absolute address of `path` on this site.
-pub fn absolute(state: &AppState, headers: &HeaderMap, path: &str) -> String {
-    if let Some(base) = &state.config.base_url
-        && let Ok(url) = base.join(path.trim_start_matches('/'))
-    {
-        return url.to_string();
+/// The site's public address, for absolute links (feed, sitemap,
+/// `robots.txt`, JSON-LD): `base_url` when configured, else the address
+/// the server listens on. Never the request's `Host` header: any client
+/// sets it, and a shared cache would hand its links to everyone.
+#[derive(Debug, Clone)]
+pub struct Site(String);
+
+impl Site {
+    /// The site of `state`, for a server listening on `listening`.
+    pub fn new(state: &AppState, listening: Option<std::net::SocketAddr>) -> Site {
+        let base = match &state.config.base_url {
+            Some(base) => base.as_str().trim_end_matches('/').to_owned(),
+            None => format!("http://{}", listening.unwrap_or(state.config.listen)),
+        };
+        Site(base)
     }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}{path}")
+
+    /// The absolute address of `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.0)
+    }
+}
+
+impl FromRequestParts<AppState> for Site {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Site, Self::Rejection> {
+        let listening = parts.extensions.get::<crate::Listening>().map(|l| l.0);
+        Ok(Site::new(state, listening))
+    }
 }
 
 fn change_label(lang: Lang, change: ChangeKind) -> &'static str {
@@ -141,7 +159,7 @@ pub fn reasons(lang: Lang, certificate: &Certificate) -> Vec<String> {
 pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
-    headers: HeaderMap,
+    site: Site,
     Path((kind, id)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let (key, format) = key_of(&kind, &id)?;
@@ -179,7 +197,7 @@ pub async fn record(
     let m = ctx.m();
     let certificate = certify(record.kind(), &record.license);
     let base = format!("/records/{}/{}", key.kind.as_str(), key.id.as_str());
-    let url = absolute(&state, &headers, &base);
+    let url = site.url(&base);
     let en = (lang == Lang::En)
         .then(|| {
             record

@@ -13,7 +13,7 @@ use super::proposal::{EntryView, load, report_view, status_words};
 use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::curators::Curators;
 use crate::error::AppError;
-use crate::security::{CSRF_COOKIE, ClientIp, SESSION_COOKIE, new_token, set_cookie};
+use crate::security::{ClientIp, SESSION_COOKIE, account_key, cookie_name, set_cookie};
 use crate::state::AppState;
 
 #[derive(Template)]
@@ -51,7 +51,9 @@ pub struct LoginForm {
 }
 
 /// `POST /login`: checks the password (argon2, off the executor) and
-/// opens a session.
+/// opens a session. Failed attempts are limited per client address and
+/// per account (a burst of 5, then `logins_per_hour`); successful ones
+/// are not counted.
 ///
 /// # Errors
 /// 403 without a valid CSRF token; 429 after too many attempts.
@@ -62,10 +64,19 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
-    state.login_limiter.check(ip).map_err(|retry_after| {
+    // Failures count, per address and per account. Each attempt takes its
+    // tokens first (so that a flood in parallel cannot outrun the check);
+    // a success gives them back and clears the account's failures.
+    let account = account_key(&form.name);
+    let limited = |retry_after| {
         state.metrics.rate_limited();
         AppError::TooManyRequests { retry_after }
-    })?;
+    };
+    state.login_limiter.check(ip).map_err(limited)?;
+    if let Err(retry_after) = state.account_limiter.check(account.clone()) {
+        state.login_limiter.refund(&ip);
+        return Err(limited(retry_after));
+    }
     let file = state.curators_file.clone();
     let (name, password) = (form.name.clone(), form.password);
     let ok = blocking(move || {
@@ -84,13 +95,15 @@ pub async fn login(
             },
         );
     }
+    state.login_limiter.refund(&ip);
+    state.account_limiter.forget(&account);
     let token = state.sessions.open(&form.name);
     let secure = state.config.secure_cookies;
-    let session = set_cookie(SESSION_COOKIE, &token, secure, None);
-    // A new CSRF token with the new privileges.
-    let csrf = set_cookie(CSRF_COOKIE, &new_token(), secure, None);
+    // The CSRF token is derived from the session from now on: a new token
+    // with the new privileges.
+    let session = set_cookie(cookie_name(SESSION_COOKIE, secure), &token, secure, None);
     Ok((
-        AppendHeaders([(header::SET_COOKIE, session), (header::SET_COOKIE, csrf)]),
+        AppendHeaders([(header::SET_COOKIE, session)]),
         Redirect::to("/review"),
     )
         .into_response())
@@ -116,7 +129,8 @@ pub async fn logout(
     if let Some(token) = &ctx.session {
         state.sessions.close(token);
     }
-    let cookie = set_cookie(SESSION_COOKIE, "", state.config.secure_cookies, Some(0));
+    let secure = state.config.secure_cookies;
+    let cookie = set_cookie(cookie_name(SESSION_COOKIE, secure), "", secure, Some(0));
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }
 

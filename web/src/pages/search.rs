@@ -119,7 +119,11 @@ pub async fn search(
     let mut page = SearchPage {
         l: ctx.layout(title, Nav::Search),
         q: params.q.clone(),
-        hidden: params.filters.clone(),
+        hidden: params
+            .filters
+            .iter()
+            .map(|(k, v)| (crate::search::param_name(k).to_owned(), v.clone()))
+            .collect(),
         error: None,
         total: 0,
         total_label: m.results,

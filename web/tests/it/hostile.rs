@@ -199,3 +199,185 @@ async fn slow_headers_are_cut_off() -> Result {
     assert_eq!(server.client().get("/healthz").await.status, 200);
     Ok(())
 }
+
+/// Previews a proposal form with `token`; the status.
+async fn preview(c: &mut crate::util::Client, token: &str) -> u16 {
+    c.post_form(
+        "/propose/software",
+        &[
+            ("csrf", token),
+            ("action", "preview"),
+            ("id", "x"),
+            ("title", "x"),
+            ("license", "MIT"),
+        ],
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn csrf_tokens_are_bound_to_the_session() -> Result {
+    let server = Server::start().await;
+    let password = server.add_curator("alice");
+    let mut c = server.client();
+    let r = c
+        .post_body(
+            "/api/v1/proposals",
+            "application/toml",
+            b"id = \"csrf-target\"\nkind = \"software\"\ntitle = \"Cible\"\nlicense = \"MIT\"\n"
+                .to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    // Visitors: a pair the client chose (the same value as visitor id and
+    // as token) is refused, the page's token passes.
+    let forged = "0".repeat(32);
+    let mut v = server.client();
+    v.cookies
+        .insert("__Host-cdl_visitor".into(), forged.clone());
+    assert_eq!(preview(&mut v, &forged).await, 403);
+    let token = v.csrf().await;
+    assert_ne!(token, forged);
+    assert_eq!(preview(&mut v, &token).await, 200);
+    // Another visitor's token is worthless here.
+    let other = server.client().csrf().await;
+    assert_eq!(preview(&mut v, &other).await, 403);
+    // Curators: the forged pair cannot reject a proposal; the session's
+    // token can.
+    let before_login = c.csrf().await;
+    let r = c
+        .post_form(
+            "/login",
+            &[
+                ("csrf", &before_login),
+                ("name", "alice"),
+                ("password", &password),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    c.cookies
+        .insert("__Host-cdl_visitor".into(), forged.clone());
+    let reject = format!("/review/{id}/reject");
+    for token in [forged.as_str(), before_login.as_str()] {
+        let r = c
+            .post_form(&reject, &[("csrf", token), ("reason", "Doublon")])
+            .await;
+        assert_eq!(r.status, 403, "{token}");
+    }
+    let token = c.csrf().await;
+    let r = c
+        .post_form(&reject, &[("csrf", &token), ("reason", "Doublon")])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn cookies_carry_the_host_prefix() -> Result {
+    let server = Server::start().await;
+    let password = server.add_curator("alice");
+    let mut c = server.client();
+    let r = c.get("/").await;
+    let cookie = r.header("set-cookie").to_owned();
+    assert!(cookie.starts_with("__Host-cdl_visitor="), "{cookie}");
+    for part in ["Secure", "Path=/", "HttpOnly", "SameSite=Strict"] {
+        assert!(cookie.contains(part), "{part} in {cookie}");
+    }
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(
+            "/login",
+            &[("csrf", &csrf), ("name", "alice"), ("password", &password)],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let cookie = r.header("set-cookie");
+    assert!(cookie.starts_with("__Host-cdl_session="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("Path=/"));
+    assert!(!cookie.contains("Domain"), "{cookie}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn huge_page_numbers_are_refused_not_wrapped() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    for page in [
+        "922337203685477581",
+        "922337203685477580",
+        "18446744073709551615",
+        "18446744073709551616",
+        "99999999999999999999999999",
+        "-1",
+        "0",
+        "1e3",
+    ] {
+        let r = c.get(&format!("/search?q=logiciel&page={page}")).await;
+        assert_eq!(r.status, 400, "page={page}: {}", r.body);
+        assert!(r.header("content-type").starts_with("text/html"));
+        assert!(!r.body.contains("aria-current=\"page\">Page"), "{page}");
+        let r = c
+            .get(&format!("/api/v1/search?q=logiciel&page={page}"))
+            .await;
+        assert_eq!(r.status, 400, "api page={page}: {}", r.body);
+        assert_eq!(r.header("content-type"), "application/problem+json");
+        let r = c
+            .get(&format!("/api/v1/search?page={page}&per_page=100"))
+            .await;
+        assert_eq!(r.status, 400, "api page={page}, per_page=100");
+    }
+    for per_page in ["18446744073709551615", "-5", "0", "101"] {
+        let r = c.get(&format!("/api/v1/search?per_page={per_page}")).await;
+        assert_eq!(r.status, 400, "per_page={per_page}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn absolute_links_never_come_from_the_host_header() -> Result {
+    let evil = [("host", "evil.example")];
+    let server = Server::start().await;
+    let own = format!("http://{}/", server.addr);
+    let mut c = server.client();
+    for path in [
+        "/feed.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/records/software/lutece",
+    ] {
+        let r = c.get_with(path, &evil).await;
+        assert_eq!(r.status, 200, "{path}");
+        assert!(!r.body.contains("evil.example"), "{path}: {}", r.body);
+        assert!(r.body.contains(&own), "{path} links to {own}: {}", r.body);
+    }
+    // With base_url, links use it.
+    let server = Server::start_with(cdl_web::WebConfig {
+        base_url: Some("https://catalogue.example.org/".parse()?),
+        ..cdl_web::WebConfig::default()
+    })
+    .await;
+    let mut c = server.client();
+    for path in [
+        "/feed.atom",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/records/software/lutece",
+    ] {
+        let r = c.get_with(path, &evil).await;
+        assert!(!r.body.contains("evil.example"), "{path}");
+        assert!(r.body.contains("https://catalogue.example.org/"), "{path}");
+    }
+    let robots = c.get("/robots.txt").await;
+    assert!(
+        robots
+            .body
+            .contains("Sitemap: https://catalogue.example.org/sitemap.xml"),
+        "{}",
+        robots.body
+    );
+    Ok(())
+}

@@ -4,7 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod connections;
 mod demo;
+mod fuzz;
 mod hostile;
 mod pages;
 mod proposals;

@@ -321,3 +321,55 @@ async fn a_withdrawn_record_is_410_and_leaves_search() -> Result {
     );
     Ok(())
 }
+
+/// The result count on a search page.
+fn count(html: &str) -> u64 {
+    html.split("<h2 id=\"count\">")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count in {html}"))
+}
+
+/// The language switch link of a page.
+fn switch_link(html: &str) -> String {
+    let before = html
+        .split("\" lang=\"")
+        .find(|part| part.contains("<li><a href=\""))
+        .and_then(|part| part.rsplit("<li><a href=\"").next())
+        .unwrap_or_else(|| panic!("no switch link in {html}"));
+    before.replace("&#38;", "&").replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn the_interface_language_is_not_a_filter() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let all = c.get("/search").await;
+    let total = count(&all.body);
+    assert!(total > 1, "{total}");
+    // `lang` switches the interface, the results stay.
+    let en = c.get("/search?lang=en").await;
+    assert!(en.body.contains("<html lang=\"en\">"));
+    assert_eq!(count(&en.body), total);
+    let link = switch_link(&all.body);
+    assert!(link.contains("lang=en"), "{link}");
+    let switched = c.get(&link).await;
+    assert!(switched.body.contains("<html lang=\"en\">"), "{link}");
+    assert_eq!(count(&switched.body), total, "{link}");
+    // `language` filters on the resource's language (only Lutèce has one).
+    let fr = c.get("/search?language=fr").await;
+    assert_eq!(count(&fr.body), 1);
+    assert!(fr.body.contains("Lutèce"));
+    assert_eq!(count(&c.get("/search?language=en").await.body), 0);
+    let back = c.get(&switch_link(&fr.body)).await;
+    assert_eq!(count(&back.body), 1, "the switch keeps the filter");
+    // The facet links use `language=`.
+    assert!(all.body.contains("language=fr"), "{}", all.body);
+    // The API the same way.
+    let api = c.get("/api/v1/search?lang=fr").await.json();
+    assert_eq!(api["total"], total);
+    let api = c.get("/api/v1/search?language=fr").await.json();
+    assert_eq!(api["total"], 1);
+    Ok(())
+}

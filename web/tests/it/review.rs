@@ -35,19 +35,16 @@ async fn review_needs_a_curator() -> Result {
     assert_eq!(login(&mut c, "nobody", &password).await, 401);
     let before = c.csrf().await;
     assert_eq!(login(&mut c, "alice", &password).await, 303);
-    assert_ne!(
-        c.cookies["cdl_csrf"], before,
-        "a new CSRF token after login"
-    );
-    let session = c.cookies.get("cdl_session").cloned().unwrap();
+    assert_ne!(c.csrf().await, before, "a new CSRF token after login");
+    let session = c.cookies.get("__Host-cdl_session").cloned().unwrap();
     assert_eq!(session.len(), 32);
     let r = c.get("/review").await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("alice"));
     let csrf = c.csrf().await;
     assert_eq!(c.post_form("/logout", &[("csrf", &csrf)]).await.status, 303);
-    assert!(!c.cookies.contains_key("cdl_session"));
-    c.cookies.insert("cdl_session".into(), session);
+    assert!(!c.cookies.contains_key("__Host-cdl_session"));
+    c.cookies.insert("__Host-cdl_session".into(), session);
     assert_eq!(
         c.get("/review").await.status,
         303,
@@ -119,5 +116,78 @@ async fn merge_publishes_and_reject_explains() -> Result {
         .json();
     assert_eq!(v["status"], "rejected");
     assert_eq!(v["curator"], "bob");
+    Ok(())
+}
+
+/// Logs in as `name` from the client address `ip` (the server trusts
+/// `X-Forwarded-For` in these tests); the status.
+async fn login_from(c: &mut Client, ip: &str, name: &str, password: &str) -> u16 {
+    let csrf = c.csrf().await;
+    c.post_form_with(
+        "/login",
+        &[("csrf", &csrf), ("name", name), ("password", password)],
+        &[("x-forwarded-for", ip)],
+    )
+    .await
+    .status
+}
+
+fn behind_a_proxy() -> cdl_web::WebConfig {
+    cdl_web::WebConfig {
+        trust_forwarded_for: true,
+        logins_per_hour: 1,
+        ..cdl_web::WebConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn successful_logins_are_not_rate_limited() -> Result {
+    let server = Server::start_with(behind_a_proxy()).await;
+    let password = server.add_curator("alice");
+    let mut c = server.client();
+    for i in 0..8 {
+        assert_eq!(
+            login_from(&mut c, "10.0.0.1", "alice", &password).await,
+            303,
+            "login {i}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_per_account_and_per_address() -> Result {
+    let server = Server::start_with(behind_a_proxy()).await;
+    let alice = server.add_curator("alice");
+    let bob = server.add_curator("bob");
+    let mut c = server.client();
+    // Per account: five failures from five addresses, then alice is
+    // locked, even with the right password, from a sixth address.
+    for i in 1..=5 {
+        let ip = format!("10.0.1.{i}");
+        assert_eq!(login_from(&mut c, &ip, "alice", "wrong").await, 401, "{i}");
+    }
+    assert_eq!(login_from(&mut c, "10.0.1.6", "Alice", &alice).await, 429);
+    // ... but not bob.
+    assert_eq!(login_from(&mut c, "10.0.1.7", "bob", &bob).await, 303);
+    // Per address: five failures on five accounts, then that address is
+    // locked, even for bob with the right password; others are not.
+    for i in 1..=5 {
+        let name = format!("nobody-{i}");
+        assert_eq!(login_from(&mut c, "10.0.2.1", &name, "x").await, 401, "{i}");
+    }
+    assert_eq!(login_from(&mut c, "10.0.2.1", "bob", &bob).await, 429);
+    assert_eq!(login_from(&mut c, "10.0.2.2", "bob", &bob).await, 303);
+    // A success clears the account's failures.
+    for i in 1..=4 {
+        let ip = format!("10.0.3.{i}");
+        assert_eq!(login_from(&mut c, &ip, "bob", "wrong").await, 401, "{i}");
+    }
+    assert_eq!(login_from(&mut c, "10.0.3.9", "bob", &bob).await, 303);
+    for i in 1..=4 {
+        let ip = format!("10.0.4.{i}");
+        assert_eq!(login_from(&mut c, &ip, "bob", "wrong").await, 401, "{i}");
+    }
+    assert_eq!(login_from(&mut c, "10.0.4.9", "bob", &bob).await, 303);
     Ok(())
 }

@@ -314,6 +314,26 @@ impl Client {
         self.finish(r).await
     }
 
+    pub async fn post_form_with(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        self.finish(r).await
+    }
+
     pub async fn post_body(&mut self, path: &str, content_type: &str, body: Vec<u8>) -> Resp {
         let r = self
             .http
@@ -323,11 +343,18 @@ impl Client {
         self.finish(r).await
     }
 
-    /// The CSRF token, after visiting a page.
+    /// The CSRF token of this client's forms, read from a page.
     pub async fn csrf(&mut self) -> String {
-        if !self.cookies.contains_key("cdl_csrf") {
-            self.get("/propose").await;
-        }
-        self.cookies["cdl_csrf"].clone()
+        let page = self.get("/propose").await;
+        form_token(&page.body)
     }
+}
+
+/// The CSRF token in a page's forms.
+pub fn form_token(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no CSRF field in {html}"))
+        .to_owned()
 }
