@@ -8,7 +8,10 @@
 #   web/bench/hostile.sh [RECORDS]          (default: 1000 generated records)
 #
 # HOSTILE_BIN=PATH measures another build of `conservatoire` (an older
-# commit, to compare); HOSTILE_DIR=DIR keeps the generated registry.
+# commit, to compare); HOSTILE_DIR=DIR keeps the generated registry;
+# HOSTILE_N=N sets the requests per figure (default 20; fewer for a build
+# where each costs seconds); HOSTILE_MEMORY="tags big upload" chooses the
+# memory runs.
 set -euo pipefail
 records="${1:-1000}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,6 +26,7 @@ if [ ! -d "$work/registry" ]; then
   "$bin" generate --records "$records" "$work/registry" > /dev/null 2>&1
 fi
 tick="$(getconf CLK_TCK)"
+n="${HOSTILE_N:-20}"
 
 # The hostile inputs: the 262 KB record of 87,314 empty tags, a 1 MB body
 # (the default body limit), a search with 8,000 distinct tags (63 KB, under
@@ -101,32 +105,41 @@ printf 'proposals_burst = 100000\nproposals_per_hour = 100000\nsecure_cookies = 
 
 echo "== CPU and reply size per request (server: $bin, $records records)"
 start "$config"
-cost "API: 262 KB record, empty tags" 20 propose "$work/tags.toml"
-cost "API: 1 MB body" 20 propose "$work/big.toml"
-cost "upload: 262 KB record, empty tags" 20 upload "$work/tags.toml"
-cost "GET /search, 8,000 tags" 20 search /search
-cost "GET /api/v1/search, 8,000 tags" 20 search /api/v1/search
+cost "API: 262 KB record, empty tags" "$n" propose "$work/tags.toml"
+cost "API: 1 MB body" "$n" propose "$work/big.toml"
+cost "upload: 262 KB record, empty tags" "$n" upload "$work/tags.toml"
+cost "GET /search, 8,000 tags" "$n" search /search
+cost "GET /api/v1/search, 8,000 tags" "$n" search /api/v1/search
 
 echo "== /healthz while 10 hostile proposals run at once"
 : > "$work/healthz.txt"
+workers=()
 for _ in $(seq 1 10); do
-  ( for _ in $(seq 1 10); do propose "$work/tags.toml" > /dev/null; done ) &
+  ( for _ in $(seq 1 "$n"); do propose "$work/tags.toml" > /dev/null; done ) &
+  workers+=($!)
 done
-for _ in $(seq 1 20); do
+sleep 0.2
+while kill -0 "${workers[0]}" 2>/dev/null; do
   curl -s -o /dev/null -w '%{time_total}\n' "$base/healthz" >> "$work/healthz.txt"
   sleep 0.05
 done
-wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
+wait "${workers[@]}"
 sort -n "$work/healthz.txt" | awk '{ a[NR] = $1 * 1000 } END { printf "healthz over %d tries: median %.1f ms, max %.1f ms\n", NR, a[int((NR + 1) / 2)], a[NR] }'
 
 echo "== peak memory (VmHWM) under 100 concurrent proposals"
-for what in "tags.toml:262 KB hostile records (API)" "big.toml:1 MB bodies (API)" "upload:262 KB hostile records (upload)"; do
-  file="${what%%:*}"
+for file in ${HOSTILE_MEMORY:-tags big upload}; do
+  case "$file" in
+    tags) what="262 KB hostile records (API)" ;;
+    big) what="1 MB bodies (API)" ;;
+    *) what="262 KB hostile records (upload)" ;;
+  esac
   start "$config"
   idle="$(rss_mb VmRSS)"
+  clients=()
   for _ in $(seq 1 100); do
-    if [ "$file" = upload ]; then upload "$work/tags.toml" > /dev/null & else propose "$work/$file" > /dev/null & fi
+    if [ "$file" = upload ]; then upload "$work/tags.toml" > /dev/null & else propose "$work/$file.toml" > /dev/null & fi
+    clients+=($!)
   done
-  wait $(jobs -p | grep -v "^$server$") 2>/dev/null || true
-  echo "${what#*:}: idle ${idle} MB RSS, peak $(rss_mb VmHWM) MB"
+  wait "${clients[@]}"
+  echo "$what: idle ${idle} MB RSS, peak $(rss_mb VmHWM) MB"
 done
