@@ -27,6 +27,9 @@ use crate::view::{Row, rows};
 /// message: all cut much shorter afterwards).
 const MAX_FIELD_BYTES: usize = 16 * 1024;
 
+/// The longest value of a too-large form shown back to the contributor.
+const MAX_ECHOED_BYTES: usize = 4 * 1024;
+
 /// How a form field is entered and written to TOML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Input {
@@ -612,6 +615,30 @@ pub async fn submit(
     // Every attempt counts, previews and invalid forms too, before parsing.
     rate_limit(&state, ip)?;
     let lang = ctx.lang;
+    if values.values().map(String::len).sum::<usize>() > MAX_RECORD_BYTES {
+        // It cannot make a record; echoing it back would only make a page
+        // of megabytes. Short values are kept for the contributor.
+        let kept: HashMap<String, String> = values
+            .into_iter()
+            .filter(|(_, v)| v.len() <= MAX_ECHOED_BYTES)
+            .collect();
+        let errors = vec![FieldError {
+            field: String::new(),
+            message: match lang {
+                Lang::Fr => format!(
+                    "Le formulaire dépasse les {MAX_RECORD_BYTES} octets qu’une fiche peut avoir : raccourcissez les textes les plus longs."
+                ),
+                Lang::En => format!(
+                    "The form is larger than the {MAX_RECORD_BYTES} bytes a record may have: shorten the longest texts."
+                ),
+            },
+            lang: lang.tag(),
+        }];
+        return render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&ctx, kind, &kept, errors, None),
+        );
+    }
     let (record, certificate) = match validate(&state, lang, kind, &values).await? {
         Ok(ok) => ok,
         Err(errors) => {

@@ -355,3 +355,29 @@ async fn searches_take_a_bounded_number_of_filters() -> Result {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_form_larger_than_a_record_is_not_echoed_back() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let csrf = c.csrf().await;
+    let tags = "<b>,".repeat(80_000);
+    let r = c
+        .post_form(
+            "/propose/software",
+            &[
+                ("csrf", &csrf),
+                ("id", "big-form"),
+                ("title", "Titre gardé"),
+                ("license", "MIT"),
+                ("tags", &tags),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.len() < 64 * 1024, "{} bytes", r.body.len());
+    assert!(r.body.contains("Le formulaire dépasse les 262144 octets"));
+    assert!(r.body.contains("Titre gardé"), "short values are kept");
+    assert_eq!(records_checked(&mut c).await, 0);
+    Ok(())
+}
