@@ -3,8 +3,9 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cdl_licenses::certify;
 use cdl_records::{Kind, RecordId};
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 use crate::error::AppError;
 use crate::pages::proposal::load as load_proposal;
 use crate::pages::record::load as load_record;
-use crate::proposals::{Checked, Refused, check, create, rate_limit};
+use crate::proposals::{Checked, Refused, check, count, create, rate_limit};
 use crate::search::{Params, run};
 use crate::security::ClientIp;
 use crate::state::AppState;
@@ -81,37 +82,35 @@ pub async fn record(
 /// (`Content-Type: application/toml`): 201 with the proposal's id, status
 /// and report, or 422 with the errors.
 ///
+/// Every attempt counts against the client's rate limit before its record
+/// is parsed, and the parse runs off the async workers.
+///
 /// # Errors
-/// 415 for another content type; 422 for an invalid record; 429 past the
-/// rate limit; 409 when nothing would change or the id was withdrawn.
+/// 403 from another site's page ([`refuse_cross_site`]); 415 for another
+/// content type; 429 past the rate limit; 422 for an invalid record; 409
+/// when nothing would change or the id was withdrawn.
 pub async fn propose(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mime = content_type.split(';').next().unwrap_or("").trim();
-    if !matches!(mime, "application/toml" | "text/x-toml" | "text/plain") {
-        return Ok(StatusCode::UNSUPPORTED_MEDIA_TYPE.into_response());
-    }
+    toml_content_type(&headers)?;
+    rate_limit(&state, ip)?;
     let author = headers
         .get("x-author")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let Ok(text) = String::from_utf8(body.to_vec()) else {
+    let Ok(text) = String::from_utf8(Vec::from(body)) else {
         return Err(AppError::Unprocessable {
             errors: json!([{ "code": "not-utf8", "message": "the body is not UTF-8 text" }]),
             detail: "the body is not UTF-8 text".to_owned(),
         });
     };
-    let record = match check(&text) {
+    let record = match check(&state, text).await? {
         Checked::Invalid(diagnostics) => {
-            let n = diagnostics.len();
+            let n = count(&diagnostics);
             return Err(AppError::Unprocessable {
                 errors: serde_json::to_value(&diagnostics).map_err(AppError::internal)?,
                 detail: format!("the record has {n} error(s)"),
@@ -119,7 +118,6 @@ pub async fn propose(
         }
         Checked::Valid(record, _) => record,
     };
-    rate_limit(&state, ip)?;
     match create(&state, &record, &author, "").await {
         Ok((id, report)) => {
             let location = format!("/api/v1/proposals/{id}");
@@ -146,6 +144,103 @@ pub async fn propose(
             "the record is already in the catalogue exactly as given".to_owned(),
         )),
         Err(Refused::Error(e)) => Err(e),
+    }
+}
+
+/// The one content type of a proposal: `application/toml`, with no
+/// charset or `charset=utf-8` (records are UTF-8). Browsers' forms and
+/// cross-site `fetch` without a preflight can only send `text/plain`,
+/// `application/x-www-form-urlencoded` or `multipart/form-data`: refusing
+/// them also closes the door to proposals filed by other sites' pages.
+fn toml_content_type(headers: &HeaderMap) -> Result<(), AppError> {
+    let value = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut parts = value.split(';').map(str::trim);
+    let mime = parts.next().unwrap_or("");
+    let mut utf8 = true;
+    for param in parts.filter(|p| !p.is_empty()) {
+        let (name, val) = param.split_once('=').unwrap_or((param, ""));
+        if name.trim().eq_ignore_ascii_case("charset") {
+            let val = val.trim().trim_matches('"');
+            utf8 &= val.eq_ignore_ascii_case("utf-8") || val.eq_ignore_ascii_case("utf8");
+        }
+    }
+    if mime.eq_ignore_ascii_case("application/toml") && utf8 {
+        return Ok(());
+    }
+    let given = if value.is_empty() {
+        "none".to_owned()
+    } else {
+        format!("`{}`", value.chars().take(100).collect::<String>())
+    };
+    let given_fr = if value.is_empty() {
+        "aucun".to_owned()
+    } else {
+        given.clone()
+    };
+    Err(AppError::UnsupportedMediaType {
+        fr: format!(
+            "Envoyez la fiche en TOML UTF-8 avec l’en-tête « Content-Type: application/toml » (reçu : {given_fr})."
+        ),
+        en: format!(
+            "Send the record as UTF-8 TOML with the header `Content-Type: application/toml` (received: {given})."
+        ),
+    })
+}
+
+/// Middleware of the API: a request that changes state (any method but
+/// `GET`, `HEAD` and `OPTIONS`) is refused 403 when a browser says it comes
+/// from another site: `Sec-Fetch-Site: cross-site`, or an `Origin` that is
+/// not this site's. Requests with neither header (curl, programs) pass.
+///
+/// This site's origin is that of `base_url` when configured; otherwise the
+/// `Origin` must name the host of the request's `Host` header (the scheme
+/// is not known behind a proxy: only host and port are compared). The
+/// `Host` header only serves this comparison, never to build an address.
+pub async fn refuse_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if !safe && !same_site(state.config.base_url.as_ref(), request.headers()) {
+        return AppError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+/// Whether a request's `Sec-Fetch-Site` and `Origin` allow it.
+fn same_site(base_url: Option<&url::Url>, headers: &HeaderMap) -> bool {
+    if headers
+        .get("sec-fetch-site")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"cross-site"))
+    {
+        return false;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    // `null` (sandboxed frames, some redirects) and garbage are refused.
+    let Some(origin) = origin
+        .to_str()
+        .ok()
+        .and_then(|o| url::Url::parse(o).ok())
+        .filter(|o| matches!(o.scheme(), "http" | "https"))
+    else {
+        return false;
+    };
+    match base_url {
+        Some(base) => origin.origin() == base.origin(),
+        None => headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|host| url::Url::parse(&format!("{}://{host}", origin.scheme())).ok())
+            .is_some_and(|own| own.origin() == origin.origin() && own.path() == "/"),
     }
 }
 

@@ -55,6 +55,18 @@ pub enum AppError {
     /// The search index is not available.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// A request body of a type the route does not take: messages in
+    /// French and English saying which type to send.
+    #[error("unsupported media type: {en}")]
+    UnsupportedMediaType {
+        /// The message in French.
+        fr: String,
+        /// The message in English.
+        en: String,
+    },
+    /// A state-changing request sent from another site's page.
+    #[error("forbidden: cross-site request")]
+    CrossSite,
     /// Anything else: logged, answered with a generic 500.
     #[error("internal error: {0}")]
     Internal(String),
@@ -71,7 +83,8 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Gone => StatusCode::GONE,
             AppError::BadRequest(_) | AppError::BadQuery { .. } => StatusCode::BAD_REQUEST,
-            AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Csrf | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -111,6 +124,19 @@ impl IntoResponse for AppError {
             AppError::BadRequest(m) => ("bad-request", Some((m.clone(), m.clone())), None),
             AppError::BadQuery { fr, en } => ("bad-query", Some((fr.clone(), en.clone())), None),
             AppError::Csrf => ("csrf", None, None),
+            AppError::CrossSite => (
+                "cross-site",
+                Some((
+                    "Requête refusée : elle vient de la page d’un autre site.".to_owned(),
+                    "Request refused: it comes from another site's page.".to_owned(),
+                )),
+                None,
+            ),
+            AppError::UnsupportedMediaType { fr, en } => (
+                "unsupported-media-type",
+                Some((fr.clone(), en.clone())),
+                None,
+            ),
             AppError::TooManyRequests { .. } => ("rate-limited", None, None),
             AppError::Unprocessable { errors, detail } => (
                 "invalid-record",

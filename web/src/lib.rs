@@ -95,7 +95,11 @@ pub fn router(state: AppState) -> Router {
         .route("/proposals", post(api::propose))
         .route("/proposals/{id}", get(api::proposal))
         .route("/openapi.json", get(api::openapi))
-        .fallback(not_found);
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            api::refuse_cross_site,
+        ));
     let mut router = Router::new()
         .route("/healthz", get(metrics::healthz))
         .route("/metrics", get(metrics::metrics))

@@ -23,6 +23,7 @@ pub struct Metrics {
     search_buckets: [AtomicU64; BUCKETS.len()],
     search_micros: AtomicU64,
     proposals: AtomicU64,
+    records_checked: AtomicU64,
     rate_limited: AtomicU64,
     merges: AtomicU64,
     rejections: AtomicU64,
@@ -45,6 +46,11 @@ impl Metrics {
     /// Counts a proposal made.
     pub fn proposal(&self) {
         self.proposals.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts a submitted record parsed and checked.
+    pub fn record_checked(&self) {
+        self.records_checked.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Counts a request refused by a rate limit.
@@ -137,6 +143,11 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     let _ = writeln!(out, "cdl_search_duration_seconds_count {searches}");
     for (name, help, value) in [
         ("cdl_proposals_total", "Proposals made.", get(&m.proposals)),
+        (
+            "cdl_records_checked_total",
+            "Submitted records parsed and checked.",
+            get(&m.records_checked),
+        ),
         (
             "cdl_rate_limited_total",
             "Requests refused by a rate limit.",

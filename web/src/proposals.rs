@@ -2,12 +2,14 @@
 //! record's text, then commit it as a proposal under a rate limit.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use cdl_licenses::{Certificate, certify};
-use cdl_records::{Diagnostic, Record};
+use cdl_records::{Code, Diagnostic, MAX_DIAGNOSTICS, Record};
 use cdl_registry::{ProposalId, ProposeError, Pseudonym, RecordFile, Report};
 
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::state::AppState;
 
 /// The pseudonym used when a contributor gives none.
@@ -27,8 +29,32 @@ pub enum Checked {
     Invalid(Vec<Diagnostic>),
 }
 
-/// Parses and validates a record's text, then certifies its licence.
-pub fn check(text: &str) -> Checked {
+/// Parses and validates a record's text, then certifies its licence, off
+/// the async workers: on the blocking pool, at most one record per core at
+/// once ([`crate::state::App::parse_slots`]), so that hostile records
+/// neither stall other requests nor pile up in memory. Call it only after
+/// [`rate_limit`].
+///
+/// # Errors
+/// [`AppError::Internal`] when the blocking task fails.
+pub async fn check(state: &AppState, text: String) -> Result<Checked, AppError> {
+    let permit = Arc::clone(&state.parse_slots)
+        .acquire_owned()
+        .await
+        .map_err(AppError::internal)?;
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || {
+        // Held until the parse ends, even if the client has gone.
+        let _permit = permit;
+        st.metrics.record_checked();
+        check_now(&text)
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+/// [`check`] on the calling thread: for tests and blocking callers.
+pub fn check_now(text: &str) -> Checked {
     match cdl_records::parse(text, None) {
         Ok(record) => {
             let certificate = certify(record.kind(), &record.license);
@@ -36,6 +62,35 @@ pub fn check(text: &str) -> Checked {
         }
         Err(e) => Checked::Invalid(e.diagnostics),
     }
+}
+
+/// How many problems an invalid record has: those listed, plus those past
+/// the cap counted by the final [`Code::MoreErrors`] entry.
+pub fn count(diagnostics: &[Diagnostic]) -> usize {
+    diagnostics
+        .iter()
+        .map(|d| {
+            if d.code == Code::MoreErrors {
+                d.more.unwrap_or(0)
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+/// The final entry of a cut list of problems ([`Code::MoreErrors`]) in
+/// French or English, for pages.
+pub fn more_errors(d: &Diagnostic, lang: Lang) -> Option<String> {
+    let n = d.more.filter(|_| d.code == Code::MoreErrors)?;
+    Some(match lang {
+        Lang::Fr => format!(
+            "… et {n} autre(s) problème(s), non affiché(s) : seuls les {MAX_DIAGNOSTICS} premiers le sont. Corrigez-les, puis vérifiez à nouveau."
+        ),
+        Lang::En => format!(
+            "… and {n} more problem(s), not shown: only the first {MAX_DIAGNOSTICS} are. Fix them, then check again."
+        ),
+    })
 }
 
 /// Why a proposal was not made.
@@ -55,7 +110,9 @@ impl From<AppError> for Refused {
     }
 }
 
-/// Takes one proposal token for `ip`.
+/// Takes one proposal token for `ip`. Every attempt takes one, valid or
+/// not, preview or not, before its record is parsed: refusing costs
+/// nothing, so floods of invalid records are limited like the others.
 ///
 /// # Errors
 /// [`AppError::TooManyRequests`] when the client made too many.

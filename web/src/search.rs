@@ -1,7 +1,7 @@
 //! The search shared by the page and the API: query parameters in, the
 //! indexer's results out.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
@@ -22,6 +22,11 @@ pub fn param_name(dim: &str) -> &str {
     if dim == "lang" { "language" } else { dim }
 }
 
+/// The most values of one filter in a search (`tag=a&tag=b…`).
+pub const MAX_VALUES_PER_FILTER: usize = 20;
+/// The most filter values in a search, all filters together.
+pub const MAX_FILTERS: usize = 50;
+
 /// A search as asked in a query string.
 #[derive(Debug, Clone, Default)]
 pub struct Params {
@@ -36,16 +41,23 @@ pub struct Params {
 }
 
 impl Params {
-    /// Reads a query string. Unknown parameters are ignored; a page that
-    /// is not a number is a 400.
+    /// Reads a query string. Unknown parameters are ignored, and repeated
+    /// filters count once; a page that is not a number is a 400, and so are
+    /// more than [`MAX_VALUES_PER_FILTER`] values of one filter or
+    /// [`MAX_FILTERS`] in all (no link of the site makes such a search:
+    /// refusing it says so, where ignoring some would silently change the
+    /// results). Linear in the length of the query.
     ///
     /// # Errors
-    /// [`AppError::BadRequest`] for a bad `page` or `per_page`.
+    /// [`AppError::BadRequest`] for a bad `page` or `per_page`;
+    /// [`AppError::BadQuery`] for too many filters.
     pub fn parse(query: Option<&str>) -> Result<Params, AppError> {
         let mut params = Params {
             page: 1,
             ..Params::default()
         };
+        let mut seen: HashSet<(String, String)> = HashSet::new();
+        let mut per_filter = [0usize; FILTERS.len()];
         for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
             match k.as_ref() {
                 "q" => params.q = v.into_owned(),
@@ -67,14 +79,36 @@ impl Params {
                     );
                 }
                 "lang" => {}
-                name if FILTERS.contains(&(if name == "language" { "lang" } else { name }))
-                    && !v.trim().is_empty() =>
-                {
+                name if !v.trim().is_empty() => {
                     let dim = if name == "language" { "lang" } else { name };
+                    let Some(i) = FILTERS.iter().position(|f| *f == dim) else {
+                        continue;
+                    };
                     let pair = (dim.to_owned(), v.trim().to_owned());
-                    if !params.filters.contains(&pair) {
-                        params.filters.push(pair);
+                    if seen.contains(&pair) {
+                        continue;
                     }
+                    per_filter[i] += 1;
+                    if per_filter[i] > MAX_VALUES_PER_FILTER {
+                        return Err(AppError::BadQuery {
+                            fr: format!(
+                                "Trop de valeurs pour le filtre « {name} » : {MAX_VALUES_PER_FILTER} au plus."
+                            ),
+                            en: format!(
+                                "Too many values of the filter `{name}`: at most {MAX_VALUES_PER_FILTER}."
+                            ),
+                        });
+                    }
+                    if seen.len() >= MAX_FILTERS {
+                        return Err(AppError::BadQuery {
+                            fr: format!(
+                                "Trop de filtres : {MAX_FILTERS} au plus dans une recherche."
+                            ),
+                            en: format!("Too many filters: at most {MAX_FILTERS} in a search."),
+                        });
+                    }
+                    seen.insert(pair.clone());
+                    params.filters.push(pair);
                 }
                 _ => {}
             }
@@ -370,6 +404,40 @@ mod tests {
     }
 
     #[test]
+    fn filters_are_bounded_per_name_and_in_all() {
+        let tags = |n: usize| {
+            (0..n)
+                .map(|i| format!("tag=t{i}"))
+                .collect::<Vec<_>>()
+                .join("&")
+        };
+        let p = Params::parse(Some(&tags(MAX_VALUES_PER_FILTER))).unwrap();
+        assert_eq!(p.filters.len(), MAX_VALUES_PER_FILTER);
+        for n in [MAX_VALUES_PER_FILTER + 1, 8_000] {
+            let Err(AppError::BadQuery { fr, en }) = Params::parse(Some(&tags(n))) else {
+                panic!("{n} tags accepted");
+            };
+            assert!(en.contains("`tag`") && en.contains("at most 20"), "{en}");
+            assert!(fr.contains("« tag »"), "{fr}");
+        }
+        let mut many: Vec<String> = Vec::new();
+        for name in FILTERS {
+            for i in 0..MAX_VALUES_PER_FILTER {
+                many.push(format!("{name}=v{i}"));
+            }
+        }
+        let Err(AppError::BadQuery { en, .. }) = Params::parse(Some(&many.join("&"))) else {
+            panic!("{} filters accepted", many.len());
+        };
+        assert_eq!(
+            en,
+            format!("Too many filters: at most {MAX_FILTERS} in a search.")
+        );
+        let p = Params::parse(Some(&many[..MAX_FILTERS].join("&"))).unwrap();
+        assert_eq!(p.filters.len(), MAX_FILTERS);
+    }
+
+    #[test]
     fn params_round_trip() {
         let p = Params::parse(Some(
             "q=tomate+bio&kind=seed-lot&tag=jardin%20partag%C3%A9&x=1",
@@ -388,6 +456,8 @@ mod tests {
         assert_eq!(p.query(), "x lang:\"fr\"", "`lang` is the interface's");
         assert_eq!(p.href(1, None, None), "/search?q=x&language=fr");
         assert!(Params::parse(Some("page=0")).is_err());
+        let repeated = "tag=a&".repeat(10_000);
+        assert_eq!(Params::parse(Some(&repeated)).unwrap().filters.len(), 1);
         assert!(Params::parse(Some("page=x")).is_err());
     }
 }

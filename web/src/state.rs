@@ -46,6 +46,9 @@ pub struct App {
     /// Searches running at once: one per core, so that a burst of clients
     /// queues in order instead of thrashing the processor caches.
     pub search_slots: crate::search::Slots,
+    /// Records parsed at once (proposals): one per core. Parsing is CPU
+    /// work off the async workers; more at once would only add memory.
+    pub parse_slots: Arc<tokio::sync::Semaphore>,
     /// The sitemap, for one `main` commit and site address: (key, XML).
     pub sitemap: Mutex<Option<(String, Arc<String>)>>,
 }
@@ -96,6 +99,11 @@ pub struct HomeData {
     pub latest: Vec<Latest>,
 }
 
+/// The processor cores this process may use.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+}
+
 /// How many latest additions the home page and the feed show.
 pub const LATEST: usize = 20;
 /// How many commits back the latest additions are looked for.
@@ -131,9 +139,8 @@ impl App {
             catching_up: Mutex::new(()),
             sitemap: Mutex::new(None),
             search_cache: crate::search::SearchCache::new(config.search_cache_entries),
-            search_slots: crate::search::Slots::new(
-                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
-            ),
+            search_slots: crate::search::Slots::new(cores()),
+            parse_slots: Arc::new(tokio::sync::Semaphore::new(cores())),
             curators_file,
             config,
             registry,

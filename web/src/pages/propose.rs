@@ -12,16 +12,23 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cdl_licenses::Verdict;
-use cdl_records::{Diagnostic, Kind, Record};
+use cdl_records::{Diagnostic, Kind, MAX_RECORD_BYTES, Record};
 
 use super::{Ctx, Layout, Nav, render, render_with};
 use crate::error::AppError;
 use crate::i18n::{Lang, field_label};
 use crate::pages::record::reasons;
-use crate::proposals::{Checked, Refused, check, create, rate_limit};
+use crate::proposals::{Checked, Refused, check, create, more_errors, rate_limit};
 use crate::security::ClientIp;
 use crate::state::AppState;
 use crate::view::{Row, rows};
+
+/// The most bytes read of an upload's other parts (CSRF token, pseudonym,
+/// message: all cut much shorter afterwards).
+const MAX_FIELD_BYTES: usize = 16 * 1024;
+
+/// The longest value of a too-large form shown back to the contributor.
+const MAX_ECHOED_BYTES: usize = 4 * 1024;
 
 /// How a form field is entered and written to TOML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -452,14 +459,27 @@ fn form_page(
     }
 }
 
+/// The final entry of a cut list of problems, in the page's language.
+fn more_error(d: &Diagnostic, field: &str, lang: Lang) -> Option<FieldError> {
+    more_errors(d, lang).map(|message| FieldError {
+        field: field.to_owned(),
+        message,
+        lang: lang.tag(),
+    })
+}
+
 /// Turns the format's diagnostics into field errors, by line.
 fn diagnostics_to_errors(
     diagnostics: &[Diagnostic],
     lines: &HashMap<usize, String>,
+    lang: Lang,
 ) -> Vec<FieldError> {
     diagnostics
         .iter()
         .map(|d| {
+            if let Some(more) = more_error(d, "", lang) {
+                return more;
+            }
             let field = d
                 .line
                 .and_then(|l| lines.get(&l))
@@ -480,13 +500,32 @@ fn diagnostics_to_errors(
 }
 
 /// Checks a submitted form: the fields required, then the record format,
-/// then the licence.
-fn validate(
+/// then the licence. The record is parsed off the async workers.
+///
+/// # Errors
+/// The field errors, or [`AppError::Internal`] when the parse task fails.
+async fn validate(
+    state: &AppState,
     lang: Lang,
     kind: Kind,
     values: &HashMap<String, String>,
-) -> Result<(Box<Record>, cdl_licenses::Certificate), Vec<FieldError>> {
-    let m = lang.messages();
+) -> Result<Result<(Box<Record>, cdl_licenses::Certificate), Vec<FieldError>>, AppError> {
+    Ok(match required(lang, kind, values) {
+        Err(errors) => Err(errors),
+        Ok(()) => {
+            let built = build_toml(kind, values);
+            let checked = check(state, built.text).await?;
+            licence(lang, checked, &built.lines)
+        }
+    })
+}
+
+/// The required fields of a form that are empty.
+fn required(
+    lang: Lang,
+    kind: Kind,
+    values: &HashMap<String, String>,
+) -> Result<(), Vec<FieldError>> {
     let mut errors = Vec::new();
     for (spec, common) in COMMON
         .iter()
@@ -514,12 +553,23 @@ fn validate(
             });
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
-    let built = build_toml(kind, values);
-    match check(&built.text) {
-        Checked::Invalid(diagnostics) => Err(diagnostics_to_errors(&diagnostics, &built.lines)),
+}
+
+/// A checked form record: its problems by field, or the licence refused
+/// when it is not free for its kind.
+fn licence(
+    lang: Lang,
+    checked: Checked,
+    lines: &HashMap<usize, String>,
+) -> Result<(Box<Record>, cdl_licenses::Certificate), Vec<FieldError>> {
+    let m = lang.messages();
+    match checked {
+        Checked::Invalid(diagnostics) => Err(diagnostics_to_errors(&diagnostics, lines, lang)),
         Checked::Valid(record, certificate) => {
             if certificate.verdict == Verdict::Rejected
                 || (certificate.verdict == Verdict::Unknown && certificate.canonical.is_none())
@@ -562,8 +612,34 @@ pub async fn submit(
     let kind = parse_kind(&kind)?;
     let values: HashMap<String, String> = pairs.into_iter().collect();
     ctx.check_csrf(values.get("csrf").map_or("", String::as_str))?;
+    // Every attempt counts, previews and invalid forms too, before parsing.
+    rate_limit(&state, ip)?;
     let lang = ctx.lang;
-    let (record, certificate) = match validate(lang, kind, &values) {
+    if values.values().map(String::len).sum::<usize>() > MAX_RECORD_BYTES {
+        // It cannot make a record; echoing it back would only make a page
+        // of megabytes. Short values are kept for the contributor.
+        let kept: HashMap<String, String> = values
+            .into_iter()
+            .filter(|(_, v)| v.len() <= MAX_ECHOED_BYTES)
+            .collect();
+        let errors = vec![FieldError {
+            field: String::new(),
+            message: match lang {
+                Lang::Fr => format!(
+                    "Le formulaire dépasse les {MAX_RECORD_BYTES} octets qu’une fiche peut avoir : raccourcissez les textes les plus longs."
+                ),
+                Lang::En => format!(
+                    "The form is larger than the {MAX_RECORD_BYTES} bytes a record may have: shorten the longest texts."
+                ),
+            },
+            lang: lang.tag(),
+        }];
+        return render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&ctx, kind, &kept, errors, None),
+        );
+    }
+    let (record, certificate) = match validate(&state, lang, kind, &values).await? {
         Ok(ok) => ok,
         Err(errors) => {
             return render_with(
@@ -582,7 +658,6 @@ pub async fn submit(
         };
         return render(&form_page(&ctx, kind, &values, Vec::new(), Some(preview)));
     }
-    rate_limit(&state, ip)?;
     let author = values.get("author").map_or("", String::as_str);
     let message = values.get("message").map_or("", String::as_str);
     match create(&state, &record, author, message).await {
@@ -626,28 +701,62 @@ pub async fn upload(
 ) -> Result<Response, AppError> {
     let mut fields: HashMap<String, String> = HashMap::new();
     let mut file: Option<Vec<u8>> = None;
-    while let Some(field) = multipart
+    let mut file_too_large = false;
+    while let Some(mut field) = multipart
         .next_field()
         .await
         .map_err(|e| AppError::BadRequest(e.body_text()))?
     {
         let name = field.name().unwrap_or_default().to_owned();
-        let bytes = field
-            .bytes()
+        // Other parts are skipped unread; each part is read up to its
+        // limit only, so that a file at the body limit is never copied.
+        let limit = match name.as_str() {
+            "file" => MAX_RECORD_BYTES,
+            "csrf" | "author" | "message" => MAX_FIELD_BYTES,
+            _ => continue,
+        };
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field
+            .chunk()
             .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            .map_err(|e| AppError::BadRequest(e.body_text()))?
+        {
+            if bytes.len() + chunk.len() > limit {
+                if name == "file" {
+                    file_too_large = true;
+                }
+                break;
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         if name == "file" {
-            file = Some(bytes.to_vec());
-        } else if ["csrf", "author", "message"].contains(&name.as_str()) {
+            file = Some(bytes);
+        } else {
             fields.insert(name, String::from_utf8_lossy(&bytes).into_owned());
         }
     }
     ctx.check_csrf(fields.get("csrf").map_or("", String::as_str))?;
+    // Every attempt counts, invalid files too, before parsing.
+    rate_limit(&state, ip)?;
     let lang = ctx.lang;
     let m = ctx.m();
     let fail = |errors: Vec<FieldError>| {
         render_with(StatusCode::UNPROCESSABLE_ENTITY, &choose_page(&ctx, errors))
     };
+    if file_too_large {
+        return fail(vec![FieldError {
+            field: "file".to_owned(),
+            message: match lang {
+                Lang::Fr => format!(
+                    "Le fichier dépasse les {MAX_RECORD_BYTES} octets qu’une fiche peut avoir : gardez-y les métadonnées et mettez les longs textes sur une page liée."
+                ),
+                Lang::En => format!(
+                    "The file is larger than the {MAX_RECORD_BYTES} bytes a record may have: keep it to the metadata and move long texts to a linked page."
+                ),
+            },
+            lang: lang.tag(),
+        }]);
+    }
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {
         return fail(vec![FieldError {
             field: "file".to_owned(),
@@ -665,33 +774,34 @@ pub async fn upload(
             }]);
         }
     };
-    let record = match check(&text) {
+    let record = match check(&state, text).await? {
         Checked::Invalid(diagnostics) => {
             let errors = diagnostics
                 .iter()
-                .map(|d| FieldError {
-                    field: "file".to_owned(),
-                    message: match (d.line, d.column) {
-                        (Some(l), Some(c)) => format!(
-                            "{}:{}: {}{}",
-                            l,
-                            c,
-                            d.message,
-                            d.help
-                                .as_ref()
-                                .map(|h| format!(" — {h}"))
-                                .unwrap_or_default()
-                        ),
-                        _ => d.message.clone(),
-                    },
-                    lang: "en",
+                .map(|d| {
+                    more_error(d, "file", lang).unwrap_or_else(|| FieldError {
+                        field: "file".to_owned(),
+                        message: match (d.line, d.column) {
+                            (Some(l), Some(c)) => format!(
+                                "{}:{}: {}{}",
+                                l,
+                                c,
+                                d.message,
+                                d.help
+                                    .as_ref()
+                                    .map(|h| format!(" — {h}"))
+                                    .unwrap_or_default()
+                            ),
+                            _ => d.message.clone(),
+                        },
+                        lang: "en",
+                    })
                 })
                 .collect();
             return fail(errors);
         }
         Checked::Valid(record, _) => record,
     };
-    rate_limit(&state, ip)?;
     let author = fields.get("author").map_or("", String::as_str);
     let message = fields.get("message").map_or("", String::as_str);
     match create(&state, &record, author, message).await {
@@ -711,6 +821,7 @@ pub async fn upload(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proposals::check_now;
 
     #[test]
     fn a_form_becomes_a_valid_record() {
@@ -728,7 +839,7 @@ mod tests {
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
         let built = build_toml(Kind::SeedLot, &values);
-        match check(&built.text) {
+        match check_now(&built.text) {
             Checked::Valid(record, _) => assert_eq!(record.id.as_str(), "tomate-coeur"),
             Checked::Invalid(d) => panic!("{}\n{d:?}", built.text),
         }
@@ -745,7 +856,8 @@ mod tests {
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect();
-        let errors = validate(Lang::Fr, Kind::Software, &values).unwrap_err();
+        let built = build_toml(Kind::Software, &values);
+        let errors = licence(Lang::Fr, check_now(&built.text), &built.lines).unwrap_err();
         assert!(errors.iter().any(|e| e.field == "id"), "{errors:?}");
     }
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod connections;
+mod cost;
 mod demo;
 mod fuzz;
 mod hostile;
