@@ -18,6 +18,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The same language, as the record format's messages name it.
+    pub fn format_lang(self) -> cdl_records::vocabulary::Lang {
+        match self {
+            Lang::Fr => cdl_records::vocabulary::Lang::Fr,
+            Lang::En => cdl_records::vocabulary::Lang::En,
+        }
+    }
+
     /// The BCP 47 tag: `fr` or `en`.
     pub fn tag(self) -> &'static str {
         match self {

@@ -485,15 +485,15 @@ fn diagnostics_to_errors(
                 .and_then(|l| lines.get(&l))
                 .cloned()
                 .unwrap_or_default();
-            let mut message = d.message.clone();
-            if let Some(help) = &d.help {
+            let mut message = d.message_in(lang.format_lang()).to_owned();
+            if let Some(help) = d.help_in(lang.format_lang()) {
                 message.push_str(" — ");
                 message.push_str(help);
             }
             FieldError {
                 field,
                 message,
-                lang: "en",
+                lang: lang.tag(),
             }
         })
         .collect()
@@ -769,8 +769,12 @@ pub async fn upload(
         Err(_) => {
             return fail(vec![FieldError {
                 field: "file".to_owned(),
-                message: "the file is not UTF-8 text".to_owned(),
-                lang: "en",
+                message: match lang {
+                    Lang::Fr => "le fichier n’est pas un texte UTF-8 : enregistrez-le en UTF-8",
+                    Lang::En => "the file is not UTF-8 text: save it as UTF-8",
+                }
+                .to_owned(),
+                lang: lang.tag(),
             }]);
         }
     };
@@ -781,20 +785,24 @@ pub async fn upload(
                 .map(|d| {
                     more_error(d, "file", lang).unwrap_or_else(|| FieldError {
                         field: "file".to_owned(),
-                        message: match (d.line, d.column) {
-                            (Some(l), Some(c)) => format!(
-                                "{}:{}: {}{}",
-                                l,
-                                c,
-                                d.message,
-                                d.help
-                                    .as_ref()
-                                    .map(|h| format!(" — {h}"))
-                                    .unwrap_or_default()
-                            ),
-                            _ => d.message.clone(),
+                        message: {
+                            let fl = lang.format_lang();
+                            let text = format!(
+                                "{}{}",
+                                d.message_in(fl),
+                                d.help_in(fl).map(|h| format!(" — {h}")).unwrap_or_default()
+                            );
+                            match (d.line, d.column, lang) {
+                                (Some(l), Some(c), Lang::Fr) => {
+                                    format!("ligne {l}, colonne {c} : {text}")
+                                }
+                                (Some(l), Some(c), Lang::En) => {
+                                    format!("line {l}, column {c}: {text}")
+                                }
+                                _ => text,
+                            }
                         },
-                        lang: "en",
+                        lang: lang.tag(),
                     })
                 })
                 .collect();

@@ -154,7 +154,18 @@ async fn upload_a_toml_record() -> Result {
     let r = c.post_body("/propose/upload", &ct, body).await;
     assert_eq!(r.status, 422);
     assert!(r.body.contains("error-summary"));
-    assert!(r.body.contains("3:"), "errors are located: {}", r.body);
+    assert!(
+        r.body.contains("ligne 3, colonne"),
+        "errors are located: {}",
+        r.body
+    );
+    // In the page's language: French here, no serde English.
+    assert!(
+        r.body.contains("il faut un texte entre guillemets"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("invalid type"), "{}", r.body);
     Ok(())
 }
 
