@@ -233,49 +233,25 @@ struct ShowPage {
     entries: Vec<EntryView>,
 }
 
-/// A line diff of two texts (longest common subsequence; texts too long
-/// for it are shown removed then added).
+/// A line diff of two texts, on the registry's diff (imara-diff), marked
+/// for the page.
 fn diff_lines(old: &str, new: &str) -> Vec<Line> {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let line = |sign: &'static str, class: &'static str, text: &str| Line {
-        sign,
-        class,
-        text: text.to_owned(),
-    };
-    if a.len().saturating_mul(b.len()) > 4_000_000 {
-        let mut out: Vec<Line> = a.iter().map(|t| line("-", "del", t)).collect();
-        out.extend(b.iter().map(|t| line("+", "add", t)));
-        return out;
-    }
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![0u32; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[at(i, j)] = if a[i] == b[j] {
-                lcs[at(i + 1, j + 1)] + 1
-            } else {
-                lcs[at(i + 1, j)].max(lcs[at(i, j + 1)])
+    use cdl_registry::LineChange;
+    cdl_registry::line_diff(old, new)
+        .into_iter()
+        .map(|l| {
+            let (sign, class) = match l.change {
+                LineChange::Same => (" ", "same"),
+                LineChange::Removed => ("-", "del"),
+                LineChange::Added => ("+", "add"),
             };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut out = Vec::new();
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            out.push(line(" ", "same", a[i]));
-            i += 1;
-            j += 1;
-        } else if j < m && (i == n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)]) {
-            out.push(line("+", "add", b[j]));
-            j += 1;
-        } else {
-            out.push(line("-", "del", a[i]));
-            i += 1;
-        }
-    }
-    out
+            Line {
+                sign,
+                class,
+                text: l.text,
+            }
+        })
+        .collect()
 }
 
 async fn show_page(
@@ -436,7 +412,10 @@ mod tests {
     fn diff_marks_changed_lines() {
         let lines = diff_lines("a\nb\nc\n", "a\nx\nc\n");
         let signs: String = lines.iter().map(|l| l.sign).collect();
-        assert_eq!(signs, " +- ");
+        // Removed lines come before the lines that replace them, as in a
+        // unified diff.
+        assert_eq!(signs, " -+ ");
         assert_eq!(lines.len(), 4);
+        assert_eq!((lines[1].class, lines[1].text.as_str()), ("del", "b"));
     }
 }
