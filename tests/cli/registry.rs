@@ -381,3 +381,95 @@ fn follow_and_open_errors_are_sentences() {
         assert_eq!(text.trim_end().lines().count(), 1, "{args:?}: {text}");
     }
 }
+
+/// The review's attack, built as it was (stock git, `hash-object
+/// --literally` on hand-written tree bytes, then `commit-tree`), through
+/// the real command: `follow` refuses it, names the problem, and main
+/// does not move.
+#[test]
+fn follow_refuses_a_tree_with_two_entries_of_one_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git"]);
+    let reg = d.join("reg.git");
+    let remote = d.join("remote.git");
+    let out = Command::new("git")
+        .args(["clone", "-q", "--bare"])
+        .arg(&reg)
+        .arg(&remote)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let hash = |args: &[&str], input: &[u8]| -> String {
+        let mut child = Command::new("git")
+            .arg("--git-dir")
+            .arg(&remote)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(&mut child.stdin.take().unwrap(), input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "git {args:?}");
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let blob = |license: &str| {
+        hash(
+            &["hash-object", "-w", "--stdin"],
+            record("dup-two", license).as_bytes(),
+        )
+    };
+    let evil = blob("LicenseRef-Proprietary-EvilCorp");
+    let fine = blob("MIT");
+    let entry = |mode: &str, name: &str, hex: &str| {
+        let mut e = format!("{mode} {name}\0").into_bytes();
+        e.extend((0..20).map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap()));
+        e
+    };
+    let literally = ["hash-object", "-w", "-t", "tree", "--literally", "--stdin"];
+    let software = hash(
+        &literally,
+        &[
+            entry("100644", "dup-two.toml", &evil),
+            entry("100644", "dup-two.toml", &fine),
+        ]
+        .concat(),
+    );
+    let records = hash(&literally, &entry("40000", "software", &software));
+    let config = git(&remote, &["rev-parse", "main:registry.toml"]);
+    let root = hash(
+        &literally,
+        &[
+            // Git's order: "records/" sorts before "registry.toml".
+            entry("40000", "records", &records),
+            entry("100644", "registry.toml", config.trim()),
+        ]
+        .concat(),
+    );
+    let main = git(&reg, &["rev-parse", "main"]).trim().to_owned();
+    let commit = Command::new("git")
+        .arg("--git-dir")
+        .arg(&remote)
+        .args(["commit-tree", &root, "-p", &main, "-m", "dup"])
+        .env("GIT_AUTHOR_NAME", "Eve")
+        .env("GIT_AUTHOR_EMAIL", "eve@example.org")
+        .env("GIT_COMMITTER_NAME", "Eve")
+        .env("GIT_COMMITTER_EMAIL", "eve@example.org")
+        .output()
+        .unwrap();
+    let commit = String::from_utf8(commit.stdout).unwrap().trim().to_owned();
+    git(&remote, &["update-ref", "refs/heads/main", &commit]);
+
+    let o = run(d, &["follow", "--registry", "reg.git", "remote.git"]);
+    assert!(!o.status.success());
+    let text = stderr(&o);
+    assert!(
+        text.contains("duplicateEntries")
+            && text.contains("dup-two.toml")
+            && text.contains("nothing was written"),
+        "{text}"
+    );
+    assert_eq!(git(&reg, &["rev-parse", "main"]).trim(), main);
+    git(&reg, &["fsck", "--strict", "--full", "--no-progress"]);
+}
