@@ -49,12 +49,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             format!("preparing the demo registry in {}", args.demo_dir.display())
         })?;
         match prepared {
-            cdl_web::demo::Prepared::Created { records, skipped } => eprintln!(
+            cdl_web::demo::Prepared::Created { records, skipped } => cdl_web::log_line!(
                 "created the demo registry in {} with {records} records ({skipped} samples skipped)",
                 args.demo_dir.display()
             ),
             cdl_web::demo::Prepared::Existing => {
-                eprintln!("serving the demo registry in {}", args.demo_dir.display());
+                cdl_web::log_line!("serving the demo registry in {}", args.demo_dir.display());
             }
         }
         registry
@@ -64,7 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .context("--registry DIR or --demo is needed")?;
         Registry::open(&dir).with_context(|| format!("opening the registry {}", dir.display()))?
     };
-    eprintln!("catching up the search index…");
+    cdl_web::log_line!("catching up the search index…");
     let listen = config.listen;
     let base_url = config.base_url.clone();
     let app = App::start(config, registry)?.into_state();
@@ -77,17 +77,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("listening on {listen}"))?;
         let local = listener.local_addr()?;
-        eprintln!("serving on http://{local}/");
+        cdl_web::log_line!("serving on http://{local}/");
         match &base_url {
-            Some(base) => eprintln!("absolute links (feed, sitemap, JSON-LD) use {base}"),
-            None => eprintln!(
+            Some(base) => cdl_web::log_line!("absolute links (feed, sitemap, JSON-LD) use {base}"),
+            None => cdl_web::log_line!(
                 "absolute links (feed, sitemap, JSON-LD) use http://{local}/; set base_url in \
                  the --config file or CONSERVATOIRE_BASE_URL to the public address"
             ),
         }
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
-            eprintln!("stopping");
+            cdl_web::log_line!("stopping");
         };
         cdl_web::serve(listener, app, shutdown).await?;
         anyhow::Ok(())

@@ -168,8 +168,11 @@ fn a_restored_registry_is_the_same_registry() {
         .spawn()
         .unwrap();
     let mut server = Server(child);
-    let lines = BufReader::new(server.0.stderr.take().unwrap()).lines();
+    // Kept open until the server stops: a server whose standard error is
+    // closed fails on its next message.
+    let mut lines = BufReader::new(server.0.stderr.take().unwrap()).lines();
     let addr = lines
+        .by_ref()
         .map_while(Result::ok)
         .find_map(|l| {
             let at = l.find("http://127.0.0.1:")?;

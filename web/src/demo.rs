@@ -75,7 +75,7 @@ pub fn prepare(dir: &Path) -> Result<(Registry, Prepared), DemoError> {
                 });
             }
             _ => {
-                eprintln!("demo: skipping sample {name}");
+                crate::log_line!("demo: skipping sample {name}");
                 skipped += 1;
             }
         }

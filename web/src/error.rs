@@ -149,7 +149,7 @@ impl IntoResponse for AppError {
         };
         if matches!(self, AppError::Internal(_) | AppError::Unavailable(_)) {
             // The only place internal details go: the server's log.
-            eprintln!("error: {self}");
+            crate::log_line!("error: {self}");
         }
         let mut response = status.into_response();
         if let AppError::TooManyRequests { retry_after } = self

@@ -1,6 +1,17 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+/// Writes one line to standard error and ignores failures: a server whose
+/// standard error was closed (a terminal gone, a pipe whose reader left)
+/// must go on serving; `eprintln!` would panic there.
+#[macro_export]
+macro_rules! log_line {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub mod api;
 pub mod config;
 mod conn;
@@ -233,7 +244,7 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(e) => {
-                    eprintln!("error: accepting a connection: {e}");
+                    crate::log_line!("error: accepting a connection: {e}");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }

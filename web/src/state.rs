@@ -166,7 +166,7 @@ impl App {
         if let Ok(_guard) = self.catching_up.try_lock()
             && let Err(e) = self.index.catch_up(&self.registry, &mut |_| {})
         {
-            eprintln!("error: catching up the index: {e}");
+            crate::log_line!("error: catching up the index: {e}");
         }
     }
 
