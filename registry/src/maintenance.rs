@@ -88,10 +88,8 @@ impl Registry {
         self.compact(options, LOCK_ATTEMPTS)
     }
 
-    /// Holds off compaction until the returned file is dropped (waiting
-    /// for a compaction under way to finish): no object file is deleted
-    /// meanwhile, which a backup needs.
-    pub(crate) fn hold_compaction(&self) -> Result<fs::File, StorageError> {
+    /// The file whose lock one compaction at a time holds.
+    fn gc_lock_file(&self) -> Result<(fs::File, std::path::PathBuf), StorageError> {
         let lock_path = self.git_dir().join("cdl-gc.lock");
         let lock = fs::OpenOptions::new()
             .create(true)
@@ -99,6 +97,14 @@ impl Registry {
             .write(true)
             .open(&lock_path)
             .map_err(|e| StorageError::io("opening", &lock_path, e))?;
+        Ok((lock, lock_path))
+    }
+
+    /// Holds off compaction until the returned file is dropped (waiting
+    /// for a compaction under way to finish): no object file is deleted
+    /// meanwhile, which a backup needs.
+    pub(crate) fn hold_compaction(&self) -> Result<fs::File, StorageError> {
+        let (lock, lock_path) = self.gc_lock_file()?;
         lock.lock()
             .map_err(|e| StorageError::io("locking", &lock_path, e))?;
         Ok(lock)
@@ -112,13 +118,7 @@ impl Registry {
 
     fn compact(&self, options: &GcOptions, attempts: u32) -> Result<GcOutcome, StorageError> {
         let git_dir = self.git_dir();
-        let lock_path = git_dir.join("cdl-gc.lock");
-        let lock = fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| StorageError::io("opening", &lock_path, e))?;
+        let (lock, lock_path) = self.gc_lock_file()?;
         if !lock_briefly(&lock, &lock_path, attempts)? {
             return Ok(GcOutcome {
                 busy: true,

@@ -2,11 +2,11 @@
 //! folder has the same records, history, proposals and curators, is
 //! `git fsck --strict` clean, and rebuilds its search index on first use.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
+use crate::serve::{Child, http_get};
 use crate::util::{run, stderr, stdout, write};
 
 fn ok(dir: &Path, args: &[&str]) -> String {
@@ -38,27 +38,6 @@ fn state(dir: &Path, reg: &str) -> Vec<String> {
         ok(dir, &["log", "--registry", reg, "software/alpha"]),
         proposals.join("\n"),
     ]
-}
-
-struct Server(std::process::Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn get(addr: &str, path: &str) -> String {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut out = String::new();
-    stream.read_to_string(&mut out).unwrap();
-    out
 }
 
 #[test]
@@ -167,7 +146,7 @@ fn a_restored_registry_is_the_same_registry() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut server = Server(child);
+    let mut server = Child(child);
     // Kept open until the server stops: a server whose standard error is
     // closed fails on its next message.
     let mut lines = BufReader::new(server.0.stderr.take().unwrap()).lines();
@@ -183,7 +162,7 @@ fn a_restored_registry_is_the_same_registry() {
             Some(rest[..end].to_owned())
         })
         .expect("the server says where it listens");
-    let found = get(&addr, "/api/v1/search?q=modifi%C3%A9");
+    let found = http_get(&addr, "/api/v1/search?q=modifi%C3%A9");
     assert!(
         found.contains("\"total\":1") && found.contains("alpha"),
         "{found}"

@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 use crate::util::{run, stderr, stdout};
 
 /// Kills the server when the test ends, however it ends.
-struct Child(std::process::Child);
+/// A child process killed when dropped.
+pub struct Child(pub std::process::Child);
 
 impl Drop for Child {
     fn drop(&mut self) {
@@ -17,7 +18,8 @@ impl Drop for Child {
     }
 }
 
-fn http_get(addr: &str, path: &str) -> String {
+/// `GET path` on a fresh connection; the whole answer, head included.
+pub fn http_get(addr: &str, path: &str) -> String {
     let mut stream = TcpStream::connect(addr).unwrap();
     write!(
         stream,
