@@ -809,6 +809,7 @@ pub fn record(seed: u64, n: u64) -> Record {
     Record {
         id,
         title,
+        title_lang: None,
         license,
         summary: Some(summary),
         description: Some(description),

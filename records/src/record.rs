@@ -100,6 +100,9 @@ pub struct Record {
     pub id: RecordId,
     /// The title, in French.
     pub title: String,
+    /// The language of the title when it is not French: a work's own
+    /// title kept as its makers wrote it (`en` for "Summer").
+    pub title_lang: Option<LanguageTag>,
     /// The licence, an SPDX expression such as `AGPL-3.0-or-later` or `CC-BY-4.0 OR CC0-1.0`.
     pub license: String,
     /// One sentence saying what it is.
@@ -181,6 +184,7 @@ impl Record {
         Record {
             id,
             title,
+            title_lang: None,
             license,
             summary: None,
             description: None,
@@ -221,6 +225,10 @@ pub(crate) struct Wire {
     pub kind: Kind,
     /// Title, in French.
     pub title: String,
+    /// Language tag of the title when it is not in French (a work's own
+    /// title, kept as its makers wrote it), e.g. "en". Absent: French.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_lang: Option<LanguageTag>,
     /// Licence as an SPDX expression, e.g. "AGPL-3.0-or-later".
     pub license: String,
     /// One sentence saying what it is, in French.
@@ -334,6 +342,7 @@ impl Wire {
         Some(Record {
             id: self.id,
             title: self.title,
+            title_lang: self.title_lang,
             license: self.license,
             summary: self.summary,
             description: self.description,
@@ -356,6 +365,7 @@ impl Wire {
             id: record.id.clone(),
             kind: record.kind(),
             title: record.title.clone(),
+            title_lang: record.title_lang.clone(),
             license: record.license.clone(),
             summary: record.summary.clone(),
             description: record.description.clone(),

@@ -113,6 +113,13 @@ pub const FIELDS: &[Field] = &[
     plain("kind", "Type de ressource", "Kind of resource"),
     plain("title", "Titre", "Title"),
     help(
+        "title_lang",
+        "Langue du titre",
+        "Language of the title",
+        "Seulement si le titre n’est pas en français (le titre original d’une œuvre) : son code de langue, par exemple en.",
+        "Only when the title is not in French (a work’s original title): its language code, for example en.",
+    ),
+    help(
         "license",
         "Licence",
         "Licence",

@@ -278,6 +278,24 @@ fn minimal_records_omit_empty_fields() {
 }
 
 #[test]
+fn the_language_of_a_title_is_kept_and_checked() {
+    let source = "format = 1\nid = \"summer\"\nkind = \"cultural-work\"\ntitle = \"Summer\"\ntitle_lang = \"en\"\nlicense = \"CC0-1.0\"\n";
+    let record = parse(source, None).unwrap();
+    assert_eq!(record.title_lang.as_ref().map(|l| l.as_str()), Some("en"));
+    assert_eq!(to_toml(&record), source);
+    // Old records without the field stay valid, their title French.
+    let old = source.replace("title_lang = \"en\"\n", "");
+    assert_eq!(parse(&old, None).unwrap().title_lang, None);
+    // A tag that is not one is refused at its line.
+    let bad = errors(
+        &source.replace("\"en\"", "\"anglais!\""),
+        "records/cultural-work/summer.toml",
+    );
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0].1, 5, "{bad:?}");
+}
+
+#[test]
 fn skeletons_are_valid_for_every_kind() {
     for kind in Kind::ALL {
         let record = Record::skeleton(kind, "x".parse().unwrap(), "Titre".into(), "MIT".into());
