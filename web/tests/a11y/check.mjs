@@ -9,6 +9,7 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+import { vocabularyTerms, englishOn, scrollsAt320 } from './french.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -23,6 +24,7 @@ if (!BASE || !CURATOR || !PASSWORD) {
   console.error('BASE, CURATOR and PASSWORD are needed');
   process.exit(2);
 }
+if (SHOTS) mkdirSync(SHOTS, { recursive: true });
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -44,7 +46,22 @@ async function json(path) {
   return r.json();
 }
 
+// Every French page: no English label or value of the vocabulary, and no
+// horizontal scroll at 320 px.
+const terms = await vocabularyTerms(BASE);
+let frenchPages = 0;
+async function french(page, label) {
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  if (lang !== 'fr') return;
+  frenchPages += 1;
+  for (const f of await englishOn(page, terms)) fail(`${label}: English on a French page: ${f}`);
+  const name = label.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const overflow = await scrollsAt320(page, SHOTS, name);
+  if (overflow) fail(`${label}: scrolls sideways at 320 px (${overflow.scroll}px wide): ${overflow.wide.join('; ')}`);
+}
+
 async function axe(page, label) {
+  await french(page, label);
   await page.addScriptTag({ content: axeSource });
   const result = await page.evaluate(async (tags) => {
     // eslint-disable-next-line no-undef
@@ -119,6 +136,7 @@ async function check(path, label, expectStatus = 200, prepare = null) {
 
 await check('/', 'home');
 await check('/search?q=', 'search results (everything)');
+await check('/search?q=&page=2', 'search results, page 2');
 const searchPage = await check('/search?q=peinture', 'search results');
 if (SHOTS) {
   mkdirSync(SHOTS, { recursive: true });
@@ -127,6 +145,9 @@ if (SHOTS) {
 }
 await check('/search?q=%22unclosed', 'search with an invalid query', 400);
 await check('/policy', 'policy');
+for (const [path, label] of [['/accessibilite', 'accessibility statement'], ['/mentions-legales', 'legal notice'], ['/donnees-personnelles', 'personal data']]) {
+  await check(path, label);
+}
 await check('/propose', 'propose');
 for (const kind of KINDS) {
   const found = await json(`/api/v1/search?kind=${kind}&per_page=1`);
@@ -141,15 +162,17 @@ for (const kind of KINDS) {
   }
 }
 
-// The propose form showing errors: submitted empty, with the keyboard.
-await check('/propose/seed-lot', 'propose form with errors', 422, async (page) => {
-  await page.focus('button[value=preview]');
-  await page.keyboard.press('Enter');
-  await page.waitForSelector('.error-summary');
-  const title = await page.evaluate(() => document.title);
-  const errors = await page.evaluate(() => document.querySelectorAll('[aria-invalid=true]').length);
-  if (errors < 3) fail(`propose form: only ${errors} fields marked invalid (${title})`);
-});
+// Every propose form showing errors: submitted empty, with the keyboard.
+for (const kind of KINDS) {
+  await check(`/propose/${kind}`, `propose form with errors (${kind})`, 422, async (page) => {
+    await page.focus('button[value=preview]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.error-summary');
+    const title = await page.evaluate(() => document.title);
+    const errors = await page.evaluate(() => document.querySelectorAll('[aria-invalid=true]').length);
+    if (errors < 2) fail(`propose form (${kind}): only ${errors} fields marked invalid (${title})`);
+  });
+}
 
 // Review: log in with the keyboard, then the queue and a proposal.
 const toml = 'id = "a11y-check"\nkind = "software"\ntitle = "Vérification d’accessibilité"\nlicense = "MIT"\n';
@@ -183,6 +206,11 @@ if (proposal) {
 }
 
 await browser.close();
+// The crawl covers home, searches, records of every kind, every propose
+// form, the legal pages and the review pages: fewer French pages means a
+// page was not reached.
+console.log(`French pages checked for English and at 320 px: ${frenchPages}`);
+if (frenchPages < 20) fail(`only ${frenchPages} French pages were checked`);
 if (failures > 0) {
   console.error(`${failures} accessibility failure(s)`);
   process.exit(1);
