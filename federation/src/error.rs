@@ -1,0 +1,138 @@
+//! The errors of the federation crate, one enum per operation.
+
+use std::path::PathBuf;
+
+/// A key or fingerprint that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    /// The operating system gave no random bytes.
+    #[error("the operating system gave no random bytes for a new key: {0}")]
+    Random(String),
+    /// Not 43 characters of base64url for 32 bytes.
+    #[error(
+        "`{0}` is not an Ed25519 public key (43 characters of unpadded base64url are expected)"
+    )]
+    BadPublicKey(String),
+    /// Not `ed25519:` and 32 hex digits.
+    #[error(
+        "`{0}` is not a key fingerprint: it reads `ed25519:` then 32 hex digits, as `conservatoire peer add` prints it"
+    )]
+    BadFingerprint(String),
+}
+
+/// The key file cannot be read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyFileError {
+    /// Reading or writing failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The key file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The file is not a key file of this program.
+    #[error("{} is not a federation key file (it should start with `conservatoire-federation-key/1`); move it away and a new key is made", path.display())]
+    NotAKeyFile {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Others than the owner may read or write it.
+    #[error("{} can be read or written by others (mode {mode:o}): run `chmod 600` on it, and make a new key if others may have read it", path.display())]
+    NotPrivate {
+        /// The file.
+        path: PathBuf,
+        /// Its permission bits.
+        mode: u32,
+    },
+    /// A new key could not be made.
+    #[error("{}: {source}", path.display())]
+    Key {
+        /// The key file.
+        path: PathBuf,
+        /// Why.
+        source: KeyError,
+    },
+}
+
+/// A signed statement that cannot be trusted or read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// The envelope is not DSSE JSON.
+    #[error("the signed statement is not a DSSE envelope: {0}")]
+    Malformed(String),
+    /// The envelope is larger than allowed.
+    #[error("the signed statement is {size} bytes, more than the {limit} allowed")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Another statement than the one expected.
+    #[error("expected a statement of type {expected}, got {found}")]
+    WrongType {
+        /// The expected payload type.
+        expected: &'static str,
+        /// The payload type found (cut to 80 characters).
+        found: String,
+    },
+    /// No signature by a trusted key verifies.
+    #[error(
+        "no valid signature by a trusted key ({trusted}); the statement was signed by {signed}"
+    )]
+    Unsigned {
+        /// The trusted fingerprints, comma-separated.
+        trusted: String,
+        /// The key ids named by the signatures, comma-separated, or `nobody`.
+        signed: String,
+    },
+    /// The payload is signed but not a statement of this protocol.
+    #[error("the signed statement cannot be read: {0}")]
+    BadPayload(String),
+}
+
+/// A checkpoint a mirror must not accept.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckpointError {
+    /// Signed for another registry than the peer.
+    #[error("the checkpoint is for registry `{found}`, not for the peer `{expected}`")]
+    WrongRegistry {
+        /// The peer.
+        expected: crate::statement::RegistryId,
+        /// What the checkpoint says.
+        found: crate::statement::RegistryId,
+    },
+    /// Not a Git commit id.
+    #[error("the checkpoint's commit `{0}` is not a 40-digit Git commit id")]
+    BadCommit(String),
+    /// Expires before it was issued.
+    #[error("the checkpoint expires before it was issued")]
+    ExpiresBeforeIssue,
+    /// Expired: the peer may be frozen.
+    #[error(
+        "the checkpoint expired at {expires_at}: the peer has not re-signed its state, so it may be frozen or replayed; the last good state is kept"
+    )]
+    Expired {
+        /// When it expired.
+        expires_at: jiff::Timestamp,
+    },
+    /// Older than what was accepted.
+    #[error(
+        "the checkpoint's version {found} is lower than the {last} already accepted: an old state was replayed"
+    )]
+    Rollback {
+        /// The version accepted last.
+        last: u64,
+        /// The version offered.
+        found: u64,
+    },
+    /// The same version with another state.
+    #[error(
+        "version {version} was already accepted with another catalogue digest: the peer signed two states under one version"
+    )]
+    Equivocation {
+        /// The version.
+        version: u64,
+    },
+}

@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+
+mod digest;
+mod envelope;
+mod error;
+mod identity;
+mod statement;
+
+pub use digest::{BadDigest, CatalogueDigest, Digest};
+pub use envelope::{Envelope, EnvelopeSignature, MAX_SIGNATURES, Statement, pae};
+pub use error::{CheckpointError, KeyError, KeyFileError, VerifyError};
+pub use identity::{Fingerprint, Identity, PublicKey};
+pub use statement::{
+    Accepted, BadOfferId, BadRegistryId, Change, Changes, Checkpoint, Discovery, Endpoints,
+    KeyEntry, MAX_REGISTRY_ID, Offer, OfferId, OfferStatus, Outcome, PROTOCOL, Protocol,
+    RegistryId, Rotation,
+};
