@@ -187,6 +187,52 @@ pub enum ReadError {
     Storage(#[from] StorageError),
 }
 
+/// A mirror of another registry that cannot be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MirrorError {
+    /// The peer's name cannot name a reference.
+    #[error(
+        "`{peer}` cannot name a mirror: lower-case letters, digits and inner hyphens, at most 40 characters"
+    )]
+    InvalidPeer {
+        /// The name as given.
+        peer: String,
+    },
+    /// A path outside the record layout.
+    #[error(
+        "`{path}` is not a path a mirror may hold (records/<kind>/<id>.toml, withdrawn/<kind>/<id>.toml or a top-level .json file); nothing was written"
+    )]
+    InvalidPath {
+        /// The path as given.
+        path: String,
+    },
+    /// Another writer moved the mirror since it was read.
+    #[error(
+        "the mirror of {peer} changed while it was being written (another sync?); nothing was written, run the sync again"
+    )]
+    Moved {
+        /// The peer.
+        peer: String,
+    },
+    /// The repository could not be read or written.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<ReadError> for MirrorError {
+    fn from(e: ReadError) -> MirrorError {
+        match e {
+            ReadError::Storage(s) => MirrorError::Storage(s),
+            ReadError::UnknownRevision { rev } => {
+                MirrorError::Storage(StorageError::Inconsistent {
+                    what: format!("the revision {rev} is gone"),
+                })
+            }
+        }
+    }
+}
+
 /// A record file given to [`Registry::propose`](crate::Registry::propose)
 /// that cannot be proposed.
 #[derive(Debug, thiserror::Error)]

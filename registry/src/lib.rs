@@ -8,6 +8,7 @@ mod follow;
 mod key;
 mod line_diff;
 mod maintenance;
+mod mirror;
 mod proposal;
 mod read;
 mod store;
@@ -22,14 +23,15 @@ pub use backup::{BackupError, BackupSummary, NOT_BACKED_UP, restore};
 pub use config::{CurationPolicy, DEFAULT_EMAIL_DOMAIN, Options, Pseudonym, RegistryConfig};
 pub use diff::{PathChange, RecordChange};
 pub use error::{
-    FollowError, InitError, MergeError, OpenError, ProposalError, ProposeError, ReadError,
-    RejectError, StorageError, WithdrawError,
+    FollowError, InitError, MergeError, MirrorError, OpenError, ProposalError, ProposeError,
+    ReadError, RejectError, StorageError, WithdrawError,
 };
 pub use follow::{FollowOutcome, Limits};
 pub use gix::ObjectId;
 pub use key::{Area, CONFIG_FILE, InvalidKey, RECORDS_DIR, RecordKey, WITHDRAWN_DIR};
 pub use line_diff::{DiffLine, LineChange, line_diff};
 pub use maintenance::{GcOptions, GcOutcome};
+pub use mirror::{CatalogueFile, MIRRORS_PREFIX, MirrorEdit};
 pub use proposal::{
     Proposal, ProposalId, ProposalStatus, ProposalView, RecordFile, Report, ReportEntry,
 };
