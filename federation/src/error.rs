@@ -136,3 +136,82 @@ pub enum CheckpointError {
         version: u64,
     },
 }
+
+/// The registry's state cannot be published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// `since` names a version not reached yet.
+    #[error("version {since} is above the catalogue's current version {version}")]
+    SinceAhead {
+        /// The version asked.
+        since: u64,
+        /// The current version.
+        version: u64,
+    },
+    /// A record file is not UTF-8 text.
+    #[error("{path} is not UTF-8 text")]
+    NotText {
+        /// The file.
+        path: String,
+    },
+    /// The history does not hold what it should.
+    #[error("the registry's history is not consistent (a path listed twice, or a version missing)")]
+    Inconsistent,
+    /// The repository cannot be read.
+    #[error(transparent)]
+    Read(#[from] cdl_registry::ReadError),
+    /// The repository cannot be read.
+    #[error(transparent)]
+    Storage(#[from] cdl_registry::StorageError),
+}
+
+/// A sync that was refused: nothing was written, the last good state
+/// stays.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The checkpoint's signature does not hold.
+    #[error("the peer's checkpoint: {0}")]
+    Verify(#[from] VerifyError),
+    /// The checkpoint breaks a rule.
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    /// The changes feed is wrong.
+    #[error("the peer's changes: {0}")]
+    Feed(String),
+    /// A record came back to a registry it passed through.
+    #[error("{path} has already passed through this registry ({chain}): a mirroring loop, refused")]
+    Loop {
+        /// The record.
+        path: String,
+        /// Its provenance chain.
+        chain: String,
+    },
+    /// The state reached is not the signed one.
+    #[error(
+        "after the changes, the catalogue digest is {found} over {found_records} records, but version {version} was signed as {expected} over {expected_records}: records were changed, dropped or added on the way"
+    )]
+    Digest {
+        /// The checkpoint's version.
+        version: u64,
+        /// The signed digest.
+        expected: crate::digest::Digest,
+        /// The digest reached.
+        found: crate::digest::Digest,
+        /// The signed count.
+        expected_records: u64,
+        /// The count reached.
+        found_records: u64,
+    },
+    /// What the mirror holds cannot be read back.
+    #[error("the stored checkpoint of this mirror cannot be read: {0}")]
+    Stored(String),
+    /// A path listed twice.
+    #[error("the mirror's state lists a path twice")]
+    Inconsistent,
+    /// Writing the mirror failed.
+    #[error(transparent)]
+    Mirror(#[from] cdl_registry::MirrorError),
+    /// The repository cannot be read.
+    #[error(transparent)]
+    Read(#[from] cdl_registry::ReadError),
+}

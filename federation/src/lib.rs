@@ -4,11 +4,13 @@ mod digest;
 mod envelope;
 mod error;
 mod identity;
+pub mod mirror;
+pub mod publish;
 mod statement;
 
 pub use digest::{BadDigest, CatalogueDigest, Digest};
 pub use envelope::{Envelope, EnvelopeSignature, MAX_SIGNATURES, Statement, pae};
-pub use error::{CheckpointError, KeyError, KeyFileError, VerifyError};
+pub use error::{CheckpointError, KeyError, KeyFileError, PublishError, SyncError, VerifyError};
 pub use identity::{Fingerprint, Identity, PublicKey};
 pub use statement::{
     Accepted, BadOfferId, BadRegistryId, Change, Changes, Checkpoint, Discovery, Endpoints,

@@ -1,0 +1,194 @@
+//! The publishing side: a registry's checkpoint and its changes feed,
+//! computed from its Git history.
+
+use cdl_registry::{ChangeKind, ObjectId, Registry};
+use jiff::{SignedDuration, Timestamp};
+
+use crate::digest::{CatalogueDigest, Digest};
+use crate::envelope::Envelope;
+use crate::error::PublishError;
+use crate::identity::Identity;
+use crate::statement::{Change, Changes, Checkpoint, Protocol, RegistryId};
+
+/// How long a checkpoint is valid: a mirror shows the peer as stale after.
+pub const CHECKPOINT_VALIDITY: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+/// At most this many changes in one page of the feed.
+pub const PAGE_CHANGES: usize = 1000;
+
+/// The state of `main` a checkpoint describes: its version, commit and the
+/// digest of every record file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    /// The version: first-parent commits of `main`.
+    pub version: u64,
+    /// The commit.
+    pub commit: ObjectId,
+    /// The catalogue digest.
+    pub digest: Digest,
+    /// How many record files.
+    pub records: u64,
+}
+
+/// The state of `main` now.
+///
+/// # Errors
+/// When the repository cannot be read.
+pub fn state(registry: &Registry) -> Result<State, PublishError> {
+    let main = registry.main()?;
+    let version = registry.first_parents(main)?.len() as u64;
+    state_of(registry, main, version)
+}
+
+/// The state of `main` at an earlier `version`, so that the pages of one
+/// answer all lead to the same version while `main` moves on.
+///
+/// # Errors
+/// [`PublishError::SinceAhead`] for a version not reached yet.
+pub fn state_at(registry: &Registry, version: u64) -> Result<State, PublishError> {
+    let chain = registry.first_parents(registry.main()?)?;
+    let commit = match version.checked_sub(1).and_then(|i| chain.get(i as usize)) {
+        Some(c) => *c,
+        None => {
+            return Err(PublishError::SinceAhead {
+                since: version,
+                version: chain.len() as u64,
+            });
+        }
+    };
+    state_of(registry, commit, version)
+}
+
+fn state_of(registry: &Registry, main: ObjectId, version: u64) -> Result<State, PublishError> {
+    let files = registry.catalogue_files(main)?;
+    let mut digest = CatalogueDigest::new();
+    for f in &files {
+        digest.add(f.path.clone(), Digest::of(&registry.blob(f.blob)?));
+    }
+    let records = digest.len() as u64;
+    let digest = digest.finish().ok_or(PublishError::Inconsistent)?;
+    Ok(State {
+        version,
+        commit: main,
+        digest,
+        records,
+    })
+}
+
+/// Signs the checkpoint of `state` for registry `id`, valid from `now`.
+pub fn checkpoint(
+    id: &RegistryId,
+    state: &State,
+    identity: &Identity,
+    now: Timestamp,
+    uses: Vec<String>,
+) -> (Checkpoint, Envelope) {
+    let checkpoint = Checkpoint {
+        protocol: Protocol,
+        registry: id.clone(),
+        version: state.version,
+        commit: state.commit.to_hex().to_string(),
+        digest: state.digest,
+        records: state.records,
+        issued_at: now,
+        expires_at: now.saturating_add(CHECKPOINT_VALIDITY).unwrap_or(now),
+        uses,
+    };
+    let envelope = Envelope::seal(&checkpoint, &[identity]);
+    (checkpoint, envelope)
+}
+
+/// The changes from version `since` (0: from nothing) to `state`, the
+/// page starting after path `after`, at most `limit` changes.
+///
+/// # Errors
+/// [`PublishError::SinceAhead`] when `since` is above the state's version.
+pub fn changes(
+    registry: &Registry,
+    id: &RegistryId,
+    state: &State,
+    since: u64,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Changes, PublishError> {
+    if since > state.version {
+        return Err(PublishError::SinceAhead {
+            since,
+            version: state.version,
+        });
+    }
+    let mut out = Vec::new();
+    let mut more = None;
+    let origin = vec![id.clone()];
+    let mut push = |path: String, change: Change, out: &mut Vec<Change>| -> bool {
+        if after.is_some_and(|a| path.as_str() <= a) {
+            return true;
+        }
+        if out.len() == limit {
+            return false;
+        }
+        out.push(change);
+        more = Some(path);
+        true
+    };
+    let mut complete = true;
+    if since == 0 {
+        for f in registry.catalogue_files(state.commit)? {
+            let bytes = registry.blob(f.blob)?;
+            let change = put(f.path.clone(), &bytes, &origin)?;
+            if !push(f.path, change, &mut out) {
+                complete = false;
+                break;
+            }
+        }
+    } else {
+        let chain = registry.first_parents(state.commit)?;
+        let from = chain
+            .get(since as usize - 1)
+            .ok_or(PublishError::Inconsistent)?;
+        let diff = registry.diff(
+            &from.to_hex().to_string(),
+            &state.commit.to_hex().to_string(),
+        )?;
+        let mut entries: Vec<(String, Change)> = Vec::with_capacity(diff.len());
+        for c in diff {
+            let path = c.key.path();
+            let change = match (c.change, c.new) {
+                (ChangeKind::Added | ChangeKind::Modified, Some(blob)) => {
+                    put(path.clone(), &registry.blob(blob)?, &origin)?
+                }
+                _ => Change::Withdraw {
+                    path: path.clone(),
+                    reason: None,
+                },
+            };
+            entries.push((path, change));
+        }
+        entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        for (path, change) in entries {
+            if !push(path, change, &mut out) {
+                complete = false;
+                break;
+            }
+        }
+    }
+    Ok(Changes {
+        protocol: Protocol,
+        registry: id.clone(),
+        since,
+        version: state.version,
+        changes: out,
+        next: if complete { None } else { more },
+    })
+}
+
+fn put(path: String, bytes: &[u8], origin: &[RegistryId]) -> Result<Change, PublishError> {
+    let text = String::from_utf8(bytes.to_vec())
+        .map_err(|_| PublishError::NotText { path: path.clone() })?;
+    Ok(Change::Put {
+        path,
+        digest: Digest::of(bytes),
+        origin: origin.to_vec(),
+        text,
+    })
+}
