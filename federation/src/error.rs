@@ -214,4 +214,53 @@ pub enum SyncError {
     /// The repository cannot be read.
     #[error(transparent)]
     Read(#[from] cdl_registry::ReadError),
+    /// The peer could not be fetched.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+/// A request to a peer that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// The HTTP client could not be set up.
+    #[error("the HTTP client cannot be set up: {0}")]
+    Setup(String),
+    /// The peer could not be reached, or the answer was cut.
+    #[error("{url}: {reason}")]
+    Network {
+        /// The address.
+        url: String,
+        /// What failed.
+        reason: String,
+    },
+    /// The peer answered an error status.
+    #[error("{url} answered HTTP {status}")]
+    Status {
+        /// The address.
+        url: String,
+        /// The status.
+        status: u16,
+    },
+    /// The answer is larger than the protocol allows.
+    #[error("{url} answered more than {limit} bytes; the answer was not read further")]
+    TooLarge {
+        /// The address.
+        url: String,
+        /// The limit.
+        limit: usize,
+    },
+    /// The answer is not a statement.
+    #[error(transparent)]
+    Verify(#[from] VerifyError),
+}
+
+impl ClientError {
+    /// Whether trying again may help: the network, or a server error.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ClientError::Network { .. } => true,
+            ClientError::Status { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
 }

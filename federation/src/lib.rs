@@ -1,16 +1,20 @@
 #![doc = include_str!("../README.md")]
 
+pub mod client;
 mod digest;
 mod envelope;
 mod error;
 mod identity;
 pub mod mirror;
 pub mod publish;
+pub mod server;
 mod statement;
 
 pub use digest::{BadDigest, CatalogueDigest, Digest};
 pub use envelope::{Envelope, EnvelopeSignature, MAX_SIGNATURES, Statement, pae};
-pub use error::{CheckpointError, KeyError, KeyFileError, PublishError, SyncError, VerifyError};
+pub use error::{
+    CheckpointError, ClientError, KeyError, KeyFileError, PublishError, SyncError, VerifyError,
+};
 pub use identity::{Fingerprint, Identity, PublicKey};
 pub use statement::{
     Accepted, BadOfferId, BadRegistryId, Change, Changes, Checkpoint, Discovery, Endpoints,

@@ -1,0 +1,230 @@
+//! The client side: fetches a peer's statements over HTTP with size
+//! limits, timeouts and retries, and syncs its mirror.
+
+use std::time::Duration;
+
+use cdl_registry::Registry;
+use jiff::Timestamp;
+
+use crate::envelope::Envelope;
+use crate::error::{ClientError, SyncError};
+use crate::identity::PublicKey;
+use crate::mirror::{self, Applied, MAX_CHECKPOINT_BYTES};
+use crate::statement::{Changes, Discovery, Endpoints, RegistryId};
+
+/// The largest page of changes read.
+pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+
+/// Tries per request, and the waits between them.
+const BACKOFF: [Duration; 2] = [Duration::from_secs(1), Duration::from_secs(4)];
+
+/// An HTTP client for the protocol.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    backoff: Vec<Duration>,
+}
+
+/// A fetched body, or "not modified".
+#[derive(Debug)]
+pub enum Fetched {
+    /// `304 Not Modified`.
+    NotModified,
+    /// The body and its `ETag`, if any.
+    Body(Vec<u8>, Option<String>),
+}
+
+impl Client {
+    /// A client with the protocol's timeouts: 10 s to connect, 30 s in all.
+    ///
+    /// # Errors
+    /// When the TLS stack cannot be set up.
+    pub fn new() -> Result<Client, ClientError> {
+        Client::with_timeouts(Duration::from_secs(10), Duration::from_secs(30))
+    }
+
+    /// A client with other timeouts and no waits between tries (tests).
+    ///
+    /// # Errors
+    /// When the TLS stack cannot be set up.
+    pub fn with_timeouts(connect: Duration, total: Duration) -> Result<Client, ClientError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(connect)
+            .timeout(total)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("conservatoire/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ClientError::Setup(e.to_string()))?;
+        Ok(Client {
+            http,
+            backoff: BACKOFF.to_vec(),
+        })
+    }
+
+    /// The same client without waits between tries.
+    pub fn without_backoff(mut self) -> Client {
+        self.backoff = vec![Duration::ZERO; BACKOFF.len()];
+        self
+    }
+
+    /// GETs `url`, reading at most `limit` bytes, retrying on network
+    /// errors and server errors.
+    pub async fn get(
+        &self,
+        url: &str,
+        limit: usize,
+        etag: Option<&str>,
+    ) -> Result<Fetched, ClientError> {
+        let mut attempt = 0;
+        loop {
+            match self.get_once(url, limit, etag).await {
+                Err(e) if e.is_transient() && attempt < self.backoff.len() => {
+                    tokio::time::sleep(self.backoff[attempt]).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn get_once(
+        &self,
+        url: &str,
+        limit: usize,
+        etag: Option<&str>,
+    ) -> Result<Fetched, ClientError> {
+        let mut request = self.http.get(url);
+        if let Some(tag) = etag {
+            request = request.header(reqwest::header::IF_NONE_MATCH, tag);
+        }
+        let mut response = request.send().await.map_err(|e| ClientError::Network {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(Fetched::NotModified);
+        }
+        if !status.is_success() {
+            return Err(ClientError::Status {
+                url: url.to_owned(),
+                status: status.as_u16(),
+            });
+        }
+        if response.content_length().is_some_and(|l| l > limit as u64) {
+            return Err(ClientError::TooLarge {
+                url: url.to_owned(),
+                limit,
+            });
+        }
+        let tag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| ClientError::Network {
+            url: url.to_owned(),
+            reason: e.to_string(),
+        })? {
+            if body.len() + chunk.len() > limit {
+                return Err(ClientError::TooLarge {
+                    url: url.to_owned(),
+                    limit,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Fetched::Body(body, tag))
+    }
+
+    /// The peer's discovery statement, unverified, and its envelope: the
+    /// caller decides which key to trust.
+    pub async fn discover(&self, base_url: &str) -> Result<(Envelope, Discovery), ClientError> {
+        let url = join(base_url, "/.well-known/conservatoire");
+        let Fetched::Body(bytes, _) = self.get(&url, MAX_CHECKPOINT_BYTES, None).await? else {
+            return Err(ClientError::Status { url, status: 304 });
+        };
+        let envelope = Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)?;
+        let discovery = envelope.peek::<Discovery>()?;
+        Ok((envelope, discovery))
+    }
+}
+
+/// `base` and `path` joined with one slash.
+pub fn join(base: &str, path: &str) -> String {
+    format!(
+        "{}/{}",
+        base.trim_end_matches('/'),
+        path.trim_start_matches('/')
+    )
+}
+
+/// What one sync of one peer did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Synced {
+    /// The checkpoint was not modified (`304`): one request.
+    NotModified,
+    /// Verified and applied (or found identical).
+    Applied(Applied, Option<String>),
+}
+
+/// Syncs the mirror of `peer` at `base_url`: the checkpoint (conditional
+/// on `etag`), then the changes since the version mirrored, then
+/// [`mirror::apply`], which writes only what it verified.
+///
+/// # Errors
+/// A [`SyncError`] naming what was refused; the mirror is then unchanged.
+#[allow(clippy::too_many_arguments)]
+pub async fn sync(
+    client: &Client,
+    registry: &Registry,
+    local: &RegistryId,
+    peer: &RegistryId,
+    base_url: &str,
+    keys: &[PublicKey],
+    etag: Option<&str>,
+    now: Timestamp,
+) -> Result<Synced, SyncError> {
+    let endpoints = Endpoints::default();
+    let url = join(base_url, &endpoints.checkpoint);
+    let (bytes, tag) = match client.get(&url, MAX_CHECKPOINT_BYTES, etag).await? {
+        Fetched::NotModified => return Ok(Synced::NotModified),
+        Fetched::Body(b, t) => (b, t),
+    };
+    let envelope = Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)?;
+    let checkpoint: crate::statement::Checkpoint = envelope.open(keys)?;
+    let since = mirror::read_state(registry, peer)?.since();
+    let mut pages = Vec::new();
+    let mut next = Some(format!(
+        "{}?since={since}&version={}",
+        endpoints.changes, checkpoint.version
+    ));
+    // A bound on pages: enough for the signed number of records, plus one.
+    let most = checkpoint.records / crate::publish::PAGE_CHANGES as u64 + 2;
+    while let Some(path) = next.take() {
+        if pages.len() as u64 >= most {
+            return Err(SyncError::Feed(format!(
+                "the changes go on past {most} pages for {} records",
+                checkpoint.records
+            )));
+        }
+        let url = join(base_url, &path);
+        let Fetched::Body(bytes, _) = client.get(&url, MAX_PAGE_BYTES, None).await? else {
+            return Err(SyncError::Feed("a page of changes answered 304".into()));
+        };
+        let page: Changes = serde_json::from_slice(&bytes)
+            .map_err(|e| SyncError::Feed(format!("a page of changes cannot be read: {e}")))?;
+        if let Some(n) = &page.next
+            && !n.starts_with(&endpoints.changes)
+        {
+            return Err(SyncError::Feed(
+                "a page of changes points outside the changes feed".into(),
+            ));
+        }
+        next = page.next.clone();
+        pages.push(page);
+    }
+    let applied = mirror::apply(registry, local, peer, keys, &envelope, &pages, now)?;
+    Ok(Synced::Applied(applied, tag))
+}
