@@ -62,6 +62,7 @@ pub struct Section {
 
 /// Fields shown elsewhere on the record page (title, licence...), or never
 /// as rows (translations: the English page shows them in place).
+#[cfg(test)]
 const SHOWN_APART: [&str; 8] = [
     "format",
     "id",

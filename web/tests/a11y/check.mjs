@@ -127,6 +127,9 @@ if (SHOTS) {
 }
 await check('/search?q=%22unclosed', 'search with an invalid query', 400);
 await check('/policy', 'policy');
+for (const path of ['/accessibilite', '/mentions-legales', '/donnees-personnelles']) {
+  await check(path, `legal page ${path}`);
+}
 await check('/propose', 'propose');
 for (const kind of KINDS) {
   const found = await json(`/api/v1/search?kind=${kind}&per_page=1`);
