@@ -249,7 +249,7 @@ impl App {
                     out.push(Latest {
                         key,
                         title: record.title.clone(),
-                        title_lang: record.title_lang.as_ref().map(|t| t.as_str().to_owned()),
+                        title_lang: Some(crate::view::title_lang(&record).to_owned()),
                         summary: record.summary.clone(),
                         english: record
                             .translations

@@ -569,7 +569,7 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
                             item.parts.push(b.part(
                                 "cultural-work.media.license",
                                 licence_name(l),
-                                "",
+                                names_lang(lang),
                             ));
                         }
                         item
@@ -800,7 +800,9 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
                 match &l.title {
                     Some(title) => {
                         let mut item = b.link(b.text(title), l.url.as_str());
-                        item.parts.push(b.part("links.rel", rel_label, ""));
+                        if !title.trim().eq_ignore_ascii_case(&rel_label) {
+                            item.parts.push(b.part("links.rel", rel_label, ""));
+                        }
                         item
                     }
                     None => {
@@ -857,7 +859,7 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
                 }
                 if let Some(l) = &s.license {
                     item.parts
-                        .push(b.part("sources.license", licence_name(l), ""));
+                        .push(b.part("sources.license", licence_name(l), names_lang(lang)));
                 }
                 item
             })
@@ -879,6 +881,25 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
     out
 }
 
+/// The language of a record's title: `title_lang`, else English when the
+/// English translation's title is the title itself (a work's original
+/// title, from a record written before `title_lang`), else French.
+pub fn title_lang(record: &Record) -> &str {
+    if let Some(tag) = &record.title_lang {
+        return tag.as_str();
+    }
+    let english_title = record
+        .translations
+        .iter()
+        .find(|(tag, _)| tag.as_str() == "en" || tag.as_str().starts_with("en-"))
+        .and_then(|(_, t)| t.title.as_deref());
+    if english_title == Some(record.title.as_str()) {
+        "en"
+    } else {
+        "fr"
+    }
+}
+
 /// Every field of `record` other than those shown apart, in reading order
 /// (the rows of [`sections`]), for previews.
 pub fn rows(record: &Record, lang: Lang) -> Vec<Row> {
@@ -895,6 +916,15 @@ pub fn licence_name(expression: &str) -> String {
     match terms.as_slice() {
         [one] if one.id == expression.trim() => one.name.clone(),
         _ => expression.to_owned(),
+    }
+}
+
+/// The `lang` of licence names on a page in `lang`: the SPDX list and the
+/// seed commons licences name them in English.
+pub fn names_lang(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "en",
+        Lang::En => "",
     }
 }
 

@@ -15,7 +15,7 @@ use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::view::{Section, json_ld, licence_name, sections};
+use crate::view::{Section, json_ld, licence_name, names_lang, sections, title_lang};
 
 /// What a record page asks for.
 enum Format {
@@ -121,6 +121,8 @@ struct RecordPage {
     license: String,
     licences: Vec<LicenceView>,
     licence_text: &'static str,
+    /// The `lang` of licence names (English) when the page is French.
+    names_lang: &'static str,
     verdict_class: &'static str,
     verdict: &'static str,
     verdict_explained: &'static str,
@@ -256,11 +258,7 @@ pub async fn record(
         .find(|(tag, _)| tag.as_str() == "en" || tag.as_str().starts_with("en-"))
         .map(|(_, t)| t);
     let shown_en = if lang == Lang::En { en } else { None };
-    let own_title_lang = record
-        .title_lang
-        .as_ref()
-        .map_or("fr", |t| t.as_str())
-        .to_owned();
+    let own_title_lang = title_lang(&record).to_owned();
     let (title, title_lang) = match shown_en.and_then(|t| t.title.clone()) {
         Some(t) => (t, String::new()),
         None => (
@@ -319,6 +317,7 @@ pub async fn record(
         license: record.license.clone(),
         licences,
         licence_text: LICENCE_TEXT.get(vl),
+        names_lang: names_lang(lang),
         verdict_class: certificate.verdict.as_str(),
         verdict: lang.verdict(certificate.verdict),
         verdict_explained: lang.verdict_explained(certificate.verdict),

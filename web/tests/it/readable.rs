@@ -266,6 +266,11 @@ async fn titles_in_another_language_carry_their_lang() -> Result {
         en.contains("<p class=\"summary\"><strong>A painting"),
         "the English summary is the page's language"
     );
+    let painting = c.get(&format!("{PAINTING_PAGE}?lang=fr")).await.body;
+    assert!(
+        painting.contains("<h1 lang=\"en\">View of Schroon Mountain"),
+        "a title equal to its English translation is English"
+    );
     let french_title = c.get("/records/software/lutece?lang=en").await.body;
     assert!(
         french_title.contains("<h1 lang=\"fr\">Lutèce</h1>"),
@@ -319,11 +324,11 @@ async fn the_certificate_says_what_each_licence_family_asks() -> Result {
     );
     let page = c.get("/records/method/compost-collectif").await.body;
     assert!(
-        page.contains("<strong>Creative Commons Attribution Share Alike 4.0 International</strong> <small class=\"id\">CC-BY-SA-4.0</small> (<a href=\"https://spdx.org/licenses/CC-BY-SA-4.0.html\">texte de la licence</a>)"),
+        page.contains("<strong lang=\"en\">Creative Commons Attribution Share Alike 4.0 International</strong> <small class=\"id\">CC-BY-SA-4.0</small> (<a href=\"https://spdx.org/licenses/CC-BY-SA-4.0.html\">texte de la licence</a>)"),
         "{page}"
     );
     assert!(page.contains(&format!(
-        "<p class=\"credit\">«\u{a0}<span>Compostage collectif en pied d&#x27;immeuble</span>\u{a0}», Creative Commons Attribution Share Alike 4.0 International, {}",
+        "<p class=\"credit\">«\u{a0}<span>Compostage collectif en pied d&#x27;immeuble</span>\u{a0}», <span lang=\"en\">Creative Commons Attribution Share Alike 4.0 International</span>, {}",
         server.url("/records/method/compost-collectif")
     )) || page.contains("<p class=\"credit\">«\u{a0}<span>Compostage collectif en pied d&#39;immeuble</span>"), "{page}");
     let seed_page = c
