@@ -123,8 +123,8 @@ const H_DATA: Label = Label {
     en: "The data",
 };
 const H_DOWNLOADS: Label = Label {
-    fr: "Téléchargements",
-    en: "Downloads",
+    fr: "Les fichiers",
+    en: "The files",
 };
 const H_ABOUT: Label = Label {
     fr: "Pour en savoir plus",

@@ -109,9 +109,11 @@ struct RecordPage {
     /// The title's `lang` when it differs from the page's (else empty).
     title_lang: String,
     summary: Option<String>,
-    /// The `lang` of the summary and description when they differ from
-    /// the page's (else empty).
+    /// The `lang` of the summary when it differs from the page's (else
+    /// empty).
     text_lang: String,
+    /// The same for the description.
+    description_lang: String,
     /// Paragraphs, each a list of lines.
     description: Vec<Vec<String>>,
     /// On a French page, the address of the English page when the record
@@ -275,11 +277,12 @@ pub async fn record(
         Some(s) => (Some(s), true),
         None => (record.summary.clone(), false),
     };
-    let description = match shown_en.and_then(|t| t.description.clone()) {
-        Some(d) if summary_from_en => Some(d),
-        _ => record.description.clone(),
+    let (description, description_from_en) = match shown_en.and_then(|t| t.description.clone()) {
+        Some(d) => (Some(d), true),
+        None => (record.description.clone(), false),
     };
     let text_lang = if summary_from_en { "" } else { french }.to_owned();
+    let description_lang = if description_from_en { "" } else { french }.to_owned();
     let description = description.map(|d| paragraphs(&d)).unwrap_or_default();
     let english = (lang == Lang::Fr && en.is_some()).then(|| format!("{base}?lang=en"));
     let licences = cdl_licenses::licence_terms(&record.license)
@@ -311,6 +314,7 @@ pub async fn record(
         title_lang,
         summary,
         text_lang,
+        description_lang,
         description,
         english,
         in_english: IN_ENGLISH,

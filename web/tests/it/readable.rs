@@ -247,6 +247,10 @@ async fn translations_are_shown_on_the_english_page_never_as_a_row() -> Result {
     ));
     let summer = c.get("/records/cultural-work/summer?lang=en").await.body;
     assert!(summer.contains("<strong>A painting by Frederic Leighton.</strong>"));
+    assert!(
+        summer.contains("<div class=\"description\" lang=\"fr\">"),
+        "a description not translated stays marked French: {summer}"
+    );
     Ok(())
 }
 
