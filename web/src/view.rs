@@ -1069,14 +1069,12 @@ pub fn json_ld(record: &Record, url: &str) -> String {
         .replace('&', "\\u0026")
 }
 
-/// The SPDX page of a single licence id, or the expression itself.
+/// The page of a single licence (its SPDX page, or a seed commons
+/// licence's own page), or the expression itself.
 fn license_url(expression: &str) -> String {
-    let simple = !expression.contains(' ') && !expression.starts_with("LicenseRef-");
-    if simple {
-        format!("https://spdx.org/licenses/{expression}.html")
-    } else {
-        expression.to_owned()
-    }
+    cdl_licenses::licence(expression.trim())
+        .and_then(|l| l.url)
+        .unwrap_or_else(|| expression.to_owned())
 }
 
 #[cfg(test)]
