@@ -138,10 +138,7 @@ const SEE_IMAGE: Label = Label {
     fr: "Voir l’image",
     en: "See the image",
 };
-const SEE_IMAGE_AT: Label = Label {
-    fr: "Voir l’image sur le site de",
-    en: "See the image on the website of",
-};
+
 const ON_WIKIDATA: Label = Label {
     fr: "sur Wikidata",
     en: "on Wikidata",
@@ -186,6 +183,14 @@ impl Builder {
             href: None,
             lang: self.content.clone(),
             parts: Vec::new(),
+        }
+    }
+
+    /// A scientific name, in Latin (`Solanum lycopersicum`).
+    fn latin(&self, s: &str) -> Item {
+        Item {
+            lang: "la".to_owned(),
+            ..self.plain(s)
         }
     }
 
@@ -322,7 +327,7 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
     match &record.details {
         Details::SeedLot(s) => {
             let mut plant = Vec::new();
-            b.one(&mut plant, "seed-lot.species", Some(b.plain(&s.species)));
+            b.one(&mut plant, "seed-lot.species", Some(b.latin(&s.species)));
             b.one(
                 &mut plant,
                 "seed-lot.variety",
@@ -398,7 +403,7 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
             b.row(
                 &mut culture,
                 "ferment-lot.species",
-                f.species.iter().map(|s| b.plain(s)).collect(),
+                f.species.iter().map(|s| b.latin(s)).collect(),
             );
             b.one(
                 &mut culture,
@@ -546,7 +551,7 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
                         // A link to see the image where it is published:
                         // the page itself loads nothing from elsewhere.
                         let text = match institution.or(host(m.url.as_str()).as_deref()) {
-                            Some(at) => format!("{} {at}", b.get(SEE_IMAGE_AT)),
+                            Some(at) => format!("{} ({at})", b.get(SEE_IMAGE)),
                             None => b.get(SEE_IMAGE).to_owned(),
                         };
                         let mut item = b.link(b.plain(text), m.url.as_str());

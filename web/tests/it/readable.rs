@@ -152,6 +152,10 @@ async fn a_seed_lot_reads_species_variety_quantity_year_reproduction_in_order() 
     ];
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     assert!(page.contains("<h2 id=\"plante\">La plante</h2>"));
+    assert!(
+        page.contains("<span lang=\"la\">Solanum lycopersicum</span>"),
+        "a scientific name is Latin"
+    );
     let garlic = text(&c.get("/records/seed-lot/semences-ail-2025").await.body);
     let (exchange, lineage) = (
         garlic.find("Point d’échange").unwrap(),
@@ -215,7 +219,7 @@ async fn a_work_links_to_its_image_instead_of_printing_its_address() -> Result {
     let image = "https://openaccess-cdn.clevelandart.org/1335.1917/1335.1917_web.jpg";
     assert!(
         page.contains(&format!(
-            "<a href=\"{image}\">Voir l’image sur le site de Cleveland Museum of Art</a>"
+            "<a href=\"{image}\">Voir l’image (Cleveland Museum of Art)</a>"
         )),
         "{page}"
     );
