@@ -192,9 +192,9 @@ fn judge_id(policy: &Policy, kind: Kind, id: spdx::LicenseId) -> (Verdict, Vec<R
     }
     if let Some(group) = policy.group_for(name, kind) {
         let reason = if group.verdict == Verdict::Certified {
-            messages::policy_accepted(name, &group.name, &group.why_fr, &group.why_en)
+            messages::policy_accepted(name, &group.why_fr, &group.why_en)
         } else {
-            messages::policy_rejected(name, &group.name, &group.why_fr, &group.why_en)
+            messages::policy_rejected(name, &group.why_fr, &group.why_en)
         };
         return (group.verdict, vec![reason]);
     }

@@ -7,6 +7,7 @@ mod family;
 mod messages;
 mod policy;
 mod suggest;
+mod terms;
 
 use std::sync::OnceLock;
 
@@ -19,6 +20,7 @@ pub use policy::{
     EMBEDDED_POLICY_TOML, EMBEDDED_SEED_COMMONS_TOML, GroupSummary, ListDifference, Policy,
     PolicyError, PolicySummary, SeedLicence,
 };
+pub use terms::{LicenceTerm, Terms};
 
 /// The embedded policy, built on first use. Immutable once built.
 static EMBEDDED: OnceLock<Result<Policy, PolicyError>> = OnceLock::new();
@@ -93,6 +95,29 @@ pub fn licence_family(expression: &str) -> LicenceFamily {
     policy().map_or(LicenceFamily::Other, |policy| {
         policy.licence_family(expression)
     })
+}
+
+/// Every licence named in `expression`, in order and once each, with its
+/// full name and the address of its text (the SPDX page, or the seed
+/// commons licence's own page). Empty when the expression does not parse.
+///
+/// ```
+/// let terms = cdl_licenses::licence_terms("CC-BY-SA-4.0");
+/// assert_eq!(terms[0].name, "Creative Commons Attribution Share Alike 4.0 International");
+/// ```
+pub fn licence_terms(expression: &str) -> Vec<LicenceTerm> {
+    policy().map_or_else(
+        |_| Vec::new(),
+        |policy| terms::licence_terms(policy, expression),
+    )
+}
+
+/// The full name and text address of one licence id (SPDX or seed
+/// commons `LicenseRef-*`), for facets and pages that show names.
+pub fn licence(id: &str) -> Option<LicenceTerm> {
+    policy()
+        .ok()
+        .and_then(|policy| terms::licence_term(policy, id))
 }
 
 /// What the embedded policy accepts for a kind and why, for a public policy page.

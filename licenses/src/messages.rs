@@ -29,21 +29,22 @@ pub(crate) fn free_software(id: &str, osi: bool, fsf: bool) -> Reason {
     )
 }
 
-pub(crate) fn policy_accepted(id: &str, group: &str, why_fr: &str, why_en: &str) -> Reason {
+// The group's name is an internal code: people read its reason only.
+pub(crate) fn policy_accepted(id: &str, why_fr: &str, why_en: &str) -> Reason {
     Reason::new(
         ReasonCode::PolicyAccepted,
         Some(id),
-        format!("{id} : acceptée ({group}) — {why_fr}."),
-        format!("{id}: accepted ({group}) — {why_en}."),
+        format!("{id} : acceptée — {why_fr}."),
+        format!("{id}: accepted — {why_en}."),
     )
 }
 
-pub(crate) fn policy_rejected(id: &str, group: &str, why_fr: &str, why_en: &str) -> Reason {
+pub(crate) fn policy_rejected(id: &str, why_fr: &str, why_en: &str) -> Reason {
     Reason::new(
         ReasonCode::PolicyRejected,
         Some(id),
-        format!("{id} : refusée ({group}) — {why_fr}."),
-        format!("{id}: rejected ({group}) — {why_en}."),
+        format!("{id} : refusée — {why_fr}."),
+        format!("{id}: rejected — {why_en}."),
     )
 }
 

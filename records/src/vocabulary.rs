@@ -621,6 +621,169 @@ const fn val(
     }
 }
 
+/// The usual values of some free-text fields (a work's form, a creator's
+/// or contributor's role, common media), with their labels: a page shows
+/// the label of a value it knows and the value itself otherwise. Matched
+/// without regard to case.
+pub const TERMS: &[Value] = &[
+    val("cultural-work.form", "painting", "peinture", "painting"),
+    val("cultural-work.form", "drawing", "dessin", "drawing"),
+    val("cultural-work.form", "print", "estampe", "print"),
+    val(
+        "cultural-work.form",
+        "photograph",
+        "photographie",
+        "photograph",
+    ),
+    val("cultural-work.form", "sculpture", "sculpture", "sculpture"),
+    val("cultural-work.form", "text", "texte", "text"),
+    val("cultural-work.form", "book", "livre", "book"),
+    val(
+        "cultural-work.form",
+        "manuscript",
+        "manuscrit",
+        "manuscript",
+    ),
+    val("cultural-work.form", "map", "carte", "map"),
+    val("cultural-work.form", "music", "musique", "music"),
+    val("cultural-work.form", "film", "film", "film"),
+    val("cultural-work.form", "textile", "textile", "textile"),
+    val(
+        "cultural-work.form",
+        "decorative art",
+        "arts décoratifs",
+        "decorative art",
+    ),
+    val("cultural-work.creators.role", "artist", "artiste", "artist"),
+    val(
+        "cultural-work.creators.role",
+        "author",
+        "auteur ou autrice",
+        "author",
+    ),
+    val(
+        "cultural-work.creators.role",
+        "composer",
+        "compositeur ou compositrice",
+        "composer",
+    ),
+    val(
+        "cultural-work.creators.role",
+        "photographer",
+        "photographe",
+        "photographer",
+    ),
+    val(
+        "cultural-work.creators.role",
+        "illustrator",
+        "illustrateur ou illustratrice",
+        "illustrator",
+    ),
+    val(
+        "cultural-work.creators.role",
+        "engraver",
+        "graveur ou graveuse",
+        "engraver",
+    ),
+    val(
+        "cultural-work.creators.role",
+        "designer",
+        "designer",
+        "designer",
+    ),
+    val(
+        "cultural-work.creators.role",
+        "translator",
+        "traducteur ou traductrice",
+        "translator",
+    ),
+    val("contributors.role", "author", "auteur ou autrice", "author"),
+    val(
+        "contributors.role",
+        "maintainer",
+        "mainteneur",
+        "maintainer",
+    ),
+    val("contributors.role", "developer", "développeur", "developer"),
+    val("contributors.role", "publisher", "éditeur", "publisher"),
+    val("contributors.role", "funder", "financeur", "funder"),
+    val("contributors.role", "curator", "curateur", "curator"),
+    val(
+        "contributors.role",
+        "grower",
+        "producteur de semences",
+        "grower",
+    ),
+    val(
+        "contributors.role",
+        "contributor",
+        "contributeur",
+        "contributor",
+    ),
+    val(
+        "cultural-work.medium",
+        "oil on canvas",
+        "huile sur toile",
+        "oil on canvas",
+    ),
+    val(
+        "cultural-work.medium",
+        "oil on panel",
+        "huile sur bois",
+        "oil on panel",
+    ),
+    val(
+        "cultural-work.medium",
+        "oil on wood",
+        "huile sur bois",
+        "oil on wood",
+    ),
+    val(
+        "cultural-work.medium",
+        "watercolor",
+        "aquarelle",
+        "watercolour",
+    ),
+    val(
+        "cultural-work.medium",
+        "watercolour",
+        "aquarelle",
+        "watercolour",
+    ),
+    val("cultural-work.medium", "etching", "eau-forte", "etching"),
+    val("cultural-work.medium", "engraving", "gravure", "engraving"),
+    val(
+        "cultural-work.medium",
+        "lithograph",
+        "lithographie",
+        "lithograph",
+    ),
+    val("cultural-work.medium", "bronze", "bronze", "bronze"),
+    val("cultural-work.medium", "marble", "marbre", "marble"),
+    val(
+        "cultural-work.medium",
+        "graphite",
+        "mine de plomb",
+        "graphite",
+    ),
+    val(
+        "cultural-work.medium",
+        "gelatin silver print",
+        "épreuve gélatino-argentique",
+        "gelatin silver print",
+    ),
+];
+
+/// The label of a usual value of a free-text field ([`TERMS`]), matched
+/// without regard to case.
+pub fn term(path: &str, value: &str) -> Option<Label> {
+    let value = value.trim();
+    TERMS
+        .iter()
+        .find(|t| t.field == path && t.value.eq_ignore_ascii_case(value))
+        .map(|t| t.label)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -769,6 +932,27 @@ mod tests {
         );
         assert_eq!(values("links.rel").count(), 6);
         assert!(value("links.rel", "nonsense").is_none());
+    }
+
+    #[test]
+    fn usual_values_of_free_text_fields_are_labelled_once() {
+        let mut seen = BTreeSet::new();
+        for t in TERMS {
+            assert!(field(t.field).is_some(), "{} is not a field", t.field);
+            assert!(
+                seen.insert(format!("{}={}", t.field, t.value)),
+                "{}",
+                t.value
+            );
+            assert!(!t.label.fr.trim().is_empty() && !t.label.en.trim().is_empty());
+        }
+        assert_eq!(
+            term("cultural-work.form", "Painting")
+                .unwrap()
+                .get(Lang::Fr),
+            "peinture"
+        );
+        assert!(term("cultural-work.form", "hologram").is_none());
     }
 
     #[test]

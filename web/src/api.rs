@@ -270,6 +270,38 @@ pub async fn proposal(
     Ok(Json(body).into_response())
 }
 
+/// `GET /api/v1/vocabulary`: every field of the record format with its
+/// French and English labels and help, every enumerated value with its
+/// labels, and the usual values of free-text fields, all from
+/// [`cdl_records::vocabulary`].
+pub async fn vocabulary() -> Response {
+    use cdl_records::vocabulary::{FIELDS, TERMS, VALUES, Value as Term};
+    let value = |v: &Term| json!({ "field": v.field, "value": v.value, "fr": v.label.fr, "en": v.label.en });
+    let fields: Vec<Value> = FIELDS
+        .iter()
+        .map(|f| {
+            json!({
+                "path": f.path,
+                "fr": f.label.fr,
+                "en": f.label.en,
+                "help": f.help.map(|h| json!({ "fr": h.fr, "en": h.en })),
+            })
+        })
+        .collect();
+    (
+        [(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=3600"),
+        )],
+        Json(json!({
+            "fields": fields,
+            "values": VALUES.iter().map(value).collect::<Vec<_>>(),
+            "terms": TERMS.iter().map(value).collect::<Vec<_>>(),
+        })),
+    )
+        .into_response()
+}
+
 /// `GET /api/v1/openapi.json`.
 pub async fn openapi() -> Response {
     (

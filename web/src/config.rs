@@ -73,6 +73,54 @@ pub struct WebConfig {
     /// The file of curators' password hashes; default: `cdl-curators.toml`
     /// inside the registry's Git folder (outside any commit).
     pub curators_file: Option<PathBuf>,
+    /// Who runs this site, for its legal pages (`[operator]` table).
+    pub operator: Operator,
+}
+
+/// Who publishes and hosts a site, and how to reach them: the facts its
+/// legal notice, accessibility statement and personal data page give.
+/// The defaults say plainly that the site is a demonstration whose
+/// operator has not filled them in.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Operator {
+    /// The body that publishes the site (and controls its personal data).
+    pub publisher: String,
+    /// Its postal address.
+    pub address: String,
+    /// The person responsible for the publication (directeur ou directrice
+    /// de la publication).
+    pub director: String,
+    /// The address to write to about the site, its accessibility or personal
+    /// data: an e-mail address or a web page.
+    pub contact: String,
+    /// The host: name, address and telephone of the hosting provider.
+    pub host: String,
+}
+
+impl Default for Operator {
+    fn default() -> Self {
+        Operator {
+            publisher: "Conservatoire du Libre — site de démonstration".to_owned(),
+            address: "non renseignée : l’exploitant de ce site ne l’a pas encore indiquée"
+                .to_owned(),
+            director: "non renseigné : l’exploitant de ce site ne l’a pas encore indiqué"
+                .to_owned(),
+            contact: "contact@example.org".to_owned(),
+            host: "non renseigné : le serveur de l’exploitant de ce site".to_owned(),
+        }
+    }
+}
+
+impl Operator {
+    /// The contact as a link target: `mailto:` for an e-mail address.
+    pub fn contact_href(&self) -> String {
+        if self.contact.starts_with("http://") || self.contact.starts_with("https://") {
+            self.contact.clone()
+        } else {
+            format!("mailto:{}", self.contact)
+        }
+    }
 }
 
 impl Default for WebConfig {
@@ -95,6 +143,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             index_dir: None,
             curators_file: None,
+            operator: Operator::default(),
         }
     }
 }
@@ -169,6 +218,8 @@ command-line options override both):
                                  registry folder)         CONSERVATOIRE_INDEX_DIR
   curators_file = \"…\"            curators' password hashes (default:
                                  cdl-curators.toml in the registry folder)
+  [operator]                     who runs the site, for its legal pages:
+    publisher, address, director, contact (e-mail or web page), host
 A commented example: web/config.example.toml.";
 
 /// The environment variables that override the file, with the setting
@@ -370,8 +421,21 @@ mod tests {
             ("index_dir", "\"/x\""),
             ("curators_file", "\"/y\""),
         ];
-        let text: String = all.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
-        WebConfig::from_toml(&text).unwrap();
+        let operator = [
+            ("publisher", "\"Ville\""),
+            ("address", "\"1 rue\""),
+            ("director", "\"Une personne\""),
+            ("contact", "\"a@b.fr\""),
+            ("host", "\"Hôte\""),
+        ];
+        let mut text: String = all.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+        text.push_str("[operator]\n");
+        text.extend(operator.iter().map(|(k, v)| format!("{k} = {v}\n")));
+        let config = WebConfig::from_toml(&text).unwrap();
+        assert_eq!(config.operator.contact_href(), "mailto:a@b.fr");
+        for (key, _) in operator {
+            assert!(SETTINGS_HELP.contains(key), "{key} in serve --help");
+        }
         let example = include_str!("../config.example.toml");
         for (key, _) in all {
             assert!(SETTINGS_HELP.contains(key), "{key} in serve --help");

@@ -780,88 +780,116 @@ pub static EN: Messages = Messages {
     quote_close: "”",
 };
 
-/// The label of a record field (by its TOML key, with the kind's table
-/// prefix for kind-specific fields: `seed-lot.species`).
+/// The label of a record field, by its path in the format
+/// (`seed-lot.species`, `links.rel`), from the record format's vocabulary.
+/// The form's own fields (`author`, `message`, `file`) have their labels
+/// in [`Messages`]; `homepage` is the form's field for a home page link.
+/// A key that is none of these is shown as itself (a test of the record
+/// pages checks that no row ever falls back so).
 pub fn field_label(key: &str, lang: Lang) -> &str {
-    let (fr, en) = match key {
-        "id" => ("Identifiant", "Identifier"),
-        "title" => ("Titre", "Title"),
-        "license" => ("Licence (expression SPDX)", "Licence (SPDX expression)"),
-        "summary" => ("Résumé", "Summary"),
-        "description" => ("Description", "Description"),
-        "tags" => ("Mots-clés", "Keywords"),
-        "languages" => ("Langues", "Languages"),
-        "created" => ("Création", "Created"),
-        "updated" => ("Mise à jour", "Updated"),
-        "wikidata" => ("Wikidata", "Wikidata"),
-        "links" | "homepage" => ("Liens", "Links"),
-        "contributors" => ("Contributeurs", "Contributors"),
-        "sources" => ("Sources des données", "Data sources"),
-        "translations" => ("Traductions", "Translations"),
-        "software.repository" => ("Dépôt du code source", "Source code repository"),
-        "software.swhid" => ("Identifiant Software Heritage", "Software Heritage id"),
-        "software.version" => ("Version", "Version"),
-        "software.released" => ("Date de publication", "Released"),
-        "software.programming_languages" => ("Langages de programmation", "Programming languages"),
-        "software.platforms" => ("Plateformes", "Platforms"),
-        "software.maintenance" => ("Maintenance", "Maintenance"),
-        "software.development_status" => ("État du développement", "Development status"),
-        "software.used_by" => ("Utilisé par", "Used by"),
-        "software.replaces" => ("Remplace", "Replaces"),
-        "software.sill_id" => ("Identifiant SILL", "SILL id"),
-        "cultural-work.creators" => ("Créateurs", "Creators"),
-        "cultural-work.form" => ("Forme", "Form"),
-        "cultural-work.period" => ("Période", "Period"),
-        "cultural-work.year" => ("Année", "Year"),
-        "cultural-work.medium" => ("Technique", "Medium"),
-        "cultural-work.dimensions" => ("Dimensions", "Dimensions"),
-        "cultural-work.holding_institution" => {
-            ("Institution de conservation", "Holding institution")
-        }
-        "cultural-work.accession_number" => ("Numéro d’inventaire", "Accession number"),
-        "cultural-work.rights_status" => ("Statut des droits", "Rights status"),
-        "cultural-work.media" => ("Reproductions", "Media"),
-        "method.disciplines" => ("Disciplines", "Disciplines"),
-        "method.doi" => ("DOI", "DOI"),
-        "method.version" => ("Version", "Version"),
-        "method.materials" => ("Matériel", "Materials"),
-        "method.steps" => ("Étapes", "Steps"),
-        "method.references" => ("Références", "References"),
-        "dataset.publisher" => ("Producteur", "Publisher"),
-        "dataset.formats" => ("Formats", "Formats"),
-        "dataset.update_frequency" => ("Fréquence de mise à jour", "Update frequency"),
-        "dataset.spatial_coverage" => ("Couverture géographique", "Spatial coverage"),
-        "dataset.temporal_start" => ("Début de la période couverte", "Temporal coverage start"),
-        "dataset.temporal_end" => ("Fin de la période couverte", "Temporal coverage end"),
-        "dataset.distributions" => ("Téléchargements", "Distributions"),
-        "seed-lot.species" | "ferment-lot.species" => ("Espèce", "Species"),
-        "seed-lot.variety" => ("Variété", "Variety"),
-        "seed-lot.common_name" => ("Nom commun", "Common name"),
-        "seed-lot.harvest_year" => ("Année de récolte", "Harvest year"),
-        "seed-lot.quantity" | "ferment-lot.quantity" => ("Quantité", "Quantity"),
-        "seed-lot.unit" | "ferment-lot.unit" => ("Unité", "Unit"),
-        "seed-lot.germination_rate" => ("Taux de germination (%)", "Germination rate (%)"),
-        "seed-lot.germination_tested" => ("Date du test de germination", "Germination tested"),
-        "seed-lot.reproduction" => ("Reproduction", "Reproduction"),
-        "seed-lot.origin" | "ferment-lot.origin" => ("Origine", "Origin"),
-        "seed-lot.exchange_point" | "ferment-lot.exchange_point" => {
-            ("Point d’échange", "Exchange point")
-        }
-        "seed-lot.parent_lot" | "ferment-lot.parent_lot" => ("Lot parent", "Parent lot"),
-        "ferment-lot.organism" => ("Culture", "Organism"),
-        "ferment-lot.state" => ("Conservation", "State"),
-        "ferment-lot.viable_until" => ("Viable jusqu’au", "Viable until"),
-        "ferment-lot.care" => ("Entretien", "Care"),
-        "author" => ("Votre pseudonyme", "Your pseudonym"),
-        "message" => ("Message", "Message"),
-        "file" => ("Fichier", "File"),
-        _ => ("", ""),
+    if let Some(field) = cdl_records::vocabulary::field(key) {
+        return field.label.get(lang.into());
+    }
+    let m = lang.messages();
+    match key {
+        "homepage" => cdl_records::vocabulary::value("links.rel", "homepage")
+            .map_or(key, |l| l.get(lang.into())),
+        "author" => m.author_label,
+        "message" => m.message_label,
+        "file" => m.propose_upload_label,
+        _ => key,
+    }
+}
+
+/// A date in words: `18 février 2026`, `1er mars 2026`, `18 February 2026`.
+pub fn long_date(lang: Lang, year: u16, month: u8, day: u8) -> String {
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let index = usize::from(month.clamp(1, 12) - 1);
+    match lang {
+        Lang::Fr if day == 1 => format!("1er {} {year}", FR[index]),
+        Lang::Fr => format!("{day} {} {year}", FR[index]),
+        Lang::En => format!("{day} {} {year}", EN[index]),
+    }
+}
+
+/// A number as written in `lang`: `2,5` in French, `2.5` in English.
+pub fn number(lang: Lang, value: f64) -> String {
+    let text = value.to_string();
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// The name of a language, from its tag (`fr`, `en-GB`), for the languages
+/// most often met; other tags are shown as they are.
+pub fn language_name(lang: Lang, tag: &str) -> String {
+    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    let (fr, en) = match primary.as_str() {
+        "fr" => ("français", "French"),
+        "en" => ("anglais", "English"),
+        "de" => ("allemand", "German"),
+        "es" => ("espagnol", "Spanish"),
+        "it" => ("italien", "Italian"),
+        "pt" => ("portugais", "Portuguese"),
+        "nl" => ("néerlandais", "Dutch"),
+        "br" => ("breton", "Breton"),
+        "oc" => ("occitan", "Occitan"),
+        "ca" => ("catalan", "Catalan"),
+        "eu" => ("basque", "Basque"),
+        "co" => ("corse", "Corsican"),
+        "ar" => ("arabe", "Arabic"),
+        "zh" => ("chinois", "Chinese"),
+        "ja" => ("japonais", "Japanese"),
+        "la" => ("latin", "Latin"),
+        _ => return tag.to_owned(),
     };
-    let label = match lang {
-        Lang::Fr => fr,
-        Lang::En => en,
-    };
-    if label.is_empty() { key } else { label }
+    match lang {
+        Lang::Fr => fr.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+impl From<Lang> for cdl_records::vocabulary::Lang {
+    fn from(lang: Lang) -> Self {
+        lang.format_lang()
+    }
+}
+
+impl From<cdl_records::vocabulary::Lang> for Lang {
+    fn from(lang: cdl_records::vocabulary::Lang) -> Self {
+        match lang {
+            cdl_records::vocabulary::Lang::Fr => Lang::Fr,
+            cdl_records::vocabulary::Lang::En => Lang::En,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -887,10 +915,35 @@ mod tests {
     }
 
     #[test]
-    fn every_field_has_a_label() {
-        for key in ["title", "seed-lot.species", "dataset.publisher"] {
+    fn every_field_of_the_vocabulary_has_its_label() {
+        for field in cdl_records::vocabulary::FIELDS {
+            assert_eq!(field_label(field.path, Lang::Fr), field.label.fr);
+            assert_eq!(field_label(field.path, Lang::En), field.label.en);
+        }
+        for key in ["author", "message", "file", "homepage"] {
             assert_ne!(field_label(key, Lang::Fr), key);
             assert_ne!(field_label(key, Lang::En), key);
         }
+    }
+
+    #[test]
+    fn one_language_type_converts_both_ways() {
+        for lang in [Lang::Fr, Lang::En] {
+            let format: cdl_records::vocabulary::Lang = lang.into();
+            assert_eq!(format.tag(), lang.tag());
+            assert_eq!(Lang::from(format), lang);
+        }
+    }
+
+    #[test]
+    fn dates_and_numbers_in_words() {
+        assert_eq!(long_date(Lang::Fr, 2026, 2, 18), "18 février 2026");
+        assert_eq!(long_date(Lang::Fr, 2026, 3, 1), "1er mars 2026");
+        assert_eq!(long_date(Lang::En, 2026, 2, 18), "18 February 2026");
+        assert_eq!(number(Lang::Fr, 2.5), "2,5");
+        assert_eq!(number(Lang::Fr, 100.0), "100");
+        assert_eq!(number(Lang::En, 2.5), "2.5");
+        assert_eq!(language_name(Lang::Fr, "en-GB"), "anglais");
+        assert_eq!(language_name(Lang::En, "xx"), "xx");
     }
 }

@@ -75,6 +75,9 @@ pub fn router(state: AppState) -> Router {
         .route("/search", get(pages::search::search))
         .route("/records/{kind}/{id}", get(pages::record::record))
         .route("/policy", get(pages::policy::policy))
+        .route("/accessibilite", get(pages::legal::accessibility))
+        .route("/mentions-legales", get(pages::legal::notice))
+        .route("/donnees-personnelles", get(pages::legal::personal_data))
         .route("/propose", get(pages::propose::choose))
         .route("/propose/upload", post(pages::propose::upload))
         .route(
@@ -105,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/records/{kind}/{id}", get(api::record))
         .route("/proposals", post(api::propose))
         .route("/proposals/{id}", get(api::proposal))
+        .route("/vocabulary", get(api::vocabulary))
         .route("/openapi.json", get(api::openapi))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

@@ -80,8 +80,12 @@ pub struct Latest {
     pub key: RecordKey,
     /// Its title.
     pub title: String,
+    /// The language of its title when it is not French.
+    pub title_lang: Option<String>,
     /// Its summary.
     pub summary: Option<String>,
+    /// Its English title and summary, when it has them.
+    pub english: Option<cdl_records::Translation>,
     /// When it was added (commit time, seconds since the epoch).
     pub time: i64,
 }
@@ -245,7 +249,15 @@ impl App {
                     out.push(Latest {
                         key,
                         title: record.title.clone(),
+                        title_lang: Some(crate::view::title_lang(&record).to_owned()),
                         summary: record.summary.clone(),
+                        english: record
+                            .translations
+                            .iter()
+                            .find(|(tag, _)| {
+                                tag.as_str() == "en" || tag.as_str().starts_with("en-")
+                            })
+                            .map(|(_, t)| t.clone()),
                         time,
                     });
                 }

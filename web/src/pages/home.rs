@@ -6,6 +6,7 @@ use axum::response::Response;
 
 use super::{Ctx, Layout, Nav, blocking, render};
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::state::AppState;
 
 /// A kind with its count.
@@ -19,8 +20,12 @@ struct Count {
 struct Entry {
     href: String,
     title: String,
+    /// The title's `lang` when it differs from the page's (else empty).
+    title_lang: String,
     kind: &'static str,
     summary: Option<String>,
+    /// The summary's `lang` when it differs from the page's (else empty).
+    summary_lang: String,
 }
 
 #[derive(Template)]
@@ -55,11 +60,36 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> Result<Response, A
             .latest
             .iter()
             .take(10)
-            .map(|e| Entry {
-                href: format!("/records/{}/{}", e.key.kind.as_str(), e.key.id.as_str()),
-                title: e.title.clone(),
-                kind: lang.kind(e.key.kind),
-                summary: e.summary.clone(),
+            .map(|e| {
+                let en = if lang == Lang::En {
+                    e.english.as_ref()
+                } else {
+                    None
+                };
+                let own = e.title_lang.clone().unwrap_or_else(|| "fr".to_owned());
+                let (title, title_lang) = match en.and_then(|t| t.title.clone()) {
+                    Some(t) => (t, String::new()),
+                    None => (e.title.clone(), own),
+                };
+                let (summary, summary_lang) = match en.and_then(|t| t.summary.clone()) {
+                    Some(s) => (Some(s), String::new()),
+                    None => (e.summary.clone(), "fr".to_owned()),
+                };
+                let differs = |tag: String| {
+                    if tag == lang.tag() {
+                        String::new()
+                    } else {
+                        tag
+                    }
+                };
+                Entry {
+                    href: format!("/records/{}/{}", e.key.kind.as_str(), e.key.id.as_str()),
+                    title,
+                    title_lang: differs(title_lang),
+                    kind: lang.kind(e.key.kind),
+                    summary,
+                    summary_lang: differs(summary_lang),
+                }
             })
             .collect(),
     };

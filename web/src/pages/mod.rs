@@ -3,6 +3,7 @@
 
 pub mod feed;
 pub mod home;
+pub mod legal;
 pub mod policy;
 pub mod proposal;
 pub mod propose;
@@ -80,6 +81,14 @@ impl Layout {
     /// The other language's tag.
     pub fn other_lang(&self) -> &'static str {
         self.lang.other().tag()
+    }
+
+    /// The legal pages of the footer: address and title.
+    pub fn legal_links(&self) -> Vec<(&'static str, &'static str)> {
+        legal::PAGES
+            .iter()
+            .map(|(href, label)| (*href, label.get(self.lang.into())))
+            .collect()
     }
 }
 

@@ -15,7 +15,7 @@ use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use crate::view::{Item, Row, json_ld, rows};
+use crate::view::{Section, json_ld, licence_name, names_lang, sections, title_lang};
 
 /// What a record page asks for.
 enum Format {
@@ -57,32 +57,88 @@ struct Reason {
 }
 
 struct HistoryView {
+    /// `2026-11-23`, for `<time datetime>`.
+    datetime: String,
+    /// In words.
     date: String,
     change: &'static str,
     author: String,
     message: String,
 }
 
+/// One licence of the expression, by name, with its id and text.
+struct LicenceView {
+    name: String,
+    id: String,
+    url: Option<String>,
+}
+
+/// The ready-made credit line.
+struct Credit {
+    title: String,
+    title_lang: String,
+    authors: String,
+    licence: String,
+    url: String,
+}
+
+const YOU_MAY: cdl_records::vocabulary::Label = cdl_records::vocabulary::Label {
+    fr: "Ce que vous pouvez faire",
+    en: "What you may do",
+};
+const YOU_MUST: cdl_records::vocabulary::Label = cdl_records::vocabulary::Label {
+    fr: "Ce que vous devez faire",
+    en: "What you must do",
+};
+const HOW_TO_CREDIT: cdl_records::vocabulary::Label = cdl_records::vocabulary::Label {
+    fr: "Comment créditer",
+    en: "How to credit",
+};
+const LICENCE_TEXT: cdl_records::vocabulary::Label = cdl_records::vocabulary::Label {
+    fr: "texte de la licence",
+    en: "licence text",
+};
+const IN_ENGLISH: &str = "Read this record in English";
+
 #[derive(Template)]
 #[template(path = "record.html")]
 struct RecordPage {
     l: Layout,
-    content_lang: &'static str,
     kind_label: &'static str,
     title: String,
+    /// The title's `lang` when it differs from the page's (else empty).
+    title_lang: String,
     summary: Option<String>,
-    description: Vec<String>,
+    /// The `lang` of the summary when it differs from the page's (else
+    /// empty).
+    text_lang: String,
+    /// The same for the description.
+    description_lang: String,
+    /// Paragraphs, each a list of lines.
+    description: Vec<Vec<String>>,
+    /// On a French page, the address of the English page when the record
+    /// has an English translation.
+    english: Option<String>,
+    in_english: &'static str,
     license: String,
+    licences: Vec<LicenceView>,
+    licence_text: &'static str,
+    /// The `lang` of licence names (English) when the page is French.
+    names_lang: &'static str,
     verdict_class: &'static str,
     verdict: &'static str,
     verdict_explained: &'static str,
+    you_may: &'static str,
+    you_must: &'static str,
+    /// What the licence lets people do and asks, when certified.
+    terms: Option<(&'static str, &'static str)>,
+    how_to_credit: &'static str,
+    credit: Credit,
     reasons: Vec<Reason>,
     suggestions: Vec<String>,
     policy_version: String,
     spdx_version: String,
-    rows: Vec<Row>,
-    used_by: Vec<Item>,
-    replaces: Vec<String>,
+    sections: Vec<Section>,
     history: Vec<HistoryView>,
     base: String,
     json_ld: String,
@@ -194,73 +250,86 @@ pub async fn record(
         .await?
         .map_err(AppError::internal)?;
     let lang = ctx.lang;
-    let m = ctx.m();
+    let vl: cdl_records::vocabulary::Lang = lang.into();
     let certificate = certify(record.kind(), &record.license);
     let base = format!("/records/{}/{}", key.kind.as_str(), key.id.as_str());
     let url = site.url(&base);
-    let en = (lang == Lang::En)
-        .then(|| {
-            record
-                .translations
-                .iter()
-                .find(|(tag, _)| tag.as_str() == "en" || tag.as_str().starts_with("en-"))
-                .map(|(_, t)| t)
-        })
-        .flatten();
-    let title = en
-        .and_then(|t| t.title.clone())
-        .unwrap_or_else(|| record.title.clone());
-    let content_lang = if en.and_then(|t| t.title.as_ref()).is_some() {
-        "en"
-    } else {
-        "fr"
-    };
-    let summary = if content_lang == "en" {
-        en.and_then(|t| t.summary.clone())
-            .or_else(|| record.summary.clone())
-    } else {
-        record.summary.clone()
-    };
-    let description = if content_lang == "en" {
-        en.and_then(|t| t.description.clone())
-    } else {
-        None
-    }
-    .or_else(|| record.description.clone())
-    .map(|d| {
-        d.split("\n\n")
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .collect()
-    })
-    .unwrap_or_default();
-    let (used_by, replaces) = match &record.details {
-        cdl_records::Details::Software(s) => (
-            s.used_by
-                .iter()
-                .map(|o| Item {
-                    text: o.name.clone(),
-                    href: o.url.as_ref().map(|u| u.as_str().to_owned()),
-                })
-                .collect(),
-            s.replaces.clone(),
+    let en = record
+        .translations
+        .iter()
+        .find(|(tag, _)| tag.as_str() == "en" || tag.as_str().starts_with("en-"))
+        .map(|(_, t)| t);
+    let shown_en = if lang == Lang::En { en } else { None };
+    let own_title_lang = title_lang(&record).to_owned();
+    let (title, title_lang) = match shown_en.and_then(|t| t.title.clone()) {
+        Some(t) => (t, String::new()),
+        None => (
+            record.title.clone(),
+            if own_title_lang == lang.tag() {
+                String::new()
+            } else {
+                own_title_lang.clone()
+            },
         ),
-        _ => (Vec::new(), Vec::new()),
     };
-    let all_rows = rows(&record, lang)
+    let french = if lang == Lang::Fr { "" } else { "fr" };
+    let (summary, summary_from_en) = match shown_en.and_then(|t| t.summary.clone()) {
+        Some(s) => (Some(s), true),
+        None => (record.summary.clone(), false),
+    };
+    let (description, description_from_en) = match shown_en.and_then(|t| t.description.clone()) {
+        Some(d) => (Some(d), true),
+        None => (record.description.clone(), false),
+    };
+    let text_lang = if summary_from_en { "" } else { french }.to_owned();
+    let description_lang = if description_from_en { "" } else { french }.to_owned();
+    let description = description.map(|d| paragraphs(&d)).unwrap_or_default();
+    let english = (lang == Lang::Fr && en.is_some()).then(|| format!("{base}?lang=en"));
+    let licences = cdl_licenses::licence_terms(&record.license)
         .into_iter()
-        .filter(|r| r.key != "software.used_by" && r.key != "software.replaces")
+        .map(|t| LicenceView {
+            name: t.name,
+            id: t.id,
+            url: t.url,
+        })
         .collect();
+    let terms = certificate.is_certified().then(|| {
+        let t = cdl_licenses::licence_family(&record.license).terms(record.kind());
+        (t.may.get(vl), t.must.get(vl))
+    });
+    let credit = Credit {
+        title: record.title.clone(),
+        title_lang: if own_title_lang == lang.tag() {
+            String::new()
+        } else {
+            own_title_lang
+        },
+        authors: authors(&record),
+        licence: licence_name(&record.license),
+        url: url.clone(),
+    };
     let page = RecordPage {
         l: ctx.layout(title.clone(), Nav::None),
-        content_lang,
         kind_label: lang.kind(record.kind()),
+        title_lang,
         summary,
+        text_lang,
+        description_lang,
         description,
+        english,
+        in_english: IN_ENGLISH,
         license: record.license.clone(),
+        licences,
+        licence_text: LICENCE_TEXT.get(vl),
+        names_lang: names_lang(lang),
         verdict_class: certificate.verdict.as_str(),
         verdict: lang.verdict(certificate.verdict),
         verdict_explained: lang.verdict_explained(certificate.verdict),
+        you_may: YOU_MAY.get(vl),
+        you_must: YOU_MUST.get(vl),
+        terms,
+        how_to_credit: HOW_TO_CREDIT.get(vl),
+        credit,
         reasons: reasons(lang, &certificate)
             .into_iter()
             .map(|text| Reason { text })
@@ -268,24 +337,85 @@ pub async fn record(
         suggestions: certificate.suggestions.clone(),
         policy_version: certificate.policy_version.clone(),
         spdx_version: certificate.spdx_list_version.clone(),
-        rows: all_rows,
-        used_by,
-        replaces,
+        sections: sections(&record, lang),
         history: history
             .iter()
-            .map(|h| HistoryView {
-                date: date(h.time),
-                change: change_label(lang, h.change),
-                author: h.author.clone(),
-                message: h.message.lines().next().unwrap_or_default().to_owned(),
+            .map(|h| {
+                let datetime = date(h.time);
+                HistoryView {
+                    date: words(lang, &datetime),
+                    datetime,
+                    change: change_label(lang, h.change),
+                    author: h.author.clone(),
+                    message: h.message.lines().next().unwrap_or_default().to_owned(),
+                }
             })
             .collect(),
         json_ld: json_ld(&record, &url),
         base,
         title,
     };
-    let _ = m;
     render(&page)
+}
+
+/// A description as paragraphs (split at blank lines), each a list of its
+/// lines (single line breaks are kept).
+fn paragraphs(text: &str) -> Vec<Vec<String>> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(line.trim_end().to_owned());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// Who to credit: the creators of a work, else the contributors, else the
+/// publisher or the holding institution.
+fn authors(record: &Record) -> String {
+    use cdl_records::Details;
+    let names: Vec<&str> = match &record.details {
+        Details::CulturalWork(c) if !c.creators.is_empty() => {
+            c.creators.iter().map(|x| x.name.as_str()).collect()
+        }
+        _ => record
+            .contributors
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect(),
+    };
+    if !names.is_empty() {
+        return names.join(", ");
+    }
+    match &record.details {
+        Details::Dataset(d) => d.publisher.as_ref().map(|p| p.name.clone()),
+        Details::CulturalWork(c) => c.holding_institution.as_ref().map(|p| p.name.clone()),
+        _ => None,
+    }
+    .unwrap_or_default()
+}
+
+/// `2026-02-18` in words in `lang`.
+fn words(lang: Lang, iso: &str) -> String {
+    let mut parts = iso.split('-').map(|p| p.parse::<u16>().ok());
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(Some(y)), Some(Some(m)), Some(Some(d))) => crate::i18n::long_date(
+            lang,
+            y,
+            u8::try_from(m).unwrap_or(1),
+            u8::try_from(d).unwrap_or(1),
+        ),
+        _ => iso.to_owned(),
+    }
 }
 
 /// A download response.

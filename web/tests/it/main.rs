@@ -11,5 +11,6 @@ mod fuzz;
 mod hostile;
 mod pages;
 mod proposals;
+mod readable;
 mod review;
 mod util;

@@ -100,7 +100,7 @@ async fn a_record_of_each_kind_shows_certificate_history_and_json_ld() -> Result
         assert_eq!(json.json()["id"], id);
     }
     let r = c.get("/records/software/lutece").await;
-    assert!(r.body.contains("Organisations qui l’utilisent"));
+    assert!(r.body.contains("Utilisé par"));
     assert!(
         r.body
             .contains("<a href=\"https://www.paris.fr/\">Ville de Paris</a>")

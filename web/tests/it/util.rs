@@ -160,8 +160,13 @@ impl Server {
 
     /// A server with the test catalogue and `config`.
     pub async fn start_with(config: WebConfig) -> Server {
+        Server::start_with_catalogue(config, catalogue()).await
+    }
+
+    /// A server with `records` (kind folder, TOML text) as its catalogue.
+    pub async fn start_with_catalogue(config: WebConfig, records: Vec<(&str, String)>) -> Server {
         let TempRegistry { dir, registry } = TempRegistry::new();
-        let files: Vec<RecordFile> = catalogue()
+        let files: Vec<RecordFile> = records
             .into_iter()
             .map(|(kind, text)| {
                 let record = cdl_records::parse(&text, None).unwrap();
