@@ -2702,7 +2702,7 @@ def build_paris_trees(corpora: Path, cat: Catalogue):
     def arr_key(k):
         m = re.search(r"(\d+)", k)
         return int(m.group(1)) if m else 99
-    listing = "\n".join(f"- {k} : " + "; ".join(v) + "." for k, v in sorted(by_arr.items(), key=lambda kv: arr_key(kv[0])))
+    listing = "\n".join(f"- {k} : " + " ; ".join(v) + "." for k, v in sorted(by_arr.items(), key=lambda kv: arr_key(kv[0])))
     count = lambda c: ", ".join(f"{k.lower() if k[0].isupper() and k not in ('Bois de Vincennes', 'Bois de Boulogne') else k} {n}" for k, n in c.most_common())
     desc = para(
         f"Les {len(rows)} arbres remarquables de Paris recensés par la Direction des Espaces Verts et de l'Environnement "
@@ -3004,7 +3004,7 @@ def build_paris_sources(corpora: Path, cat: Catalogue):
             "disposition de l'export « export-dataset » de data.gouv.fr (48 colonnes séparées par « ; ») ; "
             "data/catalog_datasets_univers-culture.csv liste les jeux de données du thème « univers-culture » (9 colonnes, sans "
             "licence).",
-            "Licences déclarées dans l'export : " + "; ".join(f"« {k} » {n}" for k, n in lic.most_common()) + ". Les fiches "
+            "Licences déclarées dans l'export : " + " ; ".join(f"« {k} » {n}" for k, n in lic.most_common()) + ". Les fiches "
             "« jeu de données » parisiennes de ce catalogue en viennent ; celles dont la licence n'est pas libre, pas versionnée "
             "ou absente sont écartées.",
             "Licence : CC0 1.0 pour le dépôt (fichier LICENSE) ; les métadonnées viennent de data.gouv.fr (Licence Ouverte 2.0). "
@@ -3149,7 +3149,7 @@ def build_seed_lots(corpora: Path, cat: Catalogue):
                 description=para(*[f for f in facts if f]),
                 tags=dedup_ci(["semences", common, "démonstration"]),
                 links=[{"url": wiki, "rel": "other", "title": "Article Wikipédia (en anglais) indiqué par Growstuff"}] if wiki and name != "stupice tomato" else [],
-                sources=[src("growstuff"), src("demo")],
+                sources=[src("growstuff"), src("demo"), src("culture-libraries")],
                 translations={"en": {"title": f"{name[0].upper() + name[1:]} – demonstration seed lot {year}",
                                      "summary": f"Demonstration lot of {name} " + ("planting stock" if repro == "vegetative" else "seeds")
                                                 + f" ({species}), harvested in {year}; exchange point: {point}."}},
@@ -3293,7 +3293,7 @@ def build_ferments(corpora: Path, cat: Catalogue):
         rec = new_record(
             "ferment-lot", f["id"], f["title"], "LicenseRef-OpenMTA",
             summary=f["summary"], description=desc, tags=dedup_ci(f["tags"] + ["démonstration"]),
-            sources=[src("demo")], translations=translations,
+            sources=[src("demo"), src("culture-libraries")], translations=translations,
             details={
                 "organism": f["organism"],
                 "species": f["species"],
@@ -3547,7 +3547,8 @@ SOURCE_DOCS = [
      "Everything about the *lot* (quantity, harvest year, germination, exchange point, licence) is demonstration data "
      "and each description says so. Exchange points are Paris municipal libraries of the national register (see "
      "« Paris municipal libraries »); no exchange is claimed to happen there.",
-     "« Espèces et variétés : Growstuff (github.com/Growstuff/growstuff), AGPL-3.0 ; lots : démonstration ».",
+     "« Espèces et variétés : Growstuff (github.com/Growstuff/growstuff), AGPL-3.0 ; lots : démonstration ; point "
+     "d'échange : registre des bibliothèques, ministère de la Culture, Licence Ouverte 2.0 ».",
      None),
     ("demo-ferments", "Demonstration ferment lots (hand-written)",
      "No corpus: data written in `build_samples.py` (`FERMENTS`).",
@@ -3557,7 +3558,7 @@ SOURCE_DOCS = [
      "ginger bug, yoghurt.",
      "Species are those usually found in such cultures (general knowledge), not an analysis; quantities, dates, "
      "exchange points and lineage are illustrative, as each description says.",
-     "None needed.",
+     "Exchange points: « Ministère de la Culture, registre des bibliothèques, Licence Ouverte 2.0 » (in `[[sources]]`).",
      None),
 ]
 
