@@ -5,7 +5,7 @@ Usage:
     python3 build_samples.py CORPORA_DIR OUTPUT_DIR
 
 CORPORA_DIR is the folder of public test corpora (the one holding
-``sill-codegouvfr/``, ``cultural-works/``...); OUTPUT_DIR is the folder that
+``sill-codegouvfr/``, ``cultural-works/``, ``paris/``...); OUTPUT_DIR is the folder that
 receives ``<kind>/<id>.toml`` and ``SOURCES.md`` (``records/samples``).
 
 Standard library only, no network, deterministic: the same corpora give
@@ -2418,6 +2418,8 @@ def build_lutece(corpora: Path, cat: Catalogue):
         en = None
         if pd.get("description_fr") and pd.get("description_default") and pd["description_default"] != pd["description_fr"]:
             en = one_line(pd["description_default"], 500)
+        # Interface languages: those of the message bundles the descriptor resolves (unknown without them).
+        ui_langs = (["fr", "en"] if en else ["fr"]) if pd.get("description_fr") else []
         links = [{"url": r["repository"], "rel": "source", "title": "Code source (GitHub)"}]
         if web_url(r.get("pom_url")) and r["pom_url"].rstrip("/") != r["repository"].rstrip("/"):
             links.insert(0, {"url": r["pom_url"], "rel": "homepage", "title": "Site de Lutece"})
@@ -2436,7 +2438,7 @@ def build_lutece(corpora: Path, cat: Catalogue):
                 tags.append(tag)
         rec = new_record(
             "software", cat.unique_id(name), title, "BSD-3-Clause",
-            summary=summary, description=desc, tags=dedup_ci(tags), languages=["fr"],
+            summary=summary, description=desc, tags=dedup_ci(tags), languages=ui_langs,
             created=iso_date(r.get("first_commit_date")), updated=iso_date(r.get("commit_date")),
             links=links,
             contributors=[{"name": author, "role": "author"}] if author else [],
@@ -3354,7 +3356,8 @@ SOURCE_DOCS = [
      "Repository, commit and dates, commit and file counts, main languages (file extensions), Maven name, version "
      "and artefact, plugin descriptor (French description, provider), copyright line, licence basis; the "
      "inventory's description and Software Heritage address; the descriptor's default (English) description in "
-     "`[translations.en]` when the plugin also has a distinct French one. README texts are not copied.",
+     "`[translations.en]` when the plugin also has a distinct French one, and `languages` from the message bundles "
+     "the descriptor resolves (`fr`, and `en` for a distinct default bundle). README texts are not copied.",
      "One record per repository whose licence is established (26, all `BSD-3-Clause`). French titles and summaries "
      "are written by hand from the descriptor, README and inventory texts (table `LUTECE_FR`). `used_by` = Ville de "
      "Paris for the 18 repositories that the corpus notes list as the City's own applications (DansMaRue, "
