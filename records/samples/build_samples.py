@@ -5,7 +5,7 @@ Usage:
     python3 build_samples.py CORPORA_DIR OUTPUT_DIR
 
 CORPORA_DIR is the folder of public test corpora (the one holding
-``sill-codegouvfr/``, ``cultural-works/``...); OUTPUT_DIR is the folder that
+``sill-codegouvfr/``, ``cultural-works/``, ``paris/``...); OUTPUT_DIR is the folder that
 receives ``<kind>/<id>.toml`` and ``SOURCES.md`` (``records/samples``).
 
 Standard library only, no network, deterministic: the same corpora give
@@ -96,7 +96,7 @@ def t_table_body(d: dict) -> str:
 
 
 COMMON_ORDER = [
-    "format", "id", "kind", "title", "license", "summary", "description", "tags", "languages",
+    "format", "id", "kind", "title", "title_lang", "license", "summary", "description", "tags", "languages",
     "created", "updated", "wikidata",
 ]
 # Kind tables: scalar/array keys first, then sub-tables, then arrays of tables.
@@ -307,6 +307,11 @@ class Catalogue:
             if v is not None:
                 assert v == v.strip() and "\n" not in v, (rec["id"], k, v)
         assert len(rec["title"]) <= 200, rec["id"]
+        # `title_lang` is set only from the source (the builder states it);
+        # a translation whose title is the title itself says the same thing.
+        same = sorted(lang for lang, tr in (rec.get("translations") or {}).items() if tr.get("title") == rec["title"])
+        assert rec.get("title_lang") != "fr", rec["id"]
+        assert same == ([rec["title_lang"]] if rec.get("title_lang") else []), (rec["id"], same, rec.get("title_lang"))
         if rec.get("summary"):
             assert len(rec["summary"]) <= 500, rec["id"]
         rec["_source"] = source_key
@@ -1029,6 +1034,7 @@ def build_tate(corpora: Path, cat: Catalogue):
             f"Dimensions : {dims}." if dims else None,
             f"Numéro d'inventaire : {w['acno']}" + (f", entrée dans les collections en {w['acquisitionYear']}." if w.get("acquisitionYear") else "."),
             f"Mention de provenance : {one_line(w['creditLine'])}." if w.get("creditLine") else None,
+            f"Titre original : {one_line(w['foreignTitle'])} (le titre ci-dessus est celui, en anglais, de la Tate)." if w.get("foreignTitle") else None,
         ]
         status = ("Domaine public en France : " + ("l'auteur est mort" if len(names) == 1 else "tous les auteurs sont morts")
                   + " avant 1956, il y a plus de 70 ans. Les métadonnées de la Tate sont publiées sous CC0 ; "
@@ -1038,6 +1044,7 @@ def build_tate(corpora: Path, cat: Catalogue):
         tags = dedup_ci(["Tate", form_fr.lower(), century_fr(year), "domaine public"])
         rec = new_record(
             "cultural-work", cat.unique_id(f"tate-{w['acno']}-{title}"), title, "CC-PDM-1.0",
+            title_lang="en",  # the Tate's `title` is its English title; an original one would be in `foreignTitle`
             summary=one_line(summary, 500), description=desc, tags=tags,
             links=[{"url": w["url"], "rel": "catalogue", "title": "Notice de l'œuvre sur le site de la Tate"}],
             sources=[src("tate")],
@@ -1081,6 +1088,7 @@ def build_cleveland(corpora: Path, cat: Catalogue):
     items = json.loads(f.read_text(encoding="utf-8"))["data"]
     pool = [i for i in sorted(items, key=lambda i: i["id"])
             if i.get("share_license_status") == "CC0" and i.get("creators") and i.get("title")
+            and not i.get("title_in_original_language")
             and (i.get("images") or {}).get("web") and i.get("type") in CLEVELAND_TYPES]
     step = len(pool) / CLEVELAND_TARGET
     chosen = [pool[int(k * step)] for k in range(min(CLEVELAND_TARGET, len(pool)))]
@@ -1127,6 +1135,7 @@ def build_cleveland(corpora: Path, cat: Catalogue):
         web = i["images"]["web"]
         rec = new_record(
             "cultural-work", cat.unique_id(f"cleveland-{i['accession_number']}-{title}"), title, "CC0-1.0",
+            title_lang="en",  # the museum's English title; `title_in_original_language` is empty for these objects
             summary=one_line(summary, 500), description=para("\n".join(x for x in facts if x), status),
             tags=dedup_ci(["Cleveland Museum of Art", form_fr.lower(), century_fr(year) if year else None, "open access"]),
             links=[{"url": i["url"], "rel": "catalogue", "title": "Notice de l'œuvre sur le site du musée"}],
@@ -1196,6 +1205,7 @@ def build_met(corpora: Path, cat: Catalogue):
         status = "Œuvre du programme Open Access du Metropolitan Museum of Art : notice et image publiées sous CC0."
         rec = new_record(
             "cultural-work", cat.unique_id(f"met-{acc}-{title}"), title, "CC0-1.0",
+            title_lang="en",  # the Met's Open Access records give the museum's English title
             summary=one_line(summary, 500), description=para("\n".join(x for x in facts if x), status),
             tags=dedup_ci(["Metropolitan Museum of Art", form_fr.lower(), meta.get("culture"), "open access"]),
             links=[{"url": r[1], "rel": "catalogue", "title": "Notice de l'œuvre sur le site du musée"}],
@@ -1391,6 +1401,7 @@ def build_smk(corpora: Path, cat: Catalogue):
     who = creators[0]["name"]
     rec = new_record(
         "cultural-work", cat.unique_id(f"smk-{x['object_number']}-{title}"), title, "CC0-1.0",
+        title_lang="da",  # the SMK's own (Danish) title of the print
         summary=f"Gravure sur cuivre {de(who)}, conservée au Statens Museum for Kunst (Copenhague).",
         description=para(
             f"Titre d'origine (danois) : {title}.\n"
@@ -1481,6 +1492,7 @@ def build_protocols(corpora: Path, cat: Catalogue):
         ]
         rec = new_record(
             "method", cat.unique_id(f"protocole-{slug(title, 60)}"), title, "CC-BY-4.0",
+            title_lang="en",  # protocols.io protocols of the AIND, written in English
             summary=one_line(summary, 500), description=para(*facts),
             tags=["protocols.io", "neurosciences", "protocole de laboratoire"],
             languages=["en"],
@@ -1539,6 +1551,7 @@ def build_datacite_methods(corpora: Path, cat: Catalogue):
     size = one_line(root.find("d:sizes/d:size", ns).text)
     rec = new_record(
         "method", cat.unique_id("workflow-soapdenovo2"), title, "CC0-1.0",
+        title_lang=root.find("d:titles/d:title", ns).get("{http://www.w3.org/XML/1998/namespace}lang"),
         summary=("Chaîne de traitement (workflow) et matériel d'accompagnement de l'assembleur de génomes "
                  f"SOAPdenovo2 (BGI), publiés en {year} par {publisher} sous CC0."),
         description=para(
@@ -1728,6 +1741,7 @@ def build_geo_dcat(corpora: Path, cat: Catalogue):
                 summary=summary, description=desc, publisher={"name": publisher},
                 tags=dedup_ci(d["keywords"][:10]),
                 languages=["fr"] if fr_source else ["en"],
+                title_lang=None if fr_source else "en",  # OREME's catalogue is in English (xml:lang="en")
                 created=d["issued"], updated=d["modified"] if d["modified"] and (not d["issued"] or d["modified"] >= d["issued"]) else None,
                 links=[{"url": landing, "rel": "catalogue", "title": f"Notice sur {portal}"}] if landing else [],
                 sources=[{"name": f"{portal} – catalogue DCAT (fixture de moissonnage udata)", "url": landing, "license": lic},
@@ -2123,6 +2137,7 @@ def build_source_datasets(corpora: Path, cat: Catalogue):
     issued = iso_date(root.find("d:dates/d:date", ns).text)
     rec = dataset_record(
         cat, "zenodo-47394-motivations-gouvernance-biodiversite", title, "CC0-1.0",
+        title_lang=root.find("d:titles/d:title", ns).get("{http://www.w3.org/XML/1998/namespace}lang"),
         summary=("Données d'enquête sur les motivations des acteurs de 34 dispositifs de gouvernance de la biodiversité "
                  "dans sept pays de l'Union européenne (169 entretiens en face à face), publiées sur Zenodo sous CC0."),
         description=para(
@@ -2149,19 +2164,873 @@ def build_source_datasets(corpora: Path, cat: Catalogue):
 
 
 # ---------------------------------------------------------------------------
+# Paris: the City's software (Lutece), benefit rules (OpenFisca-Paris),
+# remarkable trees, municipal libraries, culture datasets
+# ---------------------------------------------------------------------------
+
+PARIS = "paris"  # folder of the Paris corpora, under CORPORA_DIR
+
+SRC.update({
+    "codegouv-inventory": {
+        "name": "Inventaire des codes sources des organismes publics (etalab/data-codes-sources-fr, 2021)",
+        "url": "https://github.com/etalab/data-codes-sources-fr",
+        "license": "etalab-2.0",
+    },
+    "openfisca-paris": {
+        "name": "OpenFisca-Paris – modélisation des aides sociales de la Ville de Paris (dépôt openfisca/openfisca-paris)",
+        "url": "https://github.com/openfisca/openfisca-paris",
+        "license": "AGPL-3.0-only",
+    },
+    "paris-opendata": {
+        "name": "Ville de Paris – opendata.paris.fr (Direction des Espaces Verts et de l'Environnement)",
+        "url": "https://opendata.paris.fr/",
+        "license": "ODbL-1.0",
+    },
+    "culture-libraries": {
+        "name": "Ministère de la Culture – Les bibliothèques des collectivités territoriales : adresses et données d'activité (data.gouv.fr)",
+        "url": "https://www.data.gouv.fr/datasets/adresses-des-bibliotheques-publiques-2",
+        "license": "etalab-2.0",
+    },
+    "culture-catalogue": {
+        "name": "Ministère de la Culture – exports du catalogue data.gouv.fr (dépôt culturegouv/donnees-ouvertes)",
+        "url": "https://github.com/culturegouv/donnees-ouvertes",
+        "license": "CC0-1.0",
+    },
+})
+
+MOIS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+        "novembre", "décembre"]
+
+
+def date_fr(iso: str) -> str:
+    y, m, d = (int(x) for x in iso[:10].split("-"))
+    return f"{'1er' if d == 1 else d} {MOIS[m - 1]} {y}"
+
+
+def number_fr(v: float) -> str:
+    """1140.0 -> '1 140', 915.66 -> '915,66' (narrow no-break space between thousands)."""
+    text = f"{int(v):,}" if int(v) == v else f"{v:,.2f}".rstrip("0")
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def arrondissement_fr(cp: str) -> str:
+    n = int(cp[-2:]) if cp != "75116" else 16
+    return "Paris " + ("1er" if n == 1 else f"{n}e")
+
+
+# --- Libraries: the 68 municipal library sites of the national register -----
+
+# Misspellings of "Bibliothèque" in the register, corrected in exchange points.
+LIBRARY_NAME_FIXES = {"Bilbiothèque": "Bibliothèque", "Bilbliothèque": "Bibliothèque"}
+
+
+def paris_libraries(corpora: Path) -> list[dict]:
+    with open(corpora / PARIS / "libraries" / "bibliotheques-collectivites_paris-75.csv", encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
+def library_name(row: dict) -> str:
+    name = one_line(row["nom_de_l_etablissement"])
+    for bad, good in LIBRARY_NAME_FIXES.items():
+        name = name.replace(bad, good)
+    return name
+
+
+def library_points(corpora: Path) -> list[str]:
+    """Exchange points: the library sites open to the public (a building open to the public, usual
+    weekly hours given), sorted by postcode then name. The administration office, the closed
+    central store and the heritage collection of L'Heure Joyeuse (not a lending site) are left out."""
+    sites = []
+    for r in paris_libraries(corpora):
+        name = library_name(r)
+        if r["type_adresse"] != "Bâtiment ouvert" or float(r["amplitude_horaire"] or 0) <= 0:
+            continue
+        if not name.startswith(("Bibliothèque", "Médiathèque")):
+            continue
+        sites.append((r["cp"], name, one_line(r["adresse"])))
+    sites.sort()
+    return [f"{name}, {addr}, {arrondissement_fr(cp)}" for cp, name, addr in sites]
+
+
+def exchange_point(points: list[str], n: int) -> str:
+    """The n-th lot's exchange point: a stride coprime with the number of sites spreads
+    consecutive lots over different arrondissements and uses each site once before any twice."""
+    stride = 17
+    while len(points) % stride == 0:
+        stride += 2
+    return points[(n * stride) % len(points)]
+
+
+# --- Software: Lutece repositories of the City of Paris ----------------------
+
+# French title and summary of each repository, written from its plugin
+# descriptor (description_fr), its README first paragraph or its
+# code.gouv.fr description (quoted in the record's description).
+LUTECE_FR = {
+    "lutece-core": ("Lutece – cœur de la plateforme de la Ville de Paris",
+                    "Plateforme libre et modulaire de la Ville de Paris pour créer des sites et des services en ligne, "
+                    "conçue pour que les villes partagent, réutilisent et adaptent leurs services numériques ; plus de "
+                    "400 modules prêts à l'emploi."),
+    "lutece-apps-plugin-appcenter": ("Lutece – centre de gestion des applications (plugin appcenter)",
+                                     "Module Lutece de centre de gestion des applications."),
+    "lutece-cms-plugin-blog": ("Lutece – blog (plugin blog)",
+                               "Module Lutece de gestion de contenu de type blog : rédaction et publication de billets "
+                               "classés par étiquettes, pages composées par glisser-déposer."),
+    "lutece-form-plugin-forms": ("Lutece – formulaires à étapes (plugin forms)",
+                                 "Module Lutece de formulaires à étapes : conception et publication par les "
+                                 "administrateurs, saisie en ligne par les usagers, traitement des réponses par les agents."),
+    "lutece-tech-plugin-gismap": ("Lutece – cartes interactives (plugin gismap)",
+                                  "Module Lutece d'intégration de cartes interactives (OpenLayers) : navigation, données "
+                                  "WMTS, WMS, WFS et GeoJSON, serveurs GeoServer ou ArcGIS Server."),
+    "lutece-tech-plugin-rest": ("Lutece – services REST (plugin rest)",
+                                "Module Lutece fournisseur de services REST (JAX-RS), côté client et côté serveur."),
+    "lutece-wf-plugin-workflow": ("Lutece – moteur de workflow (plugin workflow)",
+                                  "Moteur de workflow de Lutece : états, transitions et actions sur les ressources, "
+                                  "tâches extensibles et historique complet des actions."),
+    "actes-plugin-actes": ("ACTES – télétransmission des actes au contrôle de légalité (plugin Lutece)",
+                           "Module Lutece qui permet aux collectivités de soumettre leurs actes (délibérations, "
+                           "arrêtés…) au contrôle de légalité par télétransmission."),
+    "chat-module-chatbot-stationnement": ("Lutece – chatbot du stationnement (module chatbot)",
+                                          "Preuve de concept d'agent conversationnel (chatbot) sur le stationnement, "
+                                          "fondée sur Recast.ai."),
+    "comarquage-plugin-dila": ("Lutece – co-marquage des fiches de la DILA (service-public.fr)",
+                               "Module Lutece qui insère dans un site les informations de la DILA sur les droits et "
+                               "démarches (co-marquage service-public.fr)."),
+    "espacepublic-plugin-dansmarue": ("DansMaRue – back office des signalements (plugin Lutece)",
+                                      "Application de back office de DansMaRue, où les agents traitent les signalements "
+                                      "d'anomalies dans l'espace public."),
+    "espacepublic-plugin-fodansmarue": ("DansMaRue – front office (plugin Lutece)",
+                                        "Application de front office de DansMaRue, pour signaler une anomalie dans "
+                                        "l'espace public et suivre son signalement."),
+    "etatcivil-module-formengine-etatcivil": ("Lutece – demandes d'actes d'état civil (module formengine)",
+                                              "Formulaires en ligne de demande d'actes d'état civil : naissance, mariage "
+                                              "et décès."),
+    "franceconnect-plugin-franceconnect": ("Lutece – FranceConnect (plugin franceconnect)",
+                                           "Module Lutece d'accès aux fournisseurs de données via FranceConnect, avec le "
+                                           "consentement de l'usager (protocole OpenID Connect)."),
+    "gru-module-ticketing-facilfamilles": ("Facil'Familles – gestion des sollicitations (module Lutece ticketing)",
+                                           "Module Lutece propre à Facil'Familles pour la gestion des sollicitations "
+                                           "des familles dans l'outil de ticketing de la gestion de la relation usager."),
+    "gru-plugin-appointment": ("Lutece – prise de rendez-vous (plugin appointment)",
+                               "Module Lutece de gestion des demandes de rendez-vous : formulaires en ligne pour les "
+                               "usagers, semaines types, jours ouvrés et règles définis par les agents."),
+    "gru-plugin-gru": ("Lutece – gestion de la relation usager, vue 360° (plugin gru)",
+                       "Module Lutece de gestion de la relation usager : toutes les demandes d'un usager dans une même "
+                       "vue, pour les traiter."),
+    "gru-plugin-identitystore": ("Lutece – référentiel d'identités (plugin identitystore)",
+                                 "Référentiel d'identités de Lutece : des identités faites d'attributs lus, écrits ou "
+                                 "certifiés par les applications au moyen d'API REST."),
+    "hophacks-plugin-shelters": ("Lutece – places disponibles dans les centres d'hébergement (plugin shelters)",
+                                 "Module Lutece d'information en temps réel sur les lits disponibles pour la nuit dans "
+                                 "les centres d'hébergement pour personnes sans abri."),
+    "lutece-ecom-plugin-tipi": ("Lutece – paiement en ligne TIPI (plugin tipi)",
+                                "Module Lutece qui simplifie l'usage de TIPI, le paiement en ligne des services publics : "
+                                "lecture, création et suivi des transactions."),
+    "opendata-module-document-ckan": ("Lutece – API compatible CKAN pour les données ouvertes (module document-ckan)",
+                                      "Module Lutece qui expose les jeux de données stockés dans le plugin Document par "
+                                      "une API REST compatible avec celle de CKAN, pour leur moissonnage."),
+    "opengov-plugin-transparency": ("Lutece – transparence des rencontres avec les représentants d'intérêts (plugin transparency)",
+                                    "Module Lutece de diffusion publique des rencontres entre les élus et les "
+                                    "représentants d'intérêts (lobbies)."),
+    "particip-plugin-ideation": ("Budget participatif – dépôt d'idées (plugin Lutece ideation)",
+                                 "Module Lutece de dépôt d'idées par les habitants : formulaire par étapes, recherche "
+                                 "illustrée, fiche de chaque proposition et back office."),
+    "particip-plugin-participatorybudget": ("Budget participatif – projets et votes (plugin Lutece participatorybudget)",
+                                            "Module Lutece pour créer, rechercher et afficher des projets et voter, dans "
+                                            "une démarche de participation citoyenne."),
+    "particip-site-participatorybudget": ("OpenPB – site de budget participatif (Lutece)",
+                                          "Site de démonstration de budget participatif, assemblé avec les modules "
+                                          "Lutece d'idéation et de budget participatif."),
+    "urbanisme-plugin-plu": ("Lutece – historique du Plan local d'urbanisme (plugin plu)",
+                             "Module Lutece de gestion et de consultation des historiques du Plan local d'urbanisme (PLU)."),
+}
+# Repositories the corpus notes list as the City of Paris's own applications
+# (lutece-secteur-public, plugin provider "Mairie de Paris"): `used_by`.
+LUTECE_PARIS_APPS = {
+    "actes-plugin-actes", "chat-module-chatbot-stationnement", "comarquage-plugin-dila",
+    "espacepublic-plugin-dansmarue", "espacepublic-plugin-fodansmarue", "etatcivil-module-formengine-etatcivil",
+    "franceconnect-plugin-franceconnect", "gru-module-ticketing-facilfamilles", "gru-plugin-appointment",
+    "gru-plugin-gru", "gru-plugin-identitystore", "lutece-ecom-plugin-tipi", "opendata-module-document-ckan",
+    "opengov-plugin-transparency", "particip-plugin-ideation", "particip-plugin-participatorybudget",
+    "particip-site-participatorybudget", "urbanisme-plugin-plu",
+}
+EXT_LANG = {".java": "Java", ".js": "JavaScript", ".xsl": "XSLT", ".swift": "Swift", ".m": "Objective-C", ".py": "Python"}
+PARIS_NAMES = ("mairie de paris", "ville de paris", "city of paris", "marie de paris", "paris / dsti")
+
+
+def build_lutece(corpora: Path, cat: Catalogue):
+    base = corpora / PARIS / "lutece-software"
+    repos = json.loads((base / "lutece-repos.json").read_text(encoding="utf-8"))
+    with open(base / "etalab-data-codes-sources-fr_lutece-secteur-public_repositories.csv", encoding="utf-8", newline="") as f:
+        inventory = {r["name"]: r for r in csv.DictReader(f)}
+    described = set()
+    for r in sorted(repos, key=lambda r: (r["owner"] != "lutece-platform", r["name"] != "lutece-core", r["name"])):
+        name = r["name"]
+        described.add(name)
+        inv = inventory.get(name)
+        if r.get("license_spdx_derived") != "BSD-3-Clause":
+            what = one_line((inv or {}).get("description")) or name
+            looked = (r.get("license_basis") or "").rsplit(" found in ", 1)[-1]
+            cat.skip("lutece", f"{r['owner']}/{name} ({what}) : aucune licence, ni fichier LICENSE ni en-tête de licence "
+                               f"(fichier examiné : {looked}) ; sans licence, le logiciel n'est pas libre et ne peut pas "
+                               "être certifié : pas de fiche")
+            continue
+        title, summary = LUTECE_FR[name]
+        pd = (r.get("plugin_descriptors") or [{}])[0]
+        provider = one_line(pd.get("provider_fr") or pd.get("provider_default") or "")
+        if provider and "." in provider and " " not in provider:
+            provider = None  # an unresolved i18n key such as "actes.plugin.provider"
+        holder_line = one_line(r.get("source_header_copyright")) or one_line(pd.get("copyright"))
+        paris_made = any(p in (provider or holder_line or "").lower() for p in PARIS_NAMES)
+        author = "Ville de Paris" if paris_made else provider
+        langs = []
+        for ext in r.get("top_extensions") or {}:
+            lang = EXT_LANG.get(ext)
+            if lang and lang not in langs:
+                langs.append(lang)
+        version = r.get("pom_version") if r.get("pom_version") and "SNAPSHOT" not in r["pom_version"] else None
+        if r.get("license_file"):
+            basis = (f"fichier {r['license_file']} du dépôt (texte de la licence BSD à 3 clauses)"
+                     + (" et en-tête BSD à 3 clauses dans les fichiers source" if "header" in (r.get("license_basis") or "") else ""))
+        else:
+            basis = (f"en-tête BSD à 3 clauses en tête des fichiers source (par exemple {r['source_header_file']}), sans "
+                     "fichier LICENSE : la licence n'apparaît donc pas dans le champ de licence de GitHub")
+        facts = [
+            f"Dépôt {r['owner']}/{name}, compte GitHub attribué à la Mairie de Paris par la liste des comptes d'organismes "
+            f"publics de code.gouv.fr. Commit examiné : {r['commit'][:12]} du {date_fr(r['commit_date'])} "
+            f"({r['commit_count']} commits depuis le {date_fr(r['first_commit_date'])}, {r['file_count']} fichiers).",
+            (f"Projet Maven : {r.get('pom_name')}" + (f", version {r['pom_version']}" if r.get("pom_version") else "")
+             + (f", artefact {r['pom_groupId']}:{r['pom_artifactId']}" if r.get("pom_groupId") and r.get("pom_artifactId") else "") + ".")
+            if r.get("pom_name") else None,
+            (f"Descripteur de plugin : « {one_line(pd.get('description_fr') or pd.get('description_default'))} »"
+             + (f", fournisseur : {provider}" if provider else "") + ".")
+            if (pd.get("description_fr") or pd.get("description_default")) else None,
+            f"Description dans l'inventaire code.gouv.fr (2021) : « {one_line(inv['description'])} »." if inv and inv.get("description") else None,
+            f"Mention de droits : « {holder_line} »." if holder_line else None,
+            f"Licence BSD-3-Clause : {basis}.",
+        ]
+        desc = para("\n".join(f for f in facts if f),
+                    "Le logiciel est libre : la licence BSD à 3 clauses permet de l'utiliser, de l'étudier, de le modifier "
+                    "et de le redistribuer, à condition de conserver la mention de droits et la licence, et sans utiliser le "
+                    "nom de la Ville de Paris ou de Lutece pour promouvoir un produit dérivé.")
+        # The descriptor's default message bundle is English when the plugin also has a distinct
+        # French bundle (Lutece's convention); otherwise its language is not known: no translation.
+        en = None
+        if pd.get("description_fr") and pd.get("description_default") and pd["description_default"] != pd["description_fr"]:
+            en = one_line(pd["description_default"], 500)
+        # Interface languages: those of the message bundles the descriptor resolves (unknown without them).
+        ui_langs = (["fr", "en"] if en else ["fr"]) if pd.get("description_fr") else []
+        links = [{"url": r["repository"], "rel": "source", "title": "Code source (GitHub)"}]
+        if web_url(r.get("pom_url")) and r["pom_url"].rstrip("/") != r["repository"].rstrip("/"):
+            links.insert(0, {"url": r["pom_url"], "rel": "homepage", "title": "Site de Lutece"})
+        if inv and web_url(inv.get("software_heritage_url")):
+            links.append({"url": inv["software_heritage_url"], "rel": "other", "title": "Archive Software Heritage"})
+        sources = [{"name": f"Dépôt {r['owner']}/{name} (pom.xml, descripteur de plugin, en-têtes de licence), "
+                            f"commit {r['commit'][:12]}", "url": r["repository"], "license": "BSD-3-Clause"}]
+        if inv:
+            sources.append(src("codegouv-inventory"))
+        tags = ["Lutece", "Ville de Paris"]
+        if name in LUTECE_PARIS_APPS:
+            tags.append("service public en ligne")
+        for word, tag in (("dansmarue", "DansMaRue"), ("particip", "budget participatif"), ("facilfamilles", "Facil'Familles"),
+                          ("franceconnect", "FranceConnect"), ("gismap", "cartographie"), ("ckan", "données ouvertes")):
+            if word in name:
+                tags.append(tag)
+        rec = new_record(
+            "software", cat.unique_id(name), title, "BSD-3-Clause",
+            summary=summary, description=desc, tags=dedup_ci(tags), languages=ui_langs,
+            created=iso_date(r.get("first_commit_date")), updated=iso_date(r.get("commit_date")),
+            links=links,
+            contributors=[{"name": author, "role": "author"}] if author else [],
+            sources=sources,
+            translations={"en": {"summary": en}} if en else {},
+            details={
+                "repository": r["repository"],
+                "version": version,
+                "programming_languages": langs,
+                "used_by": [{"name": "Ville de Paris", "url": "https://www.paris.fr/"}] if name in LUTECE_PARIS_APPS else [],
+            },
+        )
+        cat.add(rec, "lutece")
+    rest = sorted(n for n in inventory if n not in described)
+    cat.skip("lutece", f"{len(rest)} autres dépôts de l'inventaire code.gouv.fr (2021) de lutece-secteur-public : leur licence "
+                       "n'a pas été vérifiée (le champ de licence de GitHub est vide ou « Other », et leurs en-têtes n'ont pas "
+                       "été examinés) : pas de fiche tant qu'un curateur ne l'a pas vérifiée")
+
+
+# --- OpenFisca-Paris: the City's benefit rules as code ------------------------
+
+OPENFISCA_PARIS = ("openfisca/openfisca-paris", "c310a2d422917ad4b53996ca10c54eb825dd3f07")
+OPENFISCA_PARIS_VERSION = "5.5.14"
+OPENFISCA_PARIS_DATE = "2026-01-21"
+# One method per benefit: (id, title, summary, Python files of its variables,
+# parameter files or folders, tags). Summaries are written from the labels
+# of the variables and the descriptions of the parameters.
+OPENFISCA_BENEFITS = [
+    ("aides-paris-conditions-communes", "Aides sociales de la Ville de Paris – conditions communes et bases de ressources",
+     "Règles communes aux aides sociales de la Ville de Paris codées dans OpenFisca-Paris : résidence parisienne, "
+     "bases de ressources, enfants pris en compte, taux d'effort pour le loyer, âge et handicap.",
+     ["openfisca_paris/paris.py", "openfisca_paris/personnes_agees/personnes_agees.py",
+      "openfisca_paris/personnes_handicapees/personne_handicapee.py"],
+     ["smic_net_mensuel.yaml", "personnes_agees/personnes_agees.yaml"], ["conditions de ressources"]),
+    ("aide-paris-logement", "Paris Logement – règle de calcul",
+     "Règle de calcul de l'aide Paris Logement, pour les Parisiens en difficulté (personnes isolées, couples avec ou "
+     "sans enfant) : éligibilité, plafonds de ressources mensuelles, taux d'effort et montant mensuel.",
+     ["openfisca_paris/paris_logement.py"], ["paris_logement/"], ["logement"]),
+    ("aide-paris-logement-personnes-agees", "Paris Logement pour les personnes âgées – règle de calcul",
+     "Règle de calcul de l'aide Paris Logement pour les personnes âgées : plafond de ressources, éligibilité et montant "
+     "mensuel selon la composition du foyer.",
+     ["openfisca_paris/personnes_agees/paris_logement.py"], ["personnes_agees/paris_logement.yaml"], ["logement", "personnes âgées"]),
+    ("aide-paris-logement-familles", "Paris Logement Familles – règle de calcul",
+     "Règle de calcul de l'allocation Paris Logement Familles : éligibilité, plafonds et montants selon le nombre "
+     "d'enfants, cas de l'enfant handicapé.",
+     ["openfisca_paris/paris_logement_fam.py"], ["paris_logement_familles/"], ["logement", "familles"]),
+    ("aide-paris-logement-familles-monoparentales", "Paris Logement Familles Monoparentales – règle de calcul",
+     "Règle de calcul de l'aide Paris Logement Familles Monoparentales : famille monoparentale, deux plafonds de "
+     "ressources et deux montants.",
+     ["openfisca_paris/paris_logement_fam_mono.py"], ["plfm/"], ["logement", "familles", "familles monoparentales"]),
+    ("aide-paris-forfait-familles", "Paris Forfait Familles – règle de calcul",
+     "Règle de calcul de l'aide Paris Forfait Familles : éligibilité, deux plafonds de ressources et montant selon le "
+     "plafond.",
+     ["openfisca_paris/familles/paris_forfait_familles.py"], ["familles/paris_forfait_familles.yaml"], ["familles"]),
+    ("aide-paris-energie-familles", "Paris Énergie Familles – règle de calcul",
+     "Règle de calcul de l'aide Paris Énergie Familles : éligibilité, plafonds de ressources et montant selon le nombre "
+     "d'enfants.",
+     ["openfisca_paris/familles/paris_energie_familles.py"], ["familles/paris_energie_familles.yaml"], ["familles", "énergie"]),
+    ("aide-paris-aspeh", "Allocation de soutien aux parents d'enfants handicapés (ASPEH) – règle de calcul",
+     "Règle de calcul de l'Allocation de soutien aux parents d'enfants handicapés (ASPEH) de la Ville de Paris : base "
+     "de ressources, plafond et montant.",
+     ["openfisca_paris/familles/aspeh.py"], ["familles/aspeh/"], ["familles", "handicap"]),
+    ("aide-paris-solidarite-personnes-agees", "Paris Solidarité pour les personnes âgées – règle de calcul",
+     "Règle de calcul de Paris Solidarité pour les personnes âgées : base de ressources mensuelles, plafonds pour une "
+     "personne seule ou un couple, éligibilité et montant mensuel.",
+     ["openfisca_paris/personnes_agees/psol.py", "openfisca_paris/paris_solidarite.py"], ["personnes_agees/psol.yaml"],
+     ["personnes âgées", "minimum de ressources"]),
+    ("aide-paris-solidarite-personnes-handicapees", "Paris Solidarité pour les personnes handicapées – règle de calcul",
+     "Règle de calcul de Paris Solidarité pour les personnes handicapées : base de ressources mensuelles, plafonds pour "
+     "une personne seule ou un couple, éligibilité et montant mensuel.",
+     ["openfisca_paris/personnes_handicapees/psol.py", "openfisca_paris/paris_solidarite.py"], ["personnes_handicapees/psol.yaml"],
+     ["handicap", "minimum de ressources"]),
+    ("aide-complement-sante-paris-personnes-agees", "Complément Santé Paris pour les personnes âgées – règle de calcul",
+     "Règle de calcul du Complément Santé Paris pour les personnes âgées : plafonds de ressources pour une personne "
+     "isolée ou en couple, éligibilité et montant.",
+     ["openfisca_paris/personnes_agees/paris_complement_sante.py", "openfisca_paris/paris_complement_sante.py"],
+     ["personnes_agees/paris_complement_sante.yaml"], ["santé", "personnes âgées"]),
+    ("aide-complement-sante-paris-personnes-handicapees", "Complément Santé Paris pour les personnes handicapées – règle de calcul",
+     "Règle de calcul du Complément Santé Paris pour les personnes handicapées : plafonds de ressources pour une "
+     "personne isolée ou en couple, éligibilité et montant.",
+     ["openfisca_paris/personnes_handicapees/paris_complement_sante.py", "openfisca_paris/paris_complement_sante.py"],
+     ["personnes_handicapees/paris_complement_sante.yaml"], ["santé", "handicap"]),
+    ("aide-pass-paris-seniors", "Pass Paris Seniors – règle d'éligibilité",
+     "Règle d'éligibilité au Pass Paris Seniors : condition d'âge et condition financière sur le montant de l'impôt.",
+     ["openfisca_paris/personnes_agees/paris_pass_seniors.py", "openfisca_paris/paris_pass.py"], ["paris_pass.yaml"],
+     ["transports", "personnes âgées"]),
+    ("aide-pass-paris-access", "Pass Paris Access' – règle d'éligibilité",
+     "Règle d'éligibilité au Pass Paris Access' pour les personnes handicapées : statut de personne handicapée et "
+     "condition financière sur le montant de l'impôt.",
+     ["openfisca_paris/personnes_handicapees/paris_pass_access.py", "openfisca_paris/paris_pass.py"], ["paris_pass.yaml"],
+     ["transports", "handicap"]),
+]
+ENTITY_FR = {"Famille": "par famille", "Individu": "par personne", "FoyerFiscal": "par foyer fiscal"}
+VALUE_FR = {"bool": "oui ou non", "float": "nombre", "int": "nombre entier"}
+PERIOD_FR = {"MONTH": "chaque mois", "YEAR": "chaque année"}
+
+
+def _param_leaves(tree, path=()):
+    """(dotted key, description, unit, [(date, value)]) for each parameter of a file."""
+    if not isinstance(tree, dict):
+        return []
+    if "values" in tree:
+        series = []
+        for d, v in sorted(tree["values"].items()):
+            v = v.get("value") if isinstance(v, dict) else v
+            series.append((d, float(v)))
+        return [(".".join(path), one_line(tree.get("description")), tree.get("unit"), series)]
+    out = []
+    for k, v in tree.items():
+        out += _param_leaves(v, path + (k,))
+    return out
+
+
+def _param_line(rel: str, key: str, desc: str | None, unit: str | None, series: list) -> str:
+    def fmt(v):
+        if unit == "year":
+            return f"{number_fr(v)} ans"
+        if unit == "currency" and "taux" not in (key + rel):
+            return f"{number_fr(v)}\u00a0€"
+        return number_fr(v)  # no unit, or a rate filed as "currency"
+    changes = []
+    for d, v in series:
+        if not changes or changes[-1][1] != v:
+            changes.append((d, v))
+    name = (desc[0].lower() + desc[1:]).rstrip(" .") if desc else f"paramètre {key}"
+    where = rel + (f", clé {key}" if key else "")
+    last = changes[-1]
+    line = f"- {name[0].upper() + name[1:]} : {fmt(last[1])} depuis le {date_fr(last[0])}"
+    if len(changes) > 1:
+        line += " (auparavant : " + ", ".join(f"{fmt(v)} au {date_fr(d)}" for d, v in changes[:-1]) + ")"
+    return line + f" [{where}]."
+
+
+def build_openfisca_paris(corpora: Path, cat: Catalogue):
+    base = corpora / PARIS / "openfisca-paris-rules"
+    variables = json.loads((base / "variables-index.json").read_text(encoding="utf-8"))
+    pdir = base / "parameters" / "paris"
+    param_files = sorted(str(p.relative_to(pdir)) for p in pdir.rglob("*.yaml"))
+    used_files, used_params = set(), set()
+    repo, commit = OPENFISCA_PARIS
+    blob = f"https://github.com/{repo}/blob/{commit}/"
+    licence_note = ("Licence : GNU Affero General Public License v3 (AGPL-3.0), selon le setup.py et le fichier LICENSE du "
+                    "dépôt ; aucune mention « ou toute version ultérieure » : lue comme AGPL-3.0-only. Les textes de droit "
+                    "cités (règlements municipaux) ne sont pas couverts par cette licence et ne sont pas repris.")
+    for rid, title, summary, files, params, tags in OPENFISCA_BENEFITS:
+        vs = [v for f in files for v in variables if v["file"] == f]
+        assert vs, rid
+        used_files.update(files)
+        rels = [p for p in param_files if any(p == q or (q.endswith("/") and p.startswith(q)) for q in params)]
+        assert rels, rid
+        used_params.update(rels)
+        steps = []
+        for v in vs:
+            assert v["definition_period"] in PERIOD_FR and v["entity"] in ENTITY_FR and v["value_type"] in VALUE_FR, v
+            steps.append(f"{v['label'].rstrip('.')} : variable {v['variable']}, calculée {ENTITY_FR[v['entity']]} et "
+                         f"{PERIOD_FR[v['definition_period']]} ({VALUE_FR[v['value_type']]}) ; fichier {v['file']}.")
+        lines = []
+        for rel in rels:
+            tree = mini_yaml((pdir / rel).read_text(encoding="utf-8"))
+            for key, desc, unit, series in _param_leaves(tree):
+                lines.append(_param_line(f"parameters/paris/{rel}", key, desc, unit, series))
+        refs, seen = [], set()
+        for v in vs:
+            ref = one_line(v.get("reference"))
+            if not ref or ref in seen:
+                continue
+            seen.add(ref)
+            if web_url(ref):
+                refs.append({"citation": f"Page de paris.fr citée par la variable {v['variable']} d'OpenFisca-Paris", "url": ref})
+            else:
+                refs.append({"citation": f"{ref} (cité par la variable {v['variable']} d'OpenFisca-Paris)"})
+        desc = para(
+            f"{summary} Règle codée dans OpenFisca-Paris, l'extension d'OpenFisca qui modélise les aides sociales "
+            f"municipales de la Ville de Paris (dépôt {repo}, version {OPENFISCA_PARIS_VERSION} du setup.py, commit "
+            f"{commit[:12]} du {date_fr(OPENFISCA_PARIS_DATE)}). Chaque étape ci-dessous est une variable du code, avec son "
+            "libellé d'origine.",
+            "Paramètres datés, tels qu'ils sont codés (montants en euros) :\n" + "\n".join(lines),
+            "Ces montants et plafonds sont ceux du code à cette date : ils ne remplacent ni le règlement municipal ni "
+            "l'information officielle de la Ville de Paris sur ses aides.",
+            licence_note,
+        )
+        links = [{"url": blob + f, "rel": "source", "title": f"Code de la règle : {f}"} for f in files]
+        links += [{"url": blob + f"openfisca_paris/parameters/paris/{p}", "rel": "source", "title": f"Paramètres : {p}"} for p in rels]
+        rec = new_record(
+            "method", cat.unique_id(rid), title, "AGPL-3.0-only",
+            summary=summary, description=desc,
+            tags=dedup_ci(["Ville de Paris", "aides sociales", "OpenFisca", "règles en code"] + tags),
+            languages=["fr"], links=links, sources=[src("openfisca-paris")],
+            details={
+                "disciplines": ["action sociale", "droit social"],
+                "version": OPENFISCA_PARIS_VERSION,
+                "materials": ["OpenFisca (moteur de calcul libre, Python) et l'extension OpenFisca-Paris",
+                              "données de la situation du foyer : ressources mensuelles, composition de la famille, âge, "
+                              "handicap, logement"],
+                "steps": steps,
+                "references": refs,
+            },
+        )
+        cat.add(rec, "openfisca-paris")
+    assert used_files == {v["file"] for v in variables}, sorted({v["file"] for v in variables} - used_files)
+    assert used_params == set(param_files), sorted(set(param_files) - used_params)
+
+    # The package itself, as software.
+    rec = new_record(
+        "software", cat.unique_id("openfisca-paris"), "OpenFisca-Paris", "AGPL-3.0-only",
+        summary="Extension d'OpenFisca qui modélise les aides sociales municipales de la Ville de Paris : Paris Logement, "
+                "Paris Forfait Familles, Paris Énergie Familles, Paris Solidarité, Complément Santé Paris, Pass Paris…",
+        description=para(
+            "« Ce dépôt contient la modélisation des aides spécifiques à la ville de Paris » (README). Paquet PyPI "
+            "openfisca-paris, décrit dans son setup.py comme « Plugin OpenFisca pour les aides sociales de la mairie de "
+            f"Paris ». Commit examiné : {commit[:12]} du {date_fr(OPENFISCA_PARIS_DATE)}, version {OPENFISCA_PARIS_VERSION}.",
+            f"Le code définit {len(variables)} variables (prestations, conditions d'éligibilité, bases de ressources) et "
+            f"{len(param_files)} fichiers de paramètres datés ; chaque aide fait l'objet d'une fiche « méthode » de ce "
+            "catalogue, avec ses paramètres.",
+            licence_note,
+        ),
+        tags=["Ville de Paris", "OpenFisca", "aides sociales", "règles en code", "Python"],
+        languages=["fr"], updated=OPENFISCA_PARIS_DATE,
+        links=[{"url": f"https://github.com/{repo}", "rel": "source", "title": "Code source (GitHub)"},
+               {"url": "https://pypi.org/project/openfisca-paris/", "rel": "download", "title": "Paquet openfisca-paris sur PyPI"}],
+        sources=[src("openfisca-paris")],
+        details={"repository": f"https://github.com/{repo}", "version": OPENFISCA_PARIS_VERSION,
+                 "programming_languages": ["Python"]},
+    )
+    cat.add(rec, "openfisca-paris")
+
+
+# --- Datasets: remarkable trees, tree inventory extracts, library register ----
+
+TREES_REMARKABLE = ("dataisto/001", "c86c7aaa3c7d7829a45f0da7129a24853db22745", "arbresremarquablesparis.csv")
+TREES_2019 = ("Julien-paulet/linear_regression", "5960aa727b18781b6f1155d44a0439fab3e994aa", "les-arbres.csv")
+TREES_2025 = ("Nizar91300/Projet_Arbre", "a4cf512338b71fd88e88aaca4dc60ba69610144f", "les-arbres.csv")
+ODBL_NOTE = ("Licence : Open Database License (ODbL 1.0), sous laquelle opendata.paris.fr publie ses données depuis son "
+             "ouverture en 2011 (délibération 2010 DAJ 31 du Conseil de Paris). Réutilisation libre, y compris commerciale, "
+             "à condition de mentionner « Ville de Paris – opendata.paris.fr » et de partager sous ODbL toute base de "
+             "données dérivée.")
+
+
+def _arr_label(a: str) -> str:
+    a = a.strip()
+    if a.lower().startswith("1er") or a == "1":
+        return "Paris 1er"
+    return f"Paris {int(a)}e" if a.isdigit() else a
+
+
+def build_paris_trees(corpora: Path, cat: Catalogue):
+    base = corpora / PARIS / "trees"
+    with open(base / "arbresremarquablesparis.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    from collections import Counter
+    quals = Counter(r["Qualification remarquable"] for r in rows if r["Qualification remarquable"])
+    doms = Counter(r["Domanialité"] for r in rows if r["Domanialité"])
+    names = Counter(one_line(r["Dénomination usuelle"]) for r in rows if r["Dénomination usuelle"])
+    labelled = sum(1 for r in rows if r["Label national"])
+    tall = max(rows, key=lambda r: float(r["hauteur en m"] or 0))
+    wide = max(rows, key=lambda r: float(r["circonference en cm"] or 0))
+    years = [int(r["Année de plantation"][:4]) for r in rows if re.match(r"\d{4}", r["Année de plantation"])]
+    by_arr: dict[str, list[str]] = {}
+    for r in sorted(rows, key=lambda r: (one_line(r["Site"]) or "", one_line(r["Dénomination usuelle"]) or "")):
+        key = _arr_label(r["Arrondissement"])
+        by_arr.setdefault(key, []).append(f"{one_line(r['Dénomination usuelle'])} ({one_line(r['Site'])})")
+
+    def arr_key(k):
+        m = re.search(r"(\d+)", k)
+        return int(m.group(1)) if m else 99
+    listing = "\n".join(f"- {k} : " + " ; ".join(v) + "." for k, v in sorted(by_arr.items(), key=lambda kv: arr_key(kv[0])))
+    count = lambda c: ", ".join(f"{k.lower() if k[0].isupper() and k not in ('Bois de Vincennes', 'Bois de Boulogne') else k} {n}" for k, n in c.most_common())
+    desc = para(
+        f"Les {len(rows)} arbres remarquables de Paris recensés par la Direction des Espaces Verts et de l'Environnement "
+        "(DEVE) de la Ville de Paris, avec pour chacun : position, site et adresse, genre, espèce et autorité taxonomique, "
+        "noms usuel et botanique, circonférence, hauteur, stade de développement, année de plantation quand elle est "
+        "connue, qualification remarquable, un résumé et un texte descriptif en français, le lien vers son panonceau (PDF) "
+        "et vers une photographie.",
+        f"Qualification remarquable : {count(quals)}. Lieux : {count(doms)}. {labelled} arbres portent le label national "
+        f"« Arbre remarquable de France » (A.R.B.R.E.S.). Essences les plus représentées : "
+        + ", ".join(f"{k[0].lower() + k[1:]} ({n})" for k, n in names.most_common(6)) + ". "
+        f"Le plus haut : {one_line(tall['Dénomination usuelle'])} ({one_line(tall['Site'])}), "
+        f"{number_fr(float(tall['hauteur en m']))} m ; la plus forte circonférence : {one_line(wide['Dénomination usuelle'])} "
+        f"({one_line(wide['Site'])}), {number_fr(float(wide['circonference en cm']))} cm. Année de plantation connue pour "
+        f"{len(years)} arbres, de {min(years)} à {max(years)}.",
+        "Les arbres, par arrondissement (les bois de Boulogne et de Vincennes comptent dans le 16e et le 12e) :\n" + listing,
+        "Copie utilisée : l'export CSV du portail (séparateur « ; », 36 colonnes), recopié à l'identique dans le dépôt "
+        f"GitHub {TREES_REMARKABLE[0]} (commit {TREES_REMARKABLE[1][:12]}). Les photographies, créditées photo par photo "
+        "(par exemple « Clément Dorval / Ville de Paris »), n'ont pas de licence indiquée dans le fichier et ne sont pas reprises.",
+        ODBL_NOTE,
+    )
+    rec = dataset_record(
+        cat, "paris-arbres-remarquables", "Arbres remarquables de Paris", "ODbL-1.0",
+        summary=f"Les {len(rows)} arbres remarquables de Paris (jardins, bois, cimetières, rues) : essence, site, dimensions, "
+                "année de plantation, raison du classement et description, publiés par la Ville de Paris.",
+        description=desc,
+        publisher={"name": "Ville de Paris – Direction des Espaces Verts et de l'Environnement", "url": "https://opendata.paris.fr/"},
+        tags=["Paris", "arbres", "arbres remarquables", "nature en ville", "espaces verts", "patrimoine"],
+        languages=["fr"],
+        links=[{"url": "https://opendata.paris.fr/explore/dataset/arbresremarquablesparis/", "rel": "catalogue",
+                "title": "Le jeu de données sur opendata.paris.fr"}],
+        sources=[src("paris-opendata")],
+        details={"formats": ["CSV"], "spatial_coverage": "Paris",
+                 "distributions": [_dist(corpora, _raw(*TREES_REMARKABLE), "CSV",
+                                         f"arbresremarquablesparis.csv (export du portail, copie du dépôt {TREES_REMARKABLE[0]})",
+                                         f"{PARIS}/trees/arbresremarquablesparis.csv")]},
+    )
+    cat.add(rec, "paris-trees")
+
+    with open(base / "les-arbres_picea-extract_2019.csv", encoding="utf-8-sig", newline="") as f:
+        old = list(csv.DictReader(f, delimiter=";"))
+    with open(base / "les-arbres_sample-22_2025.csv", encoding="utf-8-sig", newline="") as f:
+        new = list(csv.DictReader(f, delimiter=";"))
+    desc = para(
+        "« Les arbres » est l'inventaire des arbres gérés par la Ville de Paris (arbres d'alignement, de jardins, de bois "
+        "et de cimetières), publié sur opendata.paris.fr par la Direction des Espaces Verts et de l'Environnement. Le "
+        "fichier complet (environ 200 000 arbres) n'a pas pu être recopié ; ce catalogue d'exemple en décrit deux extraits "
+        "réels, recopiés à l'identique dans des dépôts GitHub publics.",
+        f"Extrait de 2019 ({TREES_2019[0]}, commit {TREES_2019[1][:12]}) : {len(old)} épicéas (genre Picea), 17 colonnes "
+        "(IDBASE, TYPEEMPLACEMENT, DOMANIALITE, ARRONDISSEMENT, LIBELLEFRANCAIS, GENRE, ESPECE, CIRCONFERENCEENCM, "
+        "HAUTEUR (m), STADEDEVELOPPEMENT, REMARQUABLE, geo_point_2d…), identifiants écrits comme des nombres décimaux, "
+        "quelques hauteurs aberrantes telles qu'elles figurent dans la source.",
+        f"Extrait de 2025 ({TREES_2025[0]}, commit {TREES_2025[1][:12]}) : {len(new)} arbres d'essences variées, avec l'en-tête "
+        "plus récent (TYPE EMPLACEMENT, LIBELLE FRANCAIS, CIRCONFERENCE (cm), stades de développement en toutes lettres, "
+        "REMARQUABLE OUI/NON) et des cimetières parisiens situés hors de Paris. Côte à côte, les deux extraits montrent "
+        "comment le schéma de l'export a changé.",
+        ODBL_NOTE,
+    )
+    rec = dataset_record(
+        cat, "paris-les-arbres-extraits", "Les arbres de Paris – deux extraits de l'inventaire (2019 et 2025)", "ODbL-1.0",
+        summary="Deux extraits réels de « Les arbres », l'inventaire des arbres gérés par la Ville de Paris : "
+                f"{len(old)} épicéas exportés en 2019 et {len(new)} arbres exportés en 2025.",
+        description=desc,
+        publisher={"name": "Ville de Paris – Direction des Espaces Verts et de l'Environnement", "url": "https://opendata.paris.fr/"},
+        tags=["Paris", "arbres", "inventaire", "espaces verts"],
+        languages=["fr"],
+        sources=[src("paris-opendata")],
+        details={"formats": ["CSV"], "spatial_coverage": "Paris",
+                 "distributions": [
+                     _dist(corpora, _raw(*TREES_2019), "CSV", f"les-arbres.csv, extrait de 2019 (dépôt {TREES_2019[0]})",
+                           f"{PARIS}/trees/les-arbres_picea-extract_2019.csv"),
+                     _dist(corpora, _raw(*TREES_2025), "CSV", f"les-arbres.csv, extrait de 2025 (dépôt {TREES_2025[0]})",
+                           f"{PARIS}/trees/les-arbres_sample-22_2025.csv"),
+                 ]},
+    )
+    cat.add(rec, "paris-trees")
+
+
+LIBRARIES_COPY = ("landry161/cartographie-biblio-fr", "7946a12b12fcb6888742dff512978d2bdd14f309", "bibliotheques.csv")
+
+
+def md_text(s: str | None) -> str | None:
+    """data.gouv.fr Markdown to plain text: links as 'text (address)', no emphasis or images."""
+    if not s:
+        return None
+    s = re.sub(r"!\[[^\]]*\]\([^)]*\)", "", s)
+    s = re.sub(r"\[([^\]]+)\]\((https?://[^)\s]+)\)", r"\1 (\2)", s)
+    s = re.sub(r"<(https?://[^>\s]+)>", r"\1", s)
+    s = s.replace("**", "").replace("\\", "")
+    s = re.sub(r"(?<!\w)_([^_\n]+)_(?!\w)", r"\1", s)
+    s = re.sub(r"<[^>]+>", "", s)
+    s = re.sub(r"[ \t\u00a0]+", " ", s)
+    s = re.sub(r"\s*\n\s*", "\n", s).strip()
+    return s or None
+
+
+def build_paris_libraries(corpora: Path, cat: Catalogue):
+    base = corpora / PARIS / "libraries"
+    meta = json.loads((base / "datagouv-dataset-record_adresses-des-bibliotheques-publiques-2.json").read_text(encoding="utf-8"))
+    assert meta["license"] == "Licence Ouverte / Open Licence version 2.0", meta["license"]
+    rows = paris_libraries(corpora)
+    by_arr: dict[str, list[str]] = {}
+    for r in sorted(rows, key=lambda r: (r["cp"], library_name(r))):
+        hours = float(r["amplitude_horaire"] or 0)
+        bits = [library_name(r) + (f" {one_line(r['libelle_2'])}" if r["libelle_2"] else ""), one_line(r["adresse"])]
+        if hours:
+            bits.append(f"{number_fr(hours)} h d'ouverture par semaine")
+        if r["type_adresse"] != "Bâtiment ouvert":
+            bits.append(r["type_adresse"].lower())
+        by_arr.setdefault(arrondissement_fr(r["cp"]), []).append(", ".join(bits))
+    listing = "\n".join(f"- {k} : " + " ; ".join(v) + "." for k, v in by_arr.items())
+    desc = para(
+        "Description du producteur (data.gouv.fr) : " + clip_para(md_text(meta["description"]), 2500),
+        f"À Paris, le registre compte {len(rows)} bibliothèques municipales (réseau des bibliothèques de la Ville de Paris) : "
+        "bibliothèques de prêt et médiathèques de chaque arrondissement, bibliothèques patrimoniales et spécialisées "
+        "(Forney, Bibliothèque historique de la Ville de Paris, Marguerite Durand, littératures policières, cinéma "
+        "François Truffaut, Médiathèque musicale, tourisme et voyages), le Bureau des bibliothèques et de la lecture et la "
+        "Réserve centrale, non ouverte au public. Avec l'adresse et les heures d'ouverture hebdomadaires habituelles :\n" + listing,
+        "Les lots de semences et de ferments de ce catalogue d'exemple prennent ces bibliothèques pour points d'échange : "
+        "c'est une illustration, aucune bourse d'échange n'y est annoncée.",
+        "Copie utilisée : le fichier national de la version publiée vers août 2024 (15 882 bibliothèques), recopié dans le "
+        f"dépôt GitHub {LIBRARIES_COPY[0]} (commit {LIBRARIES_COPY[1][:12]}), dont seules les lignes du département 75 sont "
+        "reprises ici. Le registre n'a pas d'information sur l'accessibilité des bâtiments.",
+        "Licence : Licence Ouverte / Open Licence version 2.0 (etalab-2.0), selon la fiche data.gouv.fr du jeu de données : "
+        "réutilisation libre, en mentionnant la source (Ministère de la Culture) et la date de mise à jour.",
+    )
+    formats = [f.upper() if f != "geojson" else "GeoJSON" for f in meta["resources_formats"].split(",") if f]
+    rec = dataset_record(
+        cat, "bibliotheques-des-collectivites-territoriales", one_line(meta["title"]), "etalab-2.0",
+        summary="Registre national des bibliothèques municipales, intercommunales et départementales (adresses, surfaces, "
+                f"heures d'ouverture, chiffres clés) du ministère de la Culture ; dont les {len(rows)} bibliothèques de la "
+                "Ville de Paris.",
+        description=desc,
+        publisher={"name": "Ministère de la Culture – Service du livre et de la lecture", "url": "https://www.culture.gouv.fr/"},
+        tags=["bibliothèques", "Paris", "lecture publique", "culture", "adresses"],
+        languages=["fr"], created=iso_date(meta["created_at"]), updated=iso_date(meta["last_modified"]),
+        links=[{"url": meta["url"], "rel": "catalogue", "title": "Le jeu de données sur data.gouv.fr"}],
+        sources=[src("culture-libraries")],
+        details={"formats": formats, "update_frequency": FREQ.get(meta["frequency"]), "spatial_coverage": "France",
+                 "distributions": [_dist(corpora, _raw(*LIBRARIES_COPY), "CSV",
+                                         f"bibliotheques.csv, version d'août 2024 (copie du dépôt {LIBRARIES_COPY[0]})")]},
+    )
+    cat.add(rec, "paris-libraries")
+
+
+# --- Datasets: Paris culture datasets of data.gouv.fr -------------------------
+
+# Datasets of the "univers-culture" topic that speak of Paris and whose
+# licence the catalogue export states (id -> summary written from the
+# producer's description, tags); the others are skipped with their reason.
+PARIS_CULTURE_PICKS = {
+    "63994ae99eefb363aec8cd1d": (
+        "Les 322 pièces de théâtre et opéras écrits ou composés par des femmes (141 autrices et compositrices) et créés "
+        "dans les théâtres parisiens de 1809 à 1906, d'après les manuscrits de la censure conservés aux Archives nationales.",
+        ["Paris", "théâtre", "autrices", "XIXe siècle", "archives"]),
+    "658509e59db812017fac1832": (
+        "Inventaire des plans de rez-de-chaussée des immeubles de Paris levés de 1809 à 1854 sous la conduite de Philibert "
+        "Vasserot (cadastre napoléonien) : adresses, propriétaires, liens vers les notices et les images des Archives nationales.",
+        ["Paris", "cadastre", "plans", "XIXe siècle", "archives"]),
+    "65e002188f1681146bd981d7": (
+        "Les 7 079 fiches des artistes et artisans d'art au chômage secourus par la ville de Paris et sa petite couronne "
+        "de 1930 à 1962, d'après les dossiers conservés aux Archives nationales.",
+        ["Paris", "artistes", "chômage", "XXe siècle", "archives"]),
+    "628da9ffef366eb8a2c7fd49": (
+        "Quelque 18 000 imprimeurs, libraires et lithographes autorisés à exercer en France de 1810 à 1881, d'après leurs "
+        "dossiers de brevets aux Archives nationales ; la grande majorité des dossiers concerne Paris.",
+        ["Paris", "imprimerie", "librairie", "XIXe siècle", "archives"]),
+    "63a5287d98eba18a5da80dc8": (
+        "Répertoire des orfèvres enregistrés par le bureau de la Garantie de Paris aux XIXe et XXe siècles, pour aider à "
+        "identifier les poinçons d'orfèvrerie.",
+        ["Paris", "orfèvrerie", "poinçons", "biographies"]),
+    "62b6885766e6c0f18fa1f849": (
+        "Les moulins et leurs meuniers recensés par l'enquête de l'an X (1801) sur l'approvisionnement de Paris en farine, "
+        "dans les départements qui l'approvisionnent.",
+        ["Paris", "moulins", "meuniers", "approvisionnement", "archives"]),
+}
+PARIS_CULTURE_NOT_PARIS = {
+    "5af12110a3a7295e54c41a25": "agenda national ; Paris n'y est qu'une des cinq villes de l'événement de clôture",
+    "6350c887cec32b14bc90f68e": "régions labellisées dans toute la France ; Paris n'apparaît que dans l'adresse de la source",
+    "645dba566328c14734f10162": "collections des musées de France ; Paris n'apparaît que dans une adresse électronique",
+    "645dba5e689c8bd47ea0842c": "collections des musées de France ; Paris n'apparaît que dans une adresse électronique",
+    "645dba61b96d7efc86f10162": "collections des musées de France ; Paris n'apparaît que dans une adresse électronique",
+    "62b6885593d5659857a1f84c": "enquêtes nationales ; la part parisienne (1801) a sa fiche « Moulins et meuniers en 1801 »",
+}
+DATAGOUV_LICENCES = {"Licence Ouverte / Open Licence version 2.0": "etalab-2.0",
+                     "Open Data Commons Open Database License (ODbL)": "ODbL-1.0"}
+DATAGOUV_LICENCE_WHY = {
+    "Licence Ouverte / Open Licence": "« Licence Ouverte / Open Licence » est, sur data.gouv.fr, la version 1.0 de 2011, "
+                                      "qui n'a pas d'identifiant SPDX",
+    "License Not Specified": "« License Not Specified » : aucune licence",
+    "Creative Commons Attribution Share-Alike": "CC BY-SA sans numéro de version : identifiant SPDX impossible à choisir",
+    "Other (Public Domain)": "« Other (Public Domain) » : pas d'identifiant SPDX",
+}
+
+
+def build_paris_culture(corpora: Path, cat: Catalogue):
+    base = corpora / PARIS / "datagouv-culture-catalogue"
+    with open(base / "catalog_datasets_univers-culture_paris-subset.csv", encoding="utf-8", newline="") as f:
+        subset = list(csv.DictReader(f))
+    with open(base / "catalogue_culture_global.csv", encoding="utf-8", newline="") as f:
+        glob = {r["id"]: r for r in csv.DictReader(f, delimiter=";")}
+    missing, seen = [], set()
+    for s in subset:
+        did = s["id.dataset"]
+        if did in seen:
+            continue
+        seen.add(did)
+        title = one_line(s["title.dataset"])
+        g = glob.get(did)
+        if not g:
+            missing.append(title)
+            continue
+        lic = DATAGOUV_LICENCES.get(g["license"])
+        if not lic:
+            cat.skip("paris-culture", f"{title} ({one_line(g['organization'])}) : {DATAGOUV_LICENCE_WHY.get(g['license'], g['license'])}")
+            continue
+        if did in PARIS_CULTURE_NOT_PARIS:
+            cat.skip("paris-culture", f"{title} : pas propre à Paris ({PARIS_CULTURE_NOT_PARIS[did]})")
+            continue
+        assert did in PARIS_CULTURE_PICKS, (did, title)
+        text = md_text(g["description"])
+        summary, tags = PARIS_CULTURE_PICKS[did]
+        n = int(g["resources_count"] or 0)
+        temporal = (iso_date(g["temporal_coverage.start"]), iso_date(g["temporal_coverage.end"]))
+        rec = dataset_record(
+            cat, f"datagouv-{slug(title, 60)}", title, lic,
+            summary=summary,
+            description=para(
+                "Description du producteur (data.gouv.fr) :\n" + clip_para(text, 3500),
+                f"Producteur : {one_line(g['organization'])}. Fiche data.gouv.fr créée le {date_fr(g['created_at'])}, mise à "
+                f"jour le {date_fr(g['last_modified'])} ; {n} ressource{'s' if n > 1 else ''} ({g['resources_formats']}).",
+                f"Licence : {g['license']} ({lic}), selon l'export du catalogue de data.gouv.fr publié par le ministère "
+                "de la Culture : réutilisation libre en mentionnant la source et la date de mise à jour.",
+            ),
+            publisher={"name": one_line(g["organization"])},
+            tags=tags, languages=["fr"],
+            created=iso_date(g["created_at"]), updated=iso_date(g["last_modified"]),
+            links=[{"url": g["url"], "rel": "catalogue", "title": "Le jeu de données sur data.gouv.fr"}],
+            sources=[{"name": f"data.gouv.fr – fiche « {title} »", "url": g["url"], "license": "etalab-2.0"},
+                     src("culture-catalogue")],
+            details={"formats": dedup_ci([x.upper() if x != "geojson" else "GeoJSON" for x in g["resources_formats"].split(",") if x]),
+                     "update_frequency": FREQ.get(g["frequency"]) or {"notPlanned": "never", "semiannual": "semiannual"}.get(g["frequency"]),
+                     "spatial_coverage": "Paris" if "Paris" in (g["spatial.zones"] or "Paris") else g["spatial.zones"],
+                     "temporal_start": temporal[0], "temporal_end": temporal[1]},
+        )
+        cat.add(rec, "paris-culture")
+    cat.skip("paris-culture", f"{len(missing)} jeux de données du sous-ensemble « paris » du thème « univers-culture » absents de l'export avec "
+                              "licences (le fichier du thème n'a pas de colonne de licence) : pas de fiche tant qu'un curateur "
+                              "n'a pas vérifié leur licence sur leur page : " + ", ".join(sorted(set(missing))))
+
+
+def build_paris_sources(corpora: Path, cat: Catalogue):
+    """The two catalogues the Paris records come from, as datasets."""
+    inv_repo, inv_commit = "etalab/data-codes-sources-fr", "4db03241ec3cd125b452635e6d21ff8e17dd7a48"
+    with open(corpora / PARIS / "lutece-software" / "etalab-data-codes-sources-fr_lutece-secteur-public_repositories.csv",
+              encoding="utf-8", newline="") as f:
+        inv = list(csv.DictReader(f))
+    empty = sum(1 for r in inv if not r["license"])
+    rec = dataset_record(
+        cat, "code-gouv-fr-inventaire-des-depots-2021", "Inventaire des dépôts de code source des organismes publics (2021)",
+        "etalab-2.0",
+        summary="Inventaire, tenu par Etalab pour code.gouv.fr, des dépôts de code source publiés par les organismes "
+                "publics sur les forges (9 155 dépôts en novembre 2021), dont les 135 de LUTECE Secteur Public (Ville de Paris).",
+        description=para(
+            f"Fichiers data/repositories/csv/all.csv et data/organizations/csv/all.csv du dépôt archivé {inv_repo} (commit "
+            f"{inv_commit[:12]} du 15 novembre 2021) : nom, adresse, description, fourche ou archive, dates, étoiles, licence "
+            "détectée par la forge, langage, thèmes et adresse de l'archive Software Heritage de chaque dépôt.",
+            f"Pour l'organisation lutece-secteur-public (« Applications Métiers LUTECE destinées au Secteur Public »), "
+            f"{len(inv)} dépôts : le champ de licence détecté par GitHub est vide pour {empty} d'entre eux et vaut « Other » "
+            "pour les autres, alors que les dépôts examinés portent la licence BSD à 3 clauses dans l'en-tête de chaque "
+            "fichier source. Un champ de licence de forge ne suffit donc pas à certifier un logiciel.",
+            "Licence : Licence Ouverte 2.0 (etalab-2.0) pour les données du dossier data, selon le README du dépôt ; "
+            "attribution : DINUM / Etalab.",
+        ),
+        publisher={"name": "DINUM – Etalab", "url": "https://code.gouv.fr/"},
+        tags=["code.gouv.fr", "logiciel libre", "administration", "Lutece"], languages=["fr"], updated="2021-11-15",
+        links=[{"url": f"https://github.com/{inv_repo}", "rel": "source", "title": f"Dépôt {inv_repo}"}],
+        sources=[src("codegouv-inventory")],
+        details={"formats": ["CSV"], "update_frequency": "never", "spatial_coverage": "France",
+                 "distributions": [_dist(corpora, _raw(inv_repo, inv_commit, "data/repositories/csv/all.csv"), "CSV",
+                                         "data/repositories/csv/all.csv (dépôts)"),
+                                   _dist(corpora, _raw(inv_repo, inv_commit, "data/organizations/csv/all.csv"), "CSV",
+                                         "data/organizations/csv/all.csv (organisations)")]},
+    )
+    cat.add(rec, "paris-sources")
+
+    cul_repo, cul_commit = "culturegouv/donnees-ouvertes", "f1c6ae6711dd97f79dc602c176bd29e5272fe404"
+    with open(corpora / PARIS / "datagouv-culture-catalogue" / "catalogue_culture_global.csv", encoding="utf-8", newline="") as f:
+        glob = list(csv.DictReader(f, delimiter=";"))
+    from collections import Counter
+    lic = Counter(r["license"] for r in glob)
+    rec = dataset_record(
+        cat, "ministere-culture-catalogue-des-donnees-ouvertes", "Ministère de la Culture – exports quotidiens de son catalogue de données ouvertes",
+        "CC0-1.0",
+        summary=f"Exports, régénérés chaque jour, des métadonnées data.gouv.fr des jeux de données culturels : {len(glob)} jeux "
+                "de données du ministère de la Culture et de ses établissements, avec leur licence, et les 1 045 du thème "
+                "« univers-culture ».",
+        description=para(
+            f"Dépôt GitHub {cul_repo} (commit {cul_commit[:12]}, août 2026) : data/catalogue_culture_global.csv a exactement la "
+            "disposition de l'export « export-dataset » de data.gouv.fr (48 colonnes séparées par « ; ») ; "
+            "data/catalog_datasets_univers-culture.csv liste les jeux de données du thème « univers-culture » (9 colonnes, sans "
+            "licence).",
+            "Licences déclarées dans l'export : " + " ; ".join(f"« {k} » {n}" for k, n in lic.most_common()) + ". Les fiches "
+            "« jeu de données » parisiennes de ce catalogue en viennent ; celles dont la licence n'est pas libre, pas versionnée "
+            "ou absente sont écartées.",
+            "Licence : CC0 1.0 pour le dépôt (fichier LICENSE) ; les métadonnées viennent de data.gouv.fr (Licence Ouverte 2.0). "
+            "Deux adresses électroniques nominatives ont été remplacées dans la copie utilisée.",
+        ),
+        publisher={"name": "Ministère de la Culture", "url": "https://www.culture.gouv.fr/"},
+        tags=["data.gouv.fr", "culture", "métadonnées", "catalogue"], languages=["fr"],
+        links=[{"url": f"https://github.com/{cul_repo}", "rel": "source", "title": f"Dépôt {cul_repo}"}],
+        sources=[src("culture-catalogue")],
+        details={"formats": ["CSV"], "update_frequency": "daily", "spatial_coverage": "France",
+                 "distributions": [_dist(corpora, _raw(cul_repo, cul_commit, "data/catalogue_culture_global.csv"), "CSV",
+                                         "data/catalogue_culture_global.csv"),
+                                   _dist(corpora, _raw(cul_repo, cul_commit, "data/catalog_datasets_univers-culture.csv"), "CSV",
+                                         "data/catalog_datasets_univers-culture.csv")]},
+    )
+    cat.add(rec, "paris-sources")
+
+
+# ---------------------------------------------------------------------------
 # Seed lots: species and varieties from Growstuff, lots for demonstration
 # ---------------------------------------------------------------------------
 
-# Public places of Paris used as illustrative exchange points; no event is
-# claimed to happen there.
-EXCHANGE_POINTS = [
-    "Maison du jardinage – Parc de Bercy, Paris 12e",
-    "Médiathèque Marguerite Duras, Paris 20e",
-    "Bibliothèque Václav Havel, Paris 18e",
-    "Médiathèque Françoise Sagan, Paris 10e",
-    "Médiathèque Violette Leduc, Paris 11e",
-    "Parc de la Villette – Jardins passagers, Paris 19e",
-]
+# Exchange points: Paris municipal libraries of the Ministry of Culture's
+# register (`library_points`); no exchange is claimed to happen there.
 SEED_LICENCES = ["LicenseRef-OSSI-Pledge", "LicenseRef-Open-Source-Seed-Licence", "LicenseRef-OpenMTA"]
 SEED_LICENCE_FR = {
     "LicenseRef-OSSI-Pledge": "l'engagement de l'Open Source Seed Initiative (OSSI Pledge)",
@@ -2246,6 +3115,7 @@ def growstuff_species(rows, name, depth=0) -> str | None:
 
 def build_seed_lots(corpora: Path, cat: Catalogue):
     rows = read_growstuff(corpora)
+    points = library_points(corpora)
     n = 0
     for name, common, variety, repro, unit, qty, generations in SEED_PICKS:
         r = rows.get(name)
@@ -2256,7 +3126,7 @@ def build_seed_lots(corpora: Path, cat: Catalogue):
         for g in range(generations):
             year = 2024 + g if generations > 1 else (2024 if n % 3 == 0 else 2025)
             lic = SEED_LICENCES[n % 3]
-            point = EXCHANGE_POINTS[n % len(EXCHANGE_POINTS)]
+            point = exchange_point(points, n)
             tested = n % 2 == 0
             rate = 78 + (n * 7) % 20 if tested else None
             label = f"{common[0].upper() + common[1:]}" + (f" « {variety} »" if variety else "")
@@ -2281,7 +3151,7 @@ def build_seed_lots(corpora: Path, cat: Catalogue):
                 description=para(*[f for f in facts if f]),
                 tags=dedup_ci(["semences", common, "démonstration"]),
                 links=[{"url": wiki, "rel": "other", "title": "Article Wikipédia (en anglais) indiqué par Growstuff"}] if wiki and name != "stupice tomato" else [],
-                sources=[src("growstuff"), src("demo")],
+                sources=[src("growstuff"), src("demo"), src("culture-libraries")],
                 translations={"en": {"title": f"{name[0].upper() + name[1:]} – demonstration seed lot {year}",
                                      "summary": f"Demonstration lot of {name} " + ("planting stock" if repro == "vegetative" else "seeds")
                                                 + f" ({species}), harvested in {year}; exchange point: {point}."}},
@@ -2317,87 +3187,87 @@ def build_seed_lots(corpora: Path, cat: Catalogue):
 FERMENTS = [
     dict(id="levain-ble-t80-mere", title="Levain de blé (farine T80) – lot mère de démonstration",
          organism="levain de blé", species=["Saccharomyces cerevisiae", "Kazachstania humilis", "Fructilactobacillus sanfranciscensis", "Lactiplantibacillus plantarum"],
-         quantity=100, unit="grams", state="active", viable_until="2027-06-30", point=0, origin="Rafraîchi à Paris sur farine de blé T80 (démonstration)",
+         quantity=100, unit="grams", state="active", viable_until="2027-06-30", origin="Rafraîchi à Paris sur farine de blé T80 (démonstration)",
          care="Nourrir une à deux fois par semaine : une part de levain, une part de farine T80, une part d'eau tiède non chlorée.\nConserver au réfrigérateur entre deux rafraîchis ; le sortir quelques heures avant usage.",
          summary="Levain naturel de blé entretenu sur farine T80, lot mère d'où sont issus les autres lots de levain de ce catalogue d'exemple.",
          en=("Wheat sourdough starter (T80 flour) – demonstration mother lot", "Natural wheat sourdough starter fed on T80 flour; the mother lot of the other sourdough lots in this sample catalogue."),
          tags=["levain", "boulangerie", "pain"]),
     dict(id="levain-ble-t80-repiquage-2026", title="Levain de blé – repiquage du lot mère (démonstration)",
          organism="levain de blé", species=["Saccharomyces cerevisiae", "Fructilactobacillus sanfranciscensis"],
-         quantity=50, unit="grams", state="active", viable_until="2027-03-31", point=1, parent="levain-ble-t80-mere",
+         quantity=50, unit="grams", state="active", viable_until="2027-03-31", parent="levain-ble-t80-mere",
          origin="Repiqué à partir du lot mère levain-ble-t80-mere (démonstration)",
          care="Rafraîchir dès réception (1:1:1 en poids), puis chaque semaine. Un levain oublié se rattrape en deux ou trois rafraîchis rapprochés.",
          summary="Portion de levain de blé prélevée sur le lot mère, pour montrer la filiation entre lots de ferments.",
          tags=["levain", "boulangerie"]),
     dict(id="levain-seigle-mere", title="Levain de seigle – lot de démonstration",
          organism="levain de seigle", species=["Saccharomyces cerevisiae", "Fructilactobacillus sanfranciscensis", "Limosilactobacillus pontis"],
-         quantity=100, unit="grams", state="active", viable_until="2027-06-30", point=2, origin="Entretenu sur farine de seigle T130 (démonstration)",
+         quantity=100, unit="grams", state="active", viable_until="2027-06-30", origin="Entretenu sur farine de seigle T130 (démonstration)",
          care="Nourrir chaque semaine avec de la farine de seigle et de l'eau (hydratation 100 %).\nLe levain de seigle est plus acide et plus rapide que celui de blé : surveiller à température ambiante.",
          summary="Levain naturel de seigle, acide et vigoureux, pour les pains de seigle et les pains de campagne.",
          tags=["levain", "seigle", "pain"]),
     dict(id="levain-seigle-seche", title="Levain de seigle séché – paillettes de démonstration",
          organism="levain de seigle séché", species=["Saccharomyces cerevisiae", "Fructilactobacillus sanfranciscensis"],
-         quantity=10, unit="grams", state="dried", viable_until="2028-12-31", point=3, parent="levain-seigle-mere",
+         quantity=10, unit="grams", state="dried", viable_until="2028-12-31", parent="levain-seigle-mere",
          origin="Séché à basse température à partir du lot levain-seigle-mere (démonstration)",
          care="Réhydrater les paillettes dans 20 g d'eau tiède, ajouter 20 g de farine de seigle, puis rafraîchir chaque jour pendant trois à cinq jours jusqu'à ce que le levain double de volume.",
          summary="Paillettes de levain de seigle séché, faciles à envoyer et à conserver, issues du levain de seigle de démonstration.",
          tags=["levain", "seigle", "séché"]),
     dict(id="grains-kefir-de-lait", title="Grains de kéfir de lait – lot de démonstration",
          organism="grains de kéfir de lait", species=["Lactobacillus kefiranofaciens", "Lentilactobacillus kefiri", "Lactococcus lactis", "Kluyveromyces marxianus", "Saccharomyces cerevisiae"],
-         quantity=20, unit="grams", state="active", viable_until="2027-01-31", point=4, origin="Grains multipliés dans du lait entier (démonstration)",
+         quantity=20, unit="grams", state="active", viable_until="2027-01-31", origin="Grains multipliés dans du lait entier (démonstration)",
          care="Placer les grains dans 250 ml de lait, couvrir d'un linge, laisser 24 h à température ambiante, filtrer (ustensiles non métalliques de préférence) et recommencer avec du lait frais.\nPause : grains au réfrigérateur dans du lait, à renouveler chaque semaine.",
          summary="Grains de kéfir de lait, symbiose de bactéries lactiques et de levures, pour préparer une boisson lactée fermentée.",
          en=("Milk kefir grains – demonstration lot", "Milk kefir grains, a symbiosis of lactic acid bacteria and yeasts, for a fermented milk drink."),
          tags=["kéfir", "lait", "boisson fermentée"]),
     dict(id="grains-kefir-de-lait-seches", title="Grains de kéfir de lait séchés – lot de démonstration",
          organism="grains de kéfir de lait séchés", species=["Lactobacillus kefiranofaciens", "Lentilactobacillus kefiri", "Kluyveromyces marxianus"],
-         quantity=5, unit="grams", state="dried", viable_until="2027-12-31", point=5, parent="grains-kefir-de-lait",
+         quantity=5, unit="grams", state="dried", viable_until="2027-12-31", parent="grains-kefir-de-lait",
          origin="Séchés à l'air à partir du lot grains-kefir-de-lait (démonstration)",
          care="Réhydrater dans du lait frais changé chaque jour ; les premiers laits, peu fermentés, se jettent. Compter une à deux semaines avant une fermentation normale.",
          summary="Grains de kéfir de lait séchés, issus du lot actif, pour l'envoi postal ou la mise en réserve.",
          tags=["kéfir", "lait", "séché"]),
     dict(id="grains-kefir-de-fruits", title="Grains de kéfir de fruits (tibicos) – lot de démonstration",
          organism="grains de kéfir de fruits (tibicos)", species=["Lentilactobacillus hilgardii", "Zygotorulaspora florentina", "Saccharomyces cerevisiae", "Liquorilactobacillus nagelii"],
-         quantity=50, unit="grams", state="active", viable_until="2027-01-31", point=0, origin="Grains entretenus dans de l'eau sucrée (démonstration)",
+         quantity=50, unit="grams", state="active", viable_until="2027-01-31", origin="Grains entretenus dans de l'eau sucrée (démonstration)",
          care="Pour un litre d'eau non chlorée : 50 g de grains, 50 g de sucre, une figue sèche et une rondelle de citron bio. Laisser 48 h à température ambiante, filtrer et mettre en bouteille.\nLes grains se multiplient : donner le surplus.",
          summary="Grains translucides de kéfir de fruits, pour une boisson pétillante à base d'eau sucrée et de fruits secs.",
          tags=["kéfir", "tibicos", "boisson fermentée"]),
     dict(id="scoby-kombucha", title="Mère de kombucha (SCOBY) – lot de démonstration",
          organism="mère de kombucha (SCOBY)", species=["Komagataeibacter xylinus", "Brettanomyces bruxellensis", "Zygosaccharomyces bailii"],
-         quantity=1, unit="portions", state="active", viable_until="2027-03-31", point=1, origin="Culture entretenue sur thé noir sucré (démonstration)",
+         quantity=1, unit="portions", state="active", viable_until="2027-03-31", origin="Culture entretenue sur thé noir sucré (démonstration)",
          care="Pour deux litres de thé noir ou vert infusé et refroidi, sucré à 70 g/l : la mère et 200 ml de kombucha de la fournée précédente. Couvrir d'un linge, laisser 7 à 14 jours à 20-25 °C, goûter, mettre en bouteille.",
          summary="Disque de cellulose bactérienne et culture de kombucha, avec un peu de liquide de départ, pour fermenter du thé sucré.",
          en=("Kombucha mother (SCOBY) – demonstration lot", "A kombucha culture (bacterial cellulose disc with starter liquid) to ferment sweetened tea."),
          tags=["kombucha", "thé", "boisson fermentée"]),
     dict(id="koji-riz-aspergillus-oryzae", title="Koji de riz (Aspergillus oryzae) séché – lot de démonstration",
          organism="koji de riz", species=["Aspergillus oryzae"],
-         quantity=200, unit="grams", state="dried", viable_until="2027-09-30", point=2, origin="Riz cuit à la vapeur ensemencé puis séché (démonstration)",
+         quantity=200, unit="grams", state="dried", viable_until="2027-09-30", origin="Riz cuit à la vapeur ensemencé puis séché (démonstration)",
          care="Conserver au sec et au frais, dans un bocal fermé.\nS'emploie pour le miso, le shio-koji ou l'amazake ; pour relancer une culture, mélanger une cuillerée à du riz cuit à la vapeur et incuber 48 h vers 30 °C dans une atmosphère humide.",
          summary="Riz colonisé par la moisissure Aspergillus oryzae puis séché, base des fermentations japonaises (miso, shio-koji, amazake).",
          tags=["koji", "fermentation", "cuisine japonaise"]),
     dict(id="miso-jeune-amorce", title="Miso jeune d'orge – amorce de démonstration",
          organism="miso d'orge (amorce)", species=["Aspergillus oryzae", "Zygosaccharomyces rouxii", "Tetragenococcus halophilus"],
-         quantity=100, unit="grams", state="active", viable_until="2027-12-31", point=3, parent="koji-riz-aspergillus-oryzae",
+         quantity=100, unit="grams", state="active", viable_until="2027-12-31", parent="koji-riz-aspergillus-oryzae",
          origin="Miso d'orge et de soja préparé avec le lot koji-riz-aspergillus-oryzae (démonstration)",
          care="Ajouter une ou deux cuillerées à une nouvelle préparation de miso pour l'ensemencer.\nConserver au frais ; une pellicule de tamari en surface est normale.",
          summary="Portion de miso jeune, à incorporer à une nouvelle préparation pour lui transmettre ses levures et bactéries halophiles.",
          tags=["miso", "koji", "fermentation"]),
     dict(id="mere-de-vinaigre-de-cidre", title="Mère de vinaigre de cidre – lot de démonstration",
          organism="mère de vinaigre", species=["Acetobacter aceti", "Komagataeibacter europaeus"],
-         quantity=250, unit="millilitres", state="active", viable_until="2028-06-30", point=4, origin="Voile de vinaigre de cidre non pasteurisé (démonstration)",
+         quantity=250, unit="millilitres", state="active", viable_until="2028-06-30", origin="Voile de vinaigre de cidre non pasteurisé (démonstration)",
          care="Verser la mère et son vinaigre dans un vin ou un cidre sans sulfites, dans un récipient large couvert d'un linge. Compter quatre à huit semaines à 20-30 °C.",
          summary="Voile d'acétobactéries et vinaigre vivant, pour transformer un cidre ou un vin en vinaigre.",
          en=("Cider vinegar mother – demonstration lot", "A film of acetic acid bacteria with live vinegar, to turn cider or wine into vinegar."),
          tags=["vinaigre", "cidre", "fermentation"]),
     dict(id="ginger-bug-gingembre", title="Ginger bug (ferment de gingembre) – lot de démonstration",
          organism="ginger bug (ferment sauvage de gingembre)", species=[],
-         quantity=200, unit="millilitres", state="active", viable_until="2026-12-31", point=5, origin="Ferment sauvage démarré avec du gingembre frais bio (démonstration)",
+         quantity=200, unit="millilitres", state="active", viable_until="2026-12-31", origin="Ferment sauvage démarré avec du gingembre frais bio (démonstration)",
          care="Chaque jour, ajouter une cuillerée de gingembre râpé et une de sucre, mélanger.\nQuand il pétille, en prélever 100 ml pour un litre de jus ou d'infusion sucrée à mettre en bouteille (limonade, ginger beer).",
          summary="Ferment sauvage de levures et de bactéries lactiques venues du gingembre, pour des boissons pétillantes maison.",
          tags=["gingembre", "boisson fermentée", "ferment sauvage"]),
     dict(id="ferments-yaourt-lait", title="Ferments de yaourt (yaourt nature vivant) – lot de démonstration",
          organism="ferments de yaourt", species=["Streptococcus thermophilus", "Lactobacillus delbrueckii subsp. bulgaricus"],
-         quantity=125, unit="grams", state="active", viable_until="2026-12-31", point=0, origin="Yaourt entretenu de fournée en fournée (démonstration)",
+         quantity=125, unit="grams", state="active", viable_until="2026-12-31", origin="Yaourt entretenu de fournée en fournée (démonstration)",
          care="Mélanger une cuillerée à soupe de yaourt à un litre de lait chauffé puis refroidi à 42-45 °C ; garder au chaud 6 à 10 heures.\nGarder un pot de chaque fournée pour la suivante.",
          summary="Yaourt nature vivant servant de ferment pour la fournée suivante.",
          tags=["yaourt", "lait", "fermentation"]),
@@ -2406,9 +3276,10 @@ FERMENTS = [
 
 def build_ferments(corpora: Path, cat: Catalogue):
     ids = {f["id"] for f in FERMENTS}
-    for f in FERMENTS:
+    points = library_points(corpora)
+    for i, f in enumerate(FERMENTS):
         assert not f.get("parent") or f["parent"] in ids
-        point = EXCHANGE_POINTS[f["point"]]
+        point = exchange_point(points, len(SEED_PICKS) + sum(g[6] > 1 for g in SEED_PICKS) + i)
         desc = para(
             "Lot de démonstration du catalogue d'exemple du Conservatoire du Libre : quantité, état, date de viabilité, "
             "point d'échange et filiation sont illustratifs et ne décrivent pas un lot réel.",
@@ -2424,7 +3295,7 @@ def build_ferments(corpora: Path, cat: Catalogue):
         rec = new_record(
             "ferment-lot", f["id"], f["title"], "LicenseRef-OpenMTA",
             summary=f["summary"], description=desc, tags=dedup_ci(f["tags"] + ["démonstration"]),
-            sources=[src("demo")], translations=translations,
+            sources=[src("demo"), src("culture-libraries")], translations=translations,
             details={
                 "organism": f["organism"],
                 "species": f["species"],
@@ -2474,6 +3345,44 @@ SOURCE_DOCS = [
      "which gives one in French. The DB-All.e description filed under `it` is in English and is kept as `en`. "
      "Maintainers' names and e-mail addresses are not copied.",
      "« Source : fichier publiccode.yml du dépôt <dépôt>, licence <licence du dépôt> » (see each record's `[[sources]]`).",
+     None),
+    ("lutece", "Lutece: the City of Paris's free software (lutece-platform, lutece-secteur-public)",
+     "`paris/lutece-software/`: `lutece-repos.json` (metadata derived from 28 repositories, each at the commit it "
+     "names: pom.xml, plugin descriptors, licence file and source headers, README) and the former code.gouv.fr "
+     "inventory of `lutece-secteur-public` (`etalab/data-codes-sources-fr`, commit "
+     "`4db03241ec3cd125b452635e6d21ff8e17dd7a48`, 135 repositories).",
+     "The software: BSD-3-Clause (« Copyright (c) 2002-20xx, City of Paris / Mairie de Paris », a LICENSE file in 4 "
+     "repositories, the 3-clause header in every source file of the others). The inventory: Licence Ouverte 2.0 (`etalab-2.0`).",
+     "Repository, commit and dates, commit and file counts, main languages (file extensions), Maven name, version "
+     "and artefact, plugin descriptor (French description, provider), copyright line, licence basis; the "
+     "inventory's description and Software Heritage address; the descriptor's default (English) description in "
+     "`[translations.en]` when the plugin also has a distinct French one, and `languages` from the message bundles "
+     "the descriptor resolves (`fr`, and `en` for a distinct default bundle). README texts are not copied.",
+     "One record per repository whose licence is established (26, all `BSD-3-Clause`). French titles and summaries "
+     "are written by hand from the descriptor, README and inventory texts (table `LUTECE_FR`). `used_by` = Ville de "
+     "Paris for the 18 repositories that the corpus notes list as the City's own applications (DansMaRue, "
+     "Facil'Familles, participatory budget, appointments, identity store, civil status, ACTES, TIPI, PLU…), not for "
+     "the generic platform plugins nor the Baltimore hackathon plugin. `version` only when the pom.xml version is "
+     "not a -SNAPSHOT. **The two DansMaRue mobile apps (Android, iOS) state no licence at all: no record is made for "
+     "them** (a record must name a licence and be certified; they are listed under Skipped).",
+     "« Source : dépôt <organisation>/<dépôt> (Ville de Paris), BSD-3-Clause ; inventaire code.gouv.fr, DINUM – Etalab, "
+     "Licence Ouverte 2.0 » (see each record's `[[sources]]`).",
+     None),
+    ("openfisca-paris", "OpenFisca-Paris: the City of Paris's social-benefit rules as code",
+     "`paris/openfisca-paris-rules/` (GitHub `openfisca/openfisca-paris`, commit `c310a2d422917ad4b53996ca10c54eb825dd3f07`, "
+     "2026-01-21, setup.py version 5.5.14): the 31 parameter YAML files (verbatim) and `variables-index.json` "
+     "(derived: the 69 variables' names, files, French labels, entities, periods, types, legal references).",
+     "AGPL-3.0 (setup.py licence URL and classifier « GNU Affero General Public License v3 », LICENSE file): no « or "
+     "later » wording, so `AGPL-3.0-only`. The legal texts the code cites are not covered and are not copied.",
+     "Per benefit: the variables of its Python files (as the method's `steps`, with their French labels), the dated "
+     "values of its parameters (in the description), the legal references (as `[[method.references]]`), links to "
+     "the code and parameter files at the commit.",
+     "One method per benefit (table `OPENFISCA_BENEFITS`, 14 methods: common conditions, Paris Logement, Paris Logement "
+     "personnes âgées, Paris Logement Familles, Paris Logement Familles Monoparentales, Paris Forfait Familles, Paris "
+     "Énergie Familles, ASPEH, Paris Solidarité ×2, Complément Santé Paris ×2, Pass Paris Seniors, Pass Paris Access'); "
+     "the builder checks that every variable file and every parameter file is used. Summaries written by hand from "
+     "the labels. Plus one software record for the package itself.",
+     "« Source : OpenFisca-Paris (github.com/openfisca/openfisca-paris), AGPL-3.0 ».",
      None),
     ("tate", "Tate collection (metadata)",
      "`cultural-works/tate-collection/` (GitHub `tategallery/collection`, commit `a51d8afc988ed083557e2950f4d0b644e7719f4a`, "
@@ -2580,6 +3489,57 @@ SOURCE_DOCS = [
      "Distributions point at the files at the exact commit (raw.githubusercontent.com) when the file is a verbatim copy.",
      "As for each source above.",
      None),
+    ("paris-trees", "Ville de Paris: remarkable trees and the tree inventory (opendata.paris.fr)",
+     "`paris/trees/`: `arbresremarquablesparis.csv` (the portal's export of the 180 remarkable trees, byte for byte in "
+     "GitHub `dataisto/001`, commit `c86c7aaa3c7d7829a45f0da7129a24853db22745`) and two extracts of « Les arbres » "
+     "(`Julien-paulet/linear_regression` `5960aa727b18781b6f1155d44a0439fab3e994aa`, 2019; `Nizar91300/Projet_Arbre` "
+     "`a4cf512338b71fd88e88aaca4dc60ba69610144f`, 2025).",
+     "ODbL-1.0, the licence of opendata.paris.fr since 2011 (the GitHub copies state none of their own): attribution "
+     "« Ville de Paris – opendata.paris.fr » and share-alike for derived databases, both said in each record. The "
+     "per-tree photographs (credited, licence not stated) are not used.",
+     "Counts (qualification, places, species, label), the tallest and widest trees, planting years, and the list of "
+     "the 180 trees (usual name and site) by arrondissement; the two extracts' sizes and columns.",
+     "Two `dataset` records (the trees are not records of their own: the catalogue describes the dataset, with its "
+     "distributions pointing at the verbatim copies at their commits).",
+     "« Ville de Paris – opendata.paris.fr, ODbL ».",
+     None),
+    ("paris-libraries", "Paris municipal libraries (Ministry of Culture's national register)",
+     "`paris/libraries/`: the 68 Paris rows of the national register (`landry161/cartographie-biblio-fr`, commit "
+     "`7946a12b12fcb6888742dff512978d2bdd14f309`) and the data.gouv.fr record of the dataset.",
+     "Licence Ouverte 2.0 (`etalab-2.0`), as the data.gouv.fr record states.",
+     "The data.gouv.fr record (title, description, dates, frequency, formats); for each Paris site: name, address, "
+     "postcode, weekly opening hours, kind of address.",
+     "One `dataset` record for the register, listing the 68 Paris sites by arrondissement. The same sites are the "
+     "exchange points of the demonstration seed and ferment lots (`library_points`): the 65 open to the public (the "
+     "administration office, the closed central store and the heritage collection of L'Heure Joyeuse are left out), "
+     "as « <name>, <address>, Paris <n>e », the lots spread over them with a fixed stride. « Bilbiothèque » / "
+     "« Bilbliothèque » are corrected to « Bibliothèque »; other names are as in the register (« Vaclav Havel »).",
+     "« Source : Ministère de la Culture, Service du livre et de la lecture, data.gouv.fr, Licence Ouverte 2.0 ».",
+     None),
+    ("paris-culture", "Paris culture datasets (data.gouv.fr catalogue, Ministry of Culture exports)",
+     "`paris/datagouv-culture-catalogue/` (GitHub `culturegouv/donnees-ouvertes`, commit "
+     "`f1c6ae6711dd97f79dc602c176bd29e5272fe404`): the 47 Paris rows of the « univers-culture » topic and the "
+     "262-row catalogue export with licences.",
+     "The licence each dataset's data.gouv.fr record states, read from the export's `license` column: only « Licence "
+     "Ouverte / Open Licence version 2.0 » (`etalab-2.0`) and ODbL are mapped. « Licence Ouverte / Open Licence » "
+     "without a version is data.gouv.fr's 2011 version 1.0 (no SPDX id): not mapped. The repository is CC0-1.0.",
+     "Title, producer's description (Markdown made plain), producer, dates, frequency, formats, spatial and "
+     "temporal coverage, data.gouv.fr address.",
+     "A Paris row becomes a record when the export gives its licence, the licence is mapped, and the dataset is about "
+     "Paris (table `PARIS_CULTURE_PICKS`; those that only mention Paris in passing are skipped, with the reason). The "
+     "Ville de Paris's own datasets of the topic (filming locations, « Que faire à Paris ? », library loans…) are not "
+     "in the export with licences: skipped until a curator checks their licence.",
+     "« Source : <producteur>, data.gouv.fr, Licence Ouverte 2.0 ; export : ministère de la Culture, CC0 ».",
+     None),
+    ("paris-sources", "The catalogues the Paris records come from",
+     "The code.gouv.fr inventory (`etalab/data-codes-sources-fr`) and the Ministry of Culture's catalogue exports "
+     "(`culturegouv/donnees-ouvertes`), as described in the corpus notes.",
+     "Inventory: Licence Ouverte 2.0 (`etalab-2.0`); exports: CC0-1.0.",
+     "Descriptions written for this catalogue from those facts and counts computed from the files.",
+     "Distributions point at the files at the exact commit (raw.githubusercontent.com); no size is given since the "
+     "corpus copies are filtered or redacted.",
+     "As for each source above.",
+     None),
     ("growstuff", "Growstuff crop and variety lists (seed lots)",
      "`seeds-varieties/growstuff-crops/` (GitHub `Growstuff/growstuff`, commit `2ec97581ad4b434f5e0025ea57fd71183fed13c3`).",
      "Repository AGPL-3.0 (no separate data licence). Only facts are taken: crop names, scientific names, parent "
@@ -2588,17 +3548,20 @@ SOURCE_DOCS = [
      "A fixed list of 48 crops and varieties (`SEED_PICKS`), with a French common name written by hand and the usual "
      "reproduction mode of the species; 5 of them get a second, younger lot whose `parent_lot` is the first. "
      "Everything about the *lot* (quantity, harvest year, germination, exchange point, licence) is demonstration data "
-     "and each description says so. Exchange points are public places of Paris; no event is claimed.",
-     "« Espèces et variétés : Growstuff (github.com/Growstuff/growstuff), AGPL-3.0 ; lots : démonstration ».",
+     "and each description says so. Exchange points are Paris municipal libraries of the national register (see "
+     "« Paris municipal libraries »); no exchange is claimed to happen there.",
+     "« Espèces et variétés : Growstuff (github.com/Growstuff/growstuff), AGPL-3.0 ; lots : démonstration ; point "
+     "d'échange : registre des bibliothèques, ministère de la Culture, Licence Ouverte 2.0 ».",
      None),
     ("demo-ferments", "Demonstration ferment lots (hand-written)",
      "No corpus: data written in `build_samples.py` (`FERMENTS`).",
-     "Written for this catalogue, CC0-1.0. Lots under `LicenseRef-OpenMTA`, the only licence accepted for ferments.",
+     "Written for this catalogue, CC0-1.0. Lots under `LicenseRef-OpenMTA`, the only licence accepted for ferments. "
+     "Exchange points: Paris municipal libraries, after those of the seed lots.",
      "Sourdough (wheat, rye, dried rye), milk kefir (active, dried), water kefir, kombucha, koji, miso, vinegar mother, "
      "ginger bug, yoghurt.",
      "Species are those usually found in such cultures (general knowledge), not an analysis; quantities, dates, "
      "exchange points and lineage are illustrative, as each description says.",
-     "None needed.",
+     "Exchange points: « Ministère de la Culture, registre des bibliothèques, Licence Ouverte 2.0 » (in `[[sources]]`).",
      None),
 ]
 
@@ -2626,6 +3589,13 @@ def write_sources_md(out: Path, cat: Catalogue):
         "names its sources in `[[sources]]` (name, address, licence of the source metadata). French texts are built from",
         "the facts of each source record; nothing is invented, except the seed and ferment *lots*, which are",
         "demonstration lots and say so in their description.",
+        "",
+        "A record whose title is not French says so with `title_lang`, set only where the source tells the title's",
+        "language: the Tate (its `title` is the English one, an original title being in `foreignTitle`), the Cleveland",
+        "Museum of Art (English `title`, `title_in_original_language` empty) and the Met (English titles), the SMK (its",
+        "Danish title), the AIND's protocols.io protocols (in English), the DataCite and Zenodo records (`xml:lang=\"en\"`)",
+        "and the OREME catalogue (in English). Europeana and Wikimedia Commons titles are in many languages that the",
+        "sources do not tag: no `title_lang`. The builder checks that a translation repeating the title agrees with it.",
         "",
         "## Counts",
         "",
@@ -2675,6 +3645,13 @@ def write_sources_md(out: Path, cat: Catalogue):
         "- Openverse fixtures other than those above (Brooklyn Museum: licence of the photograph, not of the designed",
         "  object; Flickr: mostly NC-ND; Finna, NYPL, Science Museum, Museums Victoria, rawpixel, phylopic, thingiverse:",
         "  not needed for the demo).",
+        "- `paris/lutece-software/`: the DansMaRue Android and iOS apps (no licence stated: never certified, no record) and",
+        "  the other repositories of the code.gouv.fr inventory (licence not checked).",
+        "- `paris/trees/`: the photographs linked from the remarkable trees file (licence not stated).",
+        "- `paris/openfisca-paris-rules/`: the legal texts the rules cite (official acts, licence not stated; not in the",
+        "  corpus); the Python sources are linked at their commit, not copied.",
+        "- Paris Musées collections: no export with a free licence was found (see `paris/SOURCE.md`); no Paris artwork is",
+        "  in the catalogue.",
         "",
     ]
     (out / "SOURCES.md").write_text("\n".join(lines), encoding="utf-8")
@@ -2687,6 +3664,8 @@ def write_sources_md(out: Path, cat: Catalogue):
 BUILDERS = [
     "build_sill",
     "build_publiccode",
+    "build_lutece",
+    "build_openfisca_paris",
     "build_tate",
     "build_cleveland",
     "build_met",
@@ -2700,6 +3679,10 @@ BUILDERS = [
     "build_rpg",
     "build_datagouv",
     "build_source_datasets",
+    "build_paris_trees",
+    "build_paris_libraries",
+    "build_paris_culture",
+    "build_paris_sources",
     "build_seed_lots",
     "build_ferments",
 ]
