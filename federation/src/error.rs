@@ -264,3 +264,32 @@ impl ClientError {
         }
     }
 }
+
+/// The peers file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum PeersError {
+    /// Reading or writing failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The file is not a peers file.
+    #[error("{} is not a peers file: {reason}", path.display())]
+    Malformed {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The registry's own id cannot be a federation id.
+    #[error(
+        "the registry's id `{id}` (in registry.toml) cannot be a federation id: lower-case letters, digits and hyphens"
+    )]
+    LocalId {
+        /// The id.
+        id: String,
+    },
+}

@@ -6,6 +6,7 @@ mod envelope;
 mod error;
 mod identity;
 pub mod mirror;
+pub mod peers;
 pub mod publish;
 pub mod server;
 mod statement;
@@ -13,7 +14,8 @@ mod statement;
 pub use digest::{BadDigest, CatalogueDigest, Digest};
 pub use envelope::{Envelope, EnvelopeSignature, MAX_SIGNATURES, Statement, pae};
 pub use error::{
-    CheckpointError, ClientError, KeyError, KeyFileError, PublishError, SyncError, VerifyError,
+    CheckpointError, ClientError, KeyError, KeyFileError, PeersError, PublishError, SyncError,
+    VerifyError,
 };
 pub use identity::{Fingerprint, Identity, PublicKey};
 pub use statement::{

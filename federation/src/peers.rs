@@ -1,0 +1,194 @@
+//! The peers a registry mirrors, pinned to their keys, and this registry's
+//! own federation identity. Both live in the Git directory's `federation/`
+//! folder, outside the tracked tree: never committed, never published.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use cdl_registry::Registry;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{KeyFileError, PeersError};
+use crate::identity::{Identity, PublicKey};
+use crate::statement::{MAX_REGISTRY_ID, RegistryId};
+
+/// The folder, inside the registry's Git directory.
+pub const FOLDER: &str = "federation";
+/// The private key file in it (mode 0600).
+pub const KEY_FILE: &str = "key";
+/// The peers file in it.
+pub const PEERS_FILE: &str = "peers.toml";
+
+/// A peer, pinned to its keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Peer {
+    /// Its registry id (the mirror's ref name).
+    pub id: RegistryId,
+    /// Its name for people.
+    pub name: String,
+    /// Its base URL.
+    pub url: String,
+    /// The keys trusted for it.
+    pub keys: Vec<PublicKey>,
+    /// The `ETag` of the last checkpoint fetched, for conditional polls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// When it was last synced successfully.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sync: Option<Timestamp>,
+    /// The last refusal, if the last sync failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+}
+
+/// Every peer of a registry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Peers {
+    /// The peers, by id.
+    #[serde(default, rename = "peer")]
+    pub peers: Vec<Peer>,
+}
+
+/// The federation folder of `registry`.
+pub fn folder(registry: &Registry) -> PathBuf {
+    registry.git_dir().join(FOLDER)
+}
+
+/// This registry's key pair, made on first use.
+///
+/// # Errors
+/// When the key file cannot be read or written, or is not private.
+pub fn identity(registry: &Registry) -> Result<(Identity, bool), KeyFileError> {
+    Identity::load_or_create(&folder(registry).join(KEY_FILE))
+}
+
+/// This registry's id in the federation: the `id` of its `registry.toml`
+/// (a slug of its name), cut to 40 characters.
+///
+/// # Errors
+/// When that id cannot be a registry id even once cut.
+pub fn local_id(registry: &Registry) -> Result<RegistryId, PeersError> {
+    let given = &registry.config().id;
+    let mut id: String = given.chars().take(MAX_REGISTRY_ID).collect();
+    while id.ends_with('-') {
+        id.pop();
+    }
+    id.parse().map_err(|_| PeersError::LocalId {
+        id: given.chars().take(60).collect(),
+    })
+}
+
+impl Peers {
+    /// Reads the peers of `registry` (none when the file does not exist).
+    ///
+    /// # Errors
+    /// When the file cannot be read or is not a peers file.
+    pub fn load(registry: &Registry) -> Result<Peers, PeersError> {
+        let path = folder(registry).join(PEERS_FILE);
+        match fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| PeersError::Malformed {
+                path,
+                reason: e.message().to_owned(),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Peers::default()),
+            Err(source) => Err(PeersError::Io { path, source }),
+        }
+    }
+
+    /// Writes the peers of `registry`, replacing the file atomically.
+    ///
+    /// # Errors
+    /// When the file cannot be written.
+    pub fn save(&self, registry: &Registry) -> Result<(), PeersError> {
+        let dir = folder(registry);
+        let path = dir.join(PEERS_FILE);
+        let io = |source| PeersError::Io {
+            path: path.clone(),
+            source,
+        };
+        fs::create_dir_all(&dir).map_err(io)?;
+        let text = toml::to_string(self).map_err(|e| PeersError::Malformed {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let tmp = dir.join(format!("{PEERS_FILE}.tmp"));
+        write_synced(&tmp, text.as_bytes()).map_err(io)?;
+        fs::rename(&tmp, &path).map_err(io)
+    }
+
+    /// The peer `id`, if known.
+    pub fn get(&self, id: &RegistryId) -> Option<&Peer> {
+        self.peers.iter().find(|p| &p.id == id)
+    }
+
+    /// Adds or replaces a peer.
+    pub fn upsert(&mut self, peer: Peer) {
+        match self.peers.iter_mut().find(|p| p.id == peer.id) {
+            Some(old) => *old = peer,
+            None => self.peers.push(peer),
+        }
+        self.peers.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+
+    /// Removes a peer; whether it was there.
+    pub fn remove(&mut self, id: &RegistryId) -> bool {
+        let before = self.peers.len();
+        self.peers.retain(|p| &p.id != id);
+        before != self.peers.len()
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cdl_registry::testing::TempRegistry;
+
+    #[test]
+    fn peers_are_kept_outside_the_tracked_tree_and_read_back() {
+        let t = TempRegistry::new();
+        let r = &t.registry;
+        assert_eq!(Peers::load(r).unwrap(), Peers::default());
+        let key = Identity::from_secret([5; 32]).public();
+        let mut peers = Peers::default();
+        peers.upsert(Peer {
+            id: "paris".parse().unwrap(),
+            name: "Ville de Paris".into(),
+            url: "https://conservatoire.paris.fr/".into(),
+            keys: vec![key],
+            etag: None,
+            last_sync: None,
+            last_error: None,
+        });
+        peers.save(r).unwrap();
+        let back = Peers::load(r).unwrap();
+        assert_eq!(back, peers);
+        assert_eq!(back.get(&"paris".parse().unwrap()).unwrap().keys, [key]);
+        // Nothing of it is in Git: main's tree is unchanged.
+        assert!(r.catalogue_files(r.main().unwrap()).unwrap().is_empty());
+        let mut again = back.clone();
+        assert!(again.remove(&"paris".parse().unwrap()));
+        assert!(!again.remove(&"paris".parse().unwrap()));
+        // A broken file is named.
+        fs::write(folder(r).join(PEERS_FILE), "peer = 3").unwrap();
+        assert!(matches!(Peers::load(r), Err(PeersError::Malformed { .. })));
+    }
+
+    #[test]
+    fn the_local_id_and_key_come_from_the_registry() {
+        let t = TempRegistry::new();
+        assert_eq!(local_id(&t.registry).unwrap().as_str(), "test-registry");
+        let (made, created) = identity(&t.registry).unwrap();
+        assert!(created);
+        let (again, created) = identity(&t.registry).unwrap();
+        assert!(!created);
+        assert_eq!(made.public(), again.public());
+    }
+}
