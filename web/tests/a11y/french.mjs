@@ -6,6 +6,10 @@
 // the table in records/src/vocabulary.rs that forms, pages and facets
 // derive from, so that a field or value added there is checked here too.
 
+// English labels that are French words too, spelled the same: finding
+// them on a page says nothing.
+const ALSO_FRENCH = new Set(['graphite', 'portions', 'dimensions', 'aquarelle']);
+
 // Lower case, accents removed: "Année" and "annee" compare equal.
 const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
@@ -21,6 +25,10 @@ export async function vocabularyTerms(base) {
     ...vocabulary.fields.map((f) => ({ en: f.en, fr: f.fr, where: `field ${f.path}` })),
     ...vocabulary.values.map((v) => ({ en: v.en, fr: v.fr, where: `value ${v.field}=${v.value}` })),
     ...vocabulary.values.map((v) => ({ en: v.value, fr: v.fr, where: `value ${v.field}=${v.value} as written` })),
+    // Usual values of free-text fields that pages translate ("painting"):
+    // looked for only as the whole text of an element, since the same
+    // words may be quoted in a record's own description.
+    ...(vocabulary.terms || []).map((v) => ({ en: v.value, fr: v.fr, where: `term ${v.field}=${v.value}`, whole: true })),
   ];
   const frenchWords = new Set();
   for (const e of entries) for (const w of fold(e.fr).split(/[^\p{L}\p{N}]+/u)) if (w) frenchWords.add(w);
@@ -32,7 +40,8 @@ export async function vocabularyTerms(base) {
     // A single English word that is also a French word of the table
     // ("active", "concept", "portions") is not evidence of English.
     if (words.length === 1 && frenchWords.has(words[0])) continue;
-    if (!terms.has(fold(en))) terms.set(fold(en), { term: en, where: e.where });
+    if (ALSO_FRENCH.has(fold(en))) continue;
+    if (!terms.has(fold(en))) terms.set(fold(en), { term: en, where: e.where, whole: Boolean(e.whole) });
   }
   return [...terms.values()];
 }
@@ -46,8 +55,11 @@ export async function englishOn(page, terms) {
     const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const patterns = terms.map((t) => ({
       ...t,
-      // A word, not part of a longer word or of a path ("db/seeds").
-      re: new RegExp(`(?<![\\p{L}\\p{N}/_])${escape(fold(t.term))}(?![\\p{L}\\p{N}/_])`, 'u'),
+      // A word, not part of a longer word, a path ("db/seeds") or an
+      // identifier ("software/x-painting-y"); or the whole text.
+      re: t.whole
+        ? new RegExp(`^\\s*${escape(fold(t.term))}\\s*$`, 'u')
+        : new RegExp(`(?<![\\p{L}\\p{N}/_-])${escape(fold(t.term))}(?![\\p{L}\\p{N}/_-])`, 'u'),
     }));
     const skipped = (el) => {
       const tagged = el.closest('[lang]');
