@@ -62,6 +62,10 @@ enum Command {
     Backup(cmd::backup::BackupArgs),
     /// Rebuild a registry from a backup file into a new folder.
     Restore(cmd::backup::RestoreArgs),
+    /// Add, list or remove the registries of other cities that this one mirrors.
+    Peer(cmd::peer::PeerArgs),
+    /// Mirror every peer's catalogue (or one's), after verifying everything.
+    Sync(cmd::peer::SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -86,6 +90,8 @@ fn main() -> ExitCode {
         Command::Curators(args) => cmd::curators::run(args),
         Command::Backup(args) => cmd::backup::backup(args),
         Command::Restore(args) => cmd::backup::restore(args),
+        Command::Peer(args) => cmd::peer::peer(args),
+        Command::Sync(args) => cmd::peer::sync_peers(args),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@ pub mod curators;
 pub mod generate;
 pub mod index;
 pub mod new;
+pub mod peer;
 pub mod registry;
 pub mod schema;
 pub mod serve;

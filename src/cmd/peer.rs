@@ -1,0 +1,256 @@
+//! `conservatoire peer add|list|remove` and `conservatoire sync`: the
+//! registries this one mirrors, pinned to their keys.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use cdl_federation::client::{Client, Synced, sync};
+use cdl_federation::mirror::Applied;
+use cdl_federation::peers::{self, Peer, Peers};
+use cdl_federation::{Discovery, Fingerprint, PublicKey, RegistryId};
+use cdl_registry::Registry;
+
+use super::EXIT_FAILURE;
+
+/// Manage the registries this one mirrors.
+#[derive(Debug, clap::Args)]
+pub struct PeerArgs {
+    #[command(subcommand)]
+    command: PeerCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum PeerCommand {
+    /// Add a peer by its address, pinned to its key.
+    Add {
+        /// The registry.
+        #[arg(long)]
+        registry: PathBuf,
+        /// The peer's base address (https://conservatoire.example.fr/).
+        url: String,
+        /// The fingerprint of the peer's key, checked with the other city.
+        #[arg(long, conflicts_with = "trust_on_first_use")]
+        fingerprint: Option<String>,
+        /// Trust whatever key the peer shows now.
+        #[arg(long)]
+        trust_on_first_use: bool,
+    },
+    /// List the peers.
+    List {
+        /// The registry.
+        #[arg(long)]
+        registry: PathBuf,
+    },
+    /// Stop mirroring a peer (what was mirrored stays in Git history).
+    Remove {
+        /// The registry.
+        #[arg(long)]
+        registry: PathBuf,
+        /// The peer's id.
+        peer: String,
+    },
+}
+
+/// Fetch every peer's catalogue (or one's) into its mirror.
+#[derive(Debug, clap::Args)]
+pub struct SyncArgs {
+    /// The registry.
+    #[arg(long)]
+    registry: PathBuf,
+    /// Only this peer.
+    peer: Option<String>,
+}
+
+fn open(path: &PathBuf) -> anyhow::Result<Registry> {
+    Registry::open(path).with_context(|| format!("opening the registry {}", path.display()))
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the network runtime")
+}
+
+pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::stdout().lock();
+    match args.command {
+        PeerCommand::Add {
+            registry,
+            url,
+            fingerprint,
+            trust_on_first_use,
+        } => {
+            let registry = open(&registry)?;
+            let wanted: Option<Fingerprint> = fingerprint
+                .as_deref()
+                .map(str::parse)
+                .transpose()
+                .context("reading --fingerprint")?;
+            let client = Client::new()?;
+            let (envelope, discovery) = runtime()?
+                .block_on(client.discover(&url))
+                .with_context(|| format!("reading the discovery document of {url}"))?;
+            let keys: Vec<PublicKey> = discovery.keys.iter().filter_map(|k| k.key().ok()).collect();
+            if keys.is_empty() {
+                bail!("{url} names no usable key");
+            }
+            let Some(key) = (match wanted {
+                Some(fp) => keys.iter().find(|k| k.fingerprint() == fp).copied(),
+                None if trust_on_first_use => keys.first().copied(),
+                None => {
+                    for k in &keys {
+                        writeln!(out, "{}", k.fingerprint())?;
+                    }
+                    writeln!(
+                        out,
+                        "{} ({}) shows the key above. Check it with them, then run again with --fingerprint FP (or --trust-on-first-use). Nothing was added.",
+                        discovery.name, discovery.registry
+                    )?;
+                    return Ok(ExitCode::from(EXIT_FAILURE));
+                }
+            }) else {
+                bail!(
+                    "{url} does not show the key {}: it shows {}. Nothing was added.",
+                    fingerprint.unwrap_or_default(),
+                    keys.iter()
+                        .map(|k| k.fingerprint().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            };
+            // The discovery document must be signed by the key pinned.
+            let checked: Discovery = envelope
+                .open(&[key])
+                .context("the discovery document is not signed by that key")?;
+            if checked.registry == peers::local_id(&registry)? {
+                bail!("{url} is this registry itself");
+            }
+            let mut all = Peers::load(&registry)?;
+            all.upsert(Peer {
+                id: checked.registry.clone(),
+                name: checked.name.clone(),
+                url: url.clone(),
+                keys: vec![key],
+                etag: None,
+                last_sync: None,
+                last_error: None,
+            });
+            all.save(&registry)?;
+            writeln!(
+                out,
+                "added {} ({}) at {url}, key {}",
+                checked.registry,
+                checked.name,
+                key.fingerprint()
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        PeerCommand::List { registry } => {
+            let registry = open(&registry)?;
+            for p in Peers::load(&registry)?.peers {
+                let keys: Vec<String> =
+                    p.keys.iter().map(|k| k.fingerprint().to_string()).collect();
+                let state = match (&p.last_error, p.last_sync) {
+                    (Some(e), _) => format!("last sync refused: {e}"),
+                    (None, Some(t)) => format!("synced {t}"),
+                    (None, None) => "never synced".to_owned(),
+                };
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{state}",
+                    p.id,
+                    p.name,
+                    p.url,
+                    keys.join(",")
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PeerCommand::Remove { registry, peer } => {
+            let registry = open(&registry)?;
+            let id: RegistryId = peer.parse()?;
+            let mut all = Peers::load(&registry)?;
+            if !all.remove(&id) {
+                bail!("no peer {id}; `conservatoire peer list` shows them");
+            }
+            all.save(&registry)?;
+            writeln!(
+                out,
+                "removed {id}; what was mirrored stays in the history of refs/mirrors/{id}"
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
+    let registry = open(&args.registry)?;
+    let local = peers::local_id(&registry)?;
+    let mut all = Peers::load(&registry)?;
+    let only: Option<RegistryId> = args.peer.as_deref().map(str::parse).transpose()?;
+    if let Some(id) = &only
+        && all.get(id).is_none()
+    {
+        bail!("no peer {id}; `conservatoire peer list` shows them");
+    }
+    let client = Client::new()?;
+    let runtime = runtime()?;
+    let mut failed = false;
+    let mut out = std::io::stdout().lock();
+    for p in all.peers.iter_mut() {
+        if only.as_ref().is_some_and(|o| o != &p.id) {
+            continue;
+        }
+        let now = jiff::Timestamp::now();
+        let result = runtime.block_on(sync(
+            &client,
+            &registry,
+            &local,
+            &p.id,
+            &p.url,
+            &p.keys,
+            p.etag.as_deref(),
+            now,
+        ));
+        match result {
+            Ok(Synced::NotModified) => {
+                p.last_sync = Some(now);
+                p.last_error = None;
+                writeln!(out, "{}: unchanged", p.id)?;
+            }
+            Ok(Synced::Applied(applied, etag)) => {
+                p.last_sync = Some(now);
+                p.last_error = None;
+                p.etag = etag;
+                match applied {
+                    Applied::Unchanged => writeln!(out, "{}: unchanged", p.id)?,
+                    Applied::Written {
+                        version,
+                        put,
+                        withdrawn,
+                        ..
+                    } => writeln!(
+                        out,
+                        "{}: version {version}, {put} records added or changed, {withdrawn} withdrawn",
+                        p.id
+                    )?,
+                }
+            }
+            Err(e) => {
+                failed = true;
+                p.last_error = Some(e.to_string());
+                writeln!(out, "{}: refused, nothing written: {e}", p.id)?;
+            }
+        }
+    }
+    all.save(&registry)?;
+    Ok(if failed {
+        ExitCode::from(EXIT_FAILURE)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
