@@ -85,6 +85,11 @@ struct ProposalPage {
     reason: Option<String>,
     author: String,
     date: String,
+    message: String,
+    /// Once merged: the records published, with their pages.
+    published: Vec<(String, String)>,
+    /// What the status means for the contributor.
+    explanation: &'static str,
     entries: Vec<EntryView>,
 }
 
@@ -119,6 +124,37 @@ pub async fn proposal(
         reason,
         author: view.proposal.author.clone(),
         date: date(view.proposal.time),
+        message: view.proposal.message.clone(),
+        published: match view.proposal.status {
+            ProposalStatus::Merged => view
+                .report
+                .entries
+                .iter()
+                .map(|e| {
+                    (
+                        e.key.to_string(),
+                        format!("/records/{}/{}", e.key.kind.as_str(), e.key.id.as_str()),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        explanation: match (&view.proposal.status, lang) {
+            (ProposalStatus::Open, Lang::Fr) => {
+                "Un curateur va l’examiner. Revenez à cette adresse pour connaître sa décision."
+            }
+            (ProposalStatus::Open, Lang::En) => {
+                "A curator will review it. Come back to this address for the decision."
+            }
+            (ProposalStatus::Merged, Lang::Fr) => "Elle a été acceptée : la fiche est publiée.",
+            (ProposalStatus::Merged, Lang::En) => "It was accepted: the record is published.",
+            (ProposalStatus::Rejected { .. }, Lang::Fr) => {
+                "Elle a été refusée par un curateur, pour la raison ci-dessous. Vous pouvez en faire une nouvelle qui en tienne compte."
+            }
+            (ProposalStatus::Rejected { .. }, Lang::En) => {
+                "A curator rejected it, for the reason below. You may make a new one that takes it into account."
+            }
+        },
         entries: report_view(lang, &view.report),
     };
     render(&page)

@@ -11,5 +11,6 @@ mod fuzz;
 mod hostile;
 mod pages;
 mod proposals;
+mod propose_alone;
 mod review;
 mod util;
