@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use cdl_records::vocabulary::Lang;
 use cdl_registry::{
     ChangeKind, GcOptions, ProposalStatus, Pseudonym, RecordFile, RecordKey, Registry,
-    RegistryConfig, Report, Withdrawal, WithdrawalReason,
+    RegistryConfig, RejectError, Report, Withdrawal, WithdrawalReason,
 };
 
 /// Create a registry: a bare Git repository whose branch `main` holds
@@ -307,6 +308,7 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
         .map(Pseudonym::new)
         .unwrap_or_else(|| Pseudonym::new("curator"));
     let mut out = out();
+    let lang = super::lang();
     match args.action {
         ProposalsAction::List { status } => {
             for p in registry.proposals()? {
@@ -330,13 +332,20 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
         ProposalsAction::Show { id } => {
             let view = registry.show(&id)?;
             let p = &view.proposal;
-            writeln!(out, "proposal {}  ({})", p.id, p.status.as_str())?;
-            writeln!(out, "author:   {}", p.author)?;
-            writeln!(out, "date:     {}", cdl_registry::rfc3339(p.time))?;
+            let (proposal, author, date) = match lang {
+                Lang::Fr => ("proposition", "auteur :", "date :"),
+                Lang::En => ("proposal", "author:", "date:"),
+            };
+            writeln!(out, "{proposal} {}  ({})", p.id, p.status.as_str())?;
+            writeln!(out, "{author:<9} {}", p.author)?;
+            writeln!(out, "{date:<9} {}", cdl_registry::rfc3339(p.time))?;
             writeln!(out, "commit:   {}", p.commit)?;
             writeln!(out, "base:     {}", p.base)?;
             if let ProposalStatus::Rejected { reason, curator } = &p.status {
-                writeln!(out, "rejected by {curator}: {reason}")?;
+                match lang {
+                    Lang::Fr => writeln!(out, "refusée par {curator} : {reason}")?,
+                    Lang::En => writeln!(out, "rejected by {curator}: {reason}")?,
+                }
             }
             writeln!(out, "\n    {}\n", p.message.trim().replace('\n', "\n    "))?;
             for (key, old, new) in &view.texts {
@@ -355,11 +364,24 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
         }
         ProposalsAction::Merge { id } => {
             let merge = registry.merge(&id, &curator)?;
-            writeln!(out, "merged proposal {id} into main as {merge}")?;
+            match lang {
+                Lang::Fr => writeln!(out, "proposition {id} acceptée dans main ({merge})")?,
+                Lang::En => writeln!(out, "merged proposal {id} into main as {merge}")?,
+            }
         }
         ProposalsAction::Reject { id, reason } => {
-            registry.reject(&id, &curator, &reason)?;
-            writeln!(out, "rejected proposal {id}")?;
+            match registry.reject(&id, &curator, &reason) {
+                Err(RejectError::NoReason) if lang == Lang::Fr => {
+                    bail!(
+                        "un refus a besoin d’une raison, qui restera dans l’historique : ajoutez --reason \"…\""
+                    )
+                }
+                other => other?,
+            }
+            match lang {
+                Lang::Fr => writeln!(out, "proposition {id} refusée")?,
+                Lang::En => writeln!(out, "rejected proposal {id}")?,
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

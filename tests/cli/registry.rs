@@ -101,6 +101,26 @@ fn the_command_forms_work() {
         "{}",
         stderr(&refused)
     );
+    let blank = crate::util::run_in(
+        d,
+        &[
+            "proposals",
+            "reject",
+            &nc_id,
+            "--reason",
+            " ",
+            "--registry",
+            "reg.git",
+        ],
+        "fr_FR.UTF-8",
+    );
+    assert!(!blank.status.success());
+    assert!(
+        stderr(&blank).contains("un refus a besoin d’une raison"),
+        "{}",
+        stderr(&blank)
+    );
+    assert!(!stderr(&blank).contains("needs a reason"));
     ok(
         d,
         &[
@@ -118,6 +138,18 @@ fn the_command_forms_work() {
         list.contains("rejected") && list.contains("merged"),
         "{list}"
     );
+    // In French when the locale says so.
+    let show = crate::util::run_in(
+        d,
+        &["proposals", "show", &nc_id, "--registry", "reg.git"],
+        "fr_FR.UTF-8",
+    );
+    let text = stdout(&show);
+    assert!(
+        text.contains("refusée par curator : Licence non libre"),
+        "{text}"
+    );
+    assert!(text.contains("auteur :"), "{text}");
 
     let log = ok(d, &["log", "--registry", "reg.git", "software/gimp"]);
     assert!(
