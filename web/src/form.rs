@@ -510,8 +510,8 @@ fn required(kind: Kind, reader: &mut Reader<'_>, suggested_id: bool) {
 }
 
 /// Reads a submitted form of `kind` into a record, with every problem of
-/// its fields. The format's rules and the licence are checked by
-/// [`check`], on the record built here.
+/// its fields. The format’s rules and the licence are checked by the
+/// propose page, on the record built here.
 pub fn read(kind: Kind, values: &HashMap<String, String>, lang: Lang) -> Built {
     let mut r = Reader::new(values, lang);
     let title = r.text("title");

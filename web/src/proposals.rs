@@ -218,7 +218,8 @@ async fn default_message(state: &AppState, record: &Record) -> Result<String, Ap
     Ok(default_message_for(record, exists))
 }
 
-/// [`default_message`], once known whether the record exists.
+/// The message of a proposal whose contributor wrote none, once known
+/// whether the record exists.
 pub fn default_message_for(record: &Record, exists: bool) -> String {
     let kind = record.kind().label_fr().to_lowercase();
     let title = record.title.trim();
