@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
-use cdl_registry::{ProposalError, ProposalId, ProposalStatus, ProposalView, Report};
+use cdl_registry::{ChangeKind, ProposalError, ProposalId, ProposalStatus, ProposalView, Report};
 
 use super::{Ctx, Layout, Nav, blocking, date, render};
 use crate::error::AppError;
@@ -17,6 +17,9 @@ pub struct EntryView {
     pub key: String,
     /// Link to the record once merged.
     pub href: String,
+    /// What the proposal does to a published record ("modifie la fiche
+    /// existante"), nothing for a new one.
+    pub change: Option<&'static str>,
     /// Valid and certified.
     pub ok: bool,
     /// Format problems.
@@ -35,6 +38,7 @@ pub fn report_view(lang: Lang, report: &Report) -> Vec<EntryView> {
         .map(|e| EntryView {
             key: e.key.to_string(),
             href: format!("/records/{}/{}", e.key.kind.as_str(), e.key.id.as_str()),
+            change: change_note(lang, e.change),
             ok: e.is_acceptable(),
             diagnostics: e.diagnostics.clone(),
             verdict: e
@@ -48,6 +52,17 @@ pub fn report_view(lang: Lang, report: &Report) -> Vec<EntryView> {
                 .unwrap_or_default(),
         })
         .collect()
+}
+
+/// What a change to a record means, in `lang`: nothing for a new record.
+pub fn change_note(lang: Lang, change: ChangeKind) -> Option<&'static str> {
+    match (change, lang) {
+        (ChangeKind::Added, _) => None,
+        (ChangeKind::Modified, Lang::Fr) => Some("modifie la fiche existante"),
+        (ChangeKind::Modified, Lang::En) => Some("changes the existing record"),
+        (ChangeKind::Withdrawn | ChangeKind::Deleted, Lang::Fr) => Some("retire la fiche"),
+        (ChangeKind::Withdrawn | ChangeKind::Deleted, Lang::En) => Some("removes the record"),
+    }
 }
 
 /// A status in words, with its CSS class.

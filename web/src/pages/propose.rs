@@ -185,6 +185,11 @@ struct ChoosePage {
     l: Layout,
     kinds: Vec<(&'static str, &'static str)>,
     errors: Vec<FieldError>,
+    /// The record an upload would change, with the diff.
+    change: Option<Change>,
+    confirm_label: &'static str,
+    message_hint: &'static str,
+    x: &'static Texts,
 }
 
 /// `GET /propose`: the kinds, and the upload form.
@@ -217,7 +222,24 @@ fn choose_page(ctx: &Ctx, errors: Vec<FieldError>) -> ChoosePage {
             .map(|k| (k.as_str(), ctx.lang.kind(*k)))
             .collect(),
         errors,
+        change: None,
+        confirm_label: t(
+            ctx.lang,
+            "Je veux modifier la fiche existante, si elle a le même identifiant",
+            "I mean to change the existing record, if it has the same identifier",
+        ),
+        message_hint: message_hint(ctx.lang),
+        x: texts(ctx.lang),
     }
+}
+
+/// The hint of the message field: it is public.
+fn message_hint(lang: Lang) -> &'static str {
+    t(
+        lang,
+        "Public : ce message figurera dans l’historique de la fiche, avec votre pseudonyme. Laissé vide, il dira « Nouvelle fiche … » ou « Modification de la fiche … ».",
+        "Public: this message will appear in the record’s history, with your pseudonym. Left empty, it will say “Nouvelle fiche …” (new record) or “Modification de la fiche …” (change).",
+    )
 }
 
 fn parse_kind(kind: &str) -> Result<Kind, AppError> {
@@ -406,12 +428,7 @@ fn form_page(
         more,
         author: values.get("author").cloned().unwrap_or_default(),
         message: values.get("message").cloned().unwrap_or_default(),
-        message_hint: t(
-            lang,
-            "Public : ce message figurera dans l’historique de la fiche, avec votre pseudonyme. Laissé vide, il dira « Nouvelle fiche … » ou « Modification de la fiche … ».",
-            "Public: this message will appear in the record’s history, with your pseudonym. Left empty, it will say “Nouvelle fiche …” (new record) or “Modification de la fiche …” (change).",
-        )
-        .to_owned(),
+        message_hint: message_hint(lang).to_owned(),
         preview,
         change,
         x: texts(lang),
@@ -796,7 +813,7 @@ pub async fn upload(
         // limit only, so that a file at the body limit is never copied.
         let limit = match name.as_str() {
             "file" => MAX_RECORD_BYTES,
-            "csrf" | "author" | "message" => MAX_FIELD_BYTES,
+            "csrf" | "author" | "message" | CONFIRM => MAX_FIELD_BYTES,
             _ => continue,
         };
         let mut bytes = Vec::new();
@@ -892,8 +909,47 @@ pub async fn upload(
                 .collect();
             return fail(errors);
         }
-        Checked::Valid(record, _) => record,
+        Checked::Valid(record, certificate) => {
+            // Refused here, not only later by a curator.
+            if let Some(message) = licence_problem(lang, record.kind(), &certificate) {
+                return fail(vec![FieldError {
+                    field: "file".to_owned(),
+                    message,
+                    lang: lang.tag(),
+                }]);
+            }
+            record
+        }
     };
+    match existing(&state, &record).await? {
+        Existing::Present(old)
+            if *old != *record && fields.get(CONFIRM).is_none_or(|v| v.is_empty()) =>
+        {
+            // Never a silent replacement: the contributor says so.
+            let change = change_view(&old, &record);
+            let message = format!(
+                "{} {}. {}",
+                texts(lang).change_intro,
+                change.key,
+                t(
+                    lang,
+                    "Si c’est bien votre intention, cochez « Je veux modifier la fiche existante » et envoyez de nouveau le fichier ; sinon, changez son identifiant.",
+                    "If that is what you mean, tick “I mean to change the existing record” and send the file again; otherwise, change its identifier.",
+                )
+            );
+            let mut page = choose_page(
+                &ctx,
+                vec![FieldError {
+                    field: "file".to_owned(),
+                    message,
+                    lang: lang.tag(),
+                }],
+            );
+            page.change = Some(change);
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+        Existing::None | Existing::Present(_) | Existing::Withdrawn => {}
+    }
     let author = fields.get("author").map_or("", String::as_str);
     let message = fields.get("message").map_or("", String::as_str);
     match create(&state, &record, author, message).await {

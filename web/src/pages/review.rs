@@ -6,10 +6,10 @@ use axum::Form;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
-use cdl_registry::{ChangeKind, MergeError, ProposalStatus, Pseudonym, RejectError};
+use cdl_registry::{MergeError, ProposalStatus, Pseudonym, RejectError};
 use serde::Deserialize;
 
-use super::proposal::{EntryView, load, report_view, status_words};
+use super::proposal::{EntryView, change_note, load, report_view, status_words};
 use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::curators::Curators;
 use crate::error::AppError;
@@ -155,17 +155,6 @@ struct ItemRecord {
     key: String,
     /// "modifie la fiche existante", for a record already published.
     note: Option<&'static str>,
-}
-
-/// What a change to a record means for a curator, in `lang`.
-fn change_note(lang: Lang, change: ChangeKind) -> Option<&'static str> {
-    match (change, lang) {
-        (ChangeKind::Added, _) => None,
-        (ChangeKind::Modified, Lang::Fr) => Some("modifie la fiche existante"),
-        (ChangeKind::Modified, Lang::En) => Some("changes the existing record"),
-        (ChangeKind::Withdrawn | ChangeKind::Deleted, Lang::Fr) => Some("retire la fiche"),
-        (ChangeKind::Withdrawn | ChangeKind::Deleted, Lang::En) => Some("removes the record"),
-    }
 }
 
 #[derive(Template)]

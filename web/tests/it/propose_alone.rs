@@ -485,3 +485,59 @@ async fn an_uploaded_record_with_a_misspelt_field_is_explained_in_french() -> Re
     no_english(&r);
     Ok(())
 }
+
+/// A multipart body of the upload form.
+fn upload_body(csrf: &str, file: &str, confirm: bool) -> (String, Vec<u8>) {
+    let b = "----cdl-boundary";
+    let confirm = if confirm {
+        format!("--{b}\r\nContent-Disposition: form-data; name=\"confirm_change\"\r\n\r\noui\r\n")
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n{confirm}--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.toml\"\r\nContent-Type: application/toml\r\n\r\n{file}\r\n--{b}--\r\n"
+    );
+    (
+        format!("multipart/form-data; boundary={b}"),
+        body.into_bytes(),
+    )
+}
+
+#[tokio::test]
+async fn an_upload_that_changes_a_record_or_is_not_free_says_so() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let csrf = c.csrf().await;
+    // A seed lot under a software licence: refused at once.
+    let mit = "id = \"lot-mit\"\nkind = \"seed-lot\"\ntitle = \"Lot\"\nlicense = \"MIT\"\n\n[seed-lot]\nspecies = \"Solanum lycopersicum\"\nharvest_year = 2024\nquantity = 3\nunit = \"packets\"\n";
+    let (ct, body) = upload_body(&csrf, mit, false);
+    let r = c.post_body("/propose/upload", &ct, body).await;
+    assert_eq!(r.status, 422);
+    assert!(
+        r.body.contains("Licences acceptées pour ce type"),
+        "{}",
+        r.body
+    );
+    // The id of a published record: the diff, and nothing sent.
+    let changed = "id = \"lutece\"\nkind = \"software\"\ntitle = \"Lutèce\"\nlicense = \"BSD-3-Clause\"\nsummary = \"Un autre résumé.\"\n";
+    let (ct, body) = upload_body(&csrf, changed, false);
+    let r = c.post_body("/propose/upload", &ct, body).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    assert!(
+        r.body
+            .contains("Cette proposition modifie la fiche existante")
+    );
+    assert!(r.body.contains("Un autre résumé."), "{}", r.body);
+    assert!(r.body.contains("<li class=\"add\">"));
+    // Confirmed: sent, and its page says what it does.
+    let (ct, body) = upload_body(&csrf, changed, true);
+    let id = proposal_id(&c.post_body("/propose/upload", &ct, body).await);
+    let r = c.get(&format!("/proposals/{id}")).await;
+    assert!(
+        r.body
+            .contains("software/lutece <span class=\"change\">(modifie la fiche existante)</span>"),
+        "{}",
+        r.body
+    );
+    Ok(())
+}
