@@ -78,7 +78,7 @@ const MULTILINE: &[&str] = &["description", "method.steps", "ferment-lot.care"];
 
 /// Common fields that most contributions need, shown first; the other
 /// common fields come after the kind's own, as "more details".
-pub const ESSENTIAL: &[&str] = &["id", "title", "license", "summary", "description", "tags"];
+pub const ESSENTIAL: &[&str] = &["title", "id", "license", "summary", "description", "tags"];
 
 /// The forms of every kind, derived once from the schema (immutable).
 static FORMS: OnceLock<HashMap<Kind, Vec<FormField>>> = OnceLock::new();

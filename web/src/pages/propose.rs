@@ -46,6 +46,16 @@ fn t(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// A message as a sentence: the format's messages start in lower case,
+/// as a compiler's do; a form shows them with a capital.
+fn sentence(message: String) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => message,
+    }
+}
+
 /// An error shown next to a field (or in the summary only).
 #[derive(Debug, Clone)]
 struct FieldError {
@@ -169,6 +179,13 @@ fn texts(lang: Lang) -> &'static Texts {
 
 /// A valid record shown before it is sent: every field of it.
 struct Preview {
+    /// The labels of the identifier and licence lines, from the vocabulary.
+    id_label: &'static str,
+    licence_label: &'static str,
+    id: String,
+    /// The licence's name when the forms know it, and its expression.
+    licence_name: Option<&'static str>,
+    licence: String,
     title: String,
     title_lang: String,
     summary: Option<String>,
@@ -284,7 +301,8 @@ fn field_view(
         Input::Area => ("area", Vec::new(), None),
         Input::Lines => ("area", Vec::new(), Some(m.lines_hint)),
         Input::List | Input::Names => ("text", Vec::new(), Some(m.list_hint)),
-        Input::Integer | Input::Number => ("number", Vec::new(), None),
+        Input::Integer => ("integer", Vec::new(), None),
+        Input::Number => ("number", Vec::new(), None),
         Input::Url => ("url", Vec::new(), None),
         Input::Date => ("text", Vec::new(), Some(m.date_hint)),
         Input::Select => {
@@ -339,7 +357,15 @@ fn field_view(
         }
         Input::Text | Input::Org => ("text", Vec::new(), None),
     };
-    let hint = match (vocabulary_help, format_hint) {
+    // The id can be left empty: the form makes it from the title.
+    let id_hint = (name == "id").then(|| {
+        t(
+            ctx.lang,
+            "Laissez-le vide pour qu’il soit tiré du titre.",
+            "Leave it empty to have it made from the title.",
+        )
+    });
+    let hint = match (vocabulary_help, format_hint.or(id_hint)) {
         (Some(h), Some(f)) => Some(format!("{h} {f}")),
         (Some(h), None) => Some(h),
         (None, Some(f)) => Some(f.to_owned()),
@@ -372,7 +398,7 @@ fn field_view(
         described_by: described.join(" "),
         id,
         label: form::label(&name, lang).to_owned(),
-        required: field.required,
+        required: field.required && name != "id",
         value,
         hint,
         kind: input_kind,
@@ -569,7 +595,7 @@ fn evaluate(
             .into_iter()
             .map(|p| FieldError {
                 field: p.field,
-                message: p.message,
+                message: sentence(p.message),
                 lang: lang.tag(),
             })
             .collect(),
@@ -628,7 +654,13 @@ fn change_view(old: &Record, new: &Record) -> Change {
 }
 
 fn preview_of(lang: Lang, record: &Record, certificate: &Certificate) -> Preview {
+    let fl = lang.format_lang();
     Preview {
+        id_label: form::label("id", fl),
+        licence_label: form::label("license", fl),
+        id: record.id.as_str().to_owned(),
+        licence_name: cdl_licenses::choice(&record.license).map(|c| c.name(fl)),
+        licence: record.license.clone(),
         title: record.title.clone(),
         title_lang: record
             .title_lang

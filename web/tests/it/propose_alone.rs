@@ -116,14 +116,14 @@ async fn one_submission_shows_every_error_at_once_in_french() -> Result {
     }
     assert!(
         r.body
-            .contains("l’année de récolte 2099 est après l’année en cours")
+            .contains("L’année de récolte 2099 est après l’année en cours")
     );
     assert!(
         r.body
-            .contains("la quantité 0 doit être un nombre plus grand que 0")
+            .contains("La quantité 0 doit être un nombre plus grand que 0")
     );
     assert!(r.body.contains("« français » n’est pas un code de langue"));
-    assert!(r.body.contains("l’identifiant contient"));
+    assert!(r.body.contains("L’identifiant contient"));
     // The licence is refused on the form, with the accepted choices.
     assert!(r.body.contains("pas certifiée libre"), "{}", r.body);
     assert!(r.body.contains("Licences acceptées pour ce type"));
@@ -355,6 +355,16 @@ async fn the_preview_shows_every_field_and_line_ends_are_stored_as_lf() -> Resul
     let r = post(&mut c, "ferment-lot", &preview).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body.contains("Un levain vif et doux."), "summary shown");
+    assert!(
+        r.body.contains("<dd><code>levain-de-ble</code></dd>"),
+        "id shown"
+    );
+    assert!(
+        r.body.contains(
+            "OpenMTA, accord ouvert de transfert de matériel <small>LicenseRef-OpenMTA</small>"
+        ),
+        "licence shown by name"
+    );
     assert!(
         r.body
             .contains("<p class=\"pre-line\">Premier paragraphe.</p>")
