@@ -551,3 +551,40 @@ async fn an_upload_that_changes_a_record_or_is_not_free_says_so() -> Result {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn the_api_refuses_a_harvest_after_this_year() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let lot = |year: u32| {
+        format!(
+            "id = \"lot-futur\"\nkind = \"seed-lot\"\ntitle = \"Lot\"\nlicense = \"LicenseRef-OSSI-Pledge\"\n\n[seed-lot]\nspecies = \"Solanum lycopersicum\"\nharvest_year = {year}\nquantity = 5\nunit = \"packets\"\n"
+        )
+    };
+    let r = c
+        .post_body(
+            "/api/v1/proposals",
+            "application/toml",
+            lot(2099).into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let errors = r.json()["errors"].clone();
+    assert_eq!(errors[0]["line"], 8, "{errors}");
+    assert!(
+        errors[0]["message_fr"]
+            .as_str()
+            .unwrap()
+            .contains("après l’année en cours"),
+        "{errors}"
+    );
+    let r = c
+        .post_body(
+            "/api/v1/proposals",
+            "application/toml",
+            lot(2024).into_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    Ok(())
+}
