@@ -256,17 +256,30 @@ pub fn propose(args: ProposeArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_report(out: &mut impl Write, report: &Report) -> anyhow::Result<()> {
+    let lang = super::lang();
+    let fr = lang == Lang::Fr;
     for e in &report.entries {
         let verdict = if e.is_acceptable() {
             "ok".to_owned()
         } else if !e.diagnostics.is_empty() {
-            "INVALID".to_owned()
+            if fr { "NON VALIDE" } else { "INVALID" }.to_owned()
         } else if let Some(c) = &e.certificate {
-            format!("NOT CERTIFIED ({:?})", c.verdict)
+            if fr {
+                let verdict = match c.verdict {
+                    cdl_licenses::Verdict::Certified => "certifiée",
+                    cdl_licenses::Verdict::Rejected => "refusée",
+                    _ => "indéterminée",
+                };
+                format!("NON CERTIFIÉE ({verdict})")
+            } else {
+                format!("NOT CERTIFIED ({:?})", c.verdict)
+            }
+        } else if fr {
+            "RETRAIT".to_owned()
         } else {
             "REMOVAL".to_owned()
         };
-        let change = change_word(e.change);
+        let change = change_word_in(lang, e.change);
         let license = e
             .certificate
             .as_ref()
@@ -280,12 +293,34 @@ fn print_report(out: &mut impl Write, report: &Report) -> anyhow::Result<()> {
             && !c.is_certified()
         {
             for r in &c.reasons {
-                writeln!(out, "    {}", r.message_en)?;
+                let message = if fr { &r.message_fr } else { &r.message_en };
+                writeln!(out, "    {message}")?;
             }
         }
     }
-    writeln!(out, "report: {}", report.summary())?;
+    if fr {
+        let bad = report.entries.iter().filter(|e| !e.is_acceptable()).count();
+        let summary = match (report.entries.len(), bad) {
+            (0, _) => "la proposition ne change aucune fiche".to_owned(),
+            (n, 0) => format!("{n} fiche(s), toutes valides et certifiées libres"),
+            (n, bad) => format!("{n} fiche(s), dont {bad} à corriger (voir ci-dessus)"),
+        };
+        writeln!(out, "rapport : {summary}")?;
+    } else {
+        writeln!(out, "report: {}", report.summary())?;
+    }
     Ok(())
+}
+
+/// [`change_word`] in the language of messages.
+fn change_word_in(lang: Lang, c: ChangeKind) -> &'static str {
+    match (lang, c) {
+        (Lang::En, c) => change_word(c),
+        (Lang::Fr, ChangeKind::Added) => "ajoutée",
+        (Lang::Fr, ChangeKind::Modified) => "modifiée",
+        (Lang::Fr, ChangeKind::Withdrawn) => "retirée",
+        (Lang::Fr, ChangeKind::Deleted) => "supprimée",
+    }
 }
 
 fn change_word(c: ChangeKind) -> &'static str {

@@ -150,6 +150,8 @@ fn the_command_forms_work() {
         "{text}"
     );
     assert!(text.contains("auteur :"), "{text}");
+    assert!(text.contains("NON CERTIFIÉE"), "{text}");
+    assert!(text.contains("rapport : "), "{text}");
 
     let log = ok(d, &["log", "--registry", "reg.git", "software/gimp"]);
     assert!(
