@@ -13,7 +13,7 @@ use cdl_records::details::{
     CulturalWork, Dataset, FermentLot, FermentUnit, Method, Organisation, SeedLot, SeedUnit,
     Software,
 };
-use cdl_records::values::{Amount, InvalidValue};
+use cdl_records::values::{Amount, Date, InvalidValue};
 use cdl_records::vocabulary::{self, Lang};
 use cdl_records::{Contributor, Details, Kind, Link, LinkRel, Record, RecordId, Source};
 use serde::de::DeserializeOwned;
@@ -358,6 +358,26 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A date, written as the format writes it (2026-02-18) or as French
+    /// people do (18/02/2026, 18.02.2026).
+    fn date(&mut self, path: &str) -> Option<Date> {
+        let raw = self.raw(path)?;
+        let parts: Vec<&str> = raw.split(['/', '.']).collect();
+        let french = match parts.as_slice() {
+            [d, m, y] if y.len() == 4 && d.len() <= 2 && m.len() <= 2 => {
+                Some(format!("{y}-{m:0>2}-{d:0>2}"))
+            }
+            _ => None,
+        };
+        match french.as_deref().unwrap_or(raw).parse() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.invalid(path, &e);
+                None
+            }
+        }
+    }
+
     /// A list of values checked by their type.
     fn parsed_list<T: FromStr<Err = InvalidValue>>(&mut self, path: &str) -> Vec<T> {
         let mut out = Vec::new();
@@ -564,8 +584,8 @@ pub fn read(kind: Kind, values: &HashMap<String, String>, lang: Lang) -> Built {
     record.description = r.text("description");
     record.tags = r.items("tags");
     record.languages = r.parsed_list("languages");
-    record.created = r.parsed("created");
-    record.updated = r.parsed("updated");
+    record.created = r.date("created");
+    record.updated = r.date("updated");
     record.wikidata = r.parsed("wikidata");
     record.links = links;
     record.contributors = contributors;
@@ -592,7 +612,7 @@ fn details(kind: Kind, r: &mut Reader<'_>) -> Details {
             repository: r.parsed("software.repository"),
             swhid: r.parsed("software.swhid"),
             version: r.text("software.version"),
-            released: r.parsed("software.released"),
+            released: r.date("software.released"),
             programming_languages: r.items("software.programming_languages"),
             platforms: r.items("software.platforms"),
             maintenance: r.choice("software.maintenance"),
@@ -636,8 +656,8 @@ fn details(kind: Kind, r: &mut Reader<'_>) -> Details {
             formats: r.items("dataset.formats"),
             update_frequency: r.choice("dataset.update_frequency"),
             spatial_coverage: r.text("dataset.spatial_coverage"),
-            temporal_start: r.parsed("dataset.temporal_start"),
-            temporal_end: r.parsed("dataset.temporal_end"),
+            temporal_start: r.date("dataset.temporal_start"),
+            temporal_end: r.date("dataset.temporal_end"),
             distributions: Vec::new(),
         }),
         Kind::SeedLot => Details::SeedLot(SeedLot {
@@ -648,7 +668,7 @@ fn details(kind: Kind, r: &mut Reader<'_>) -> Details {
             unit: r.choice("seed-lot.unit").unwrap_or(SeedUnit::Packets),
             harvest_year: r.integer("seed-lot.harvest_year").unwrap_or(2000),
             germination_rate: r.integer("seed-lot.germination_rate"),
-            germination_tested: r.parsed("seed-lot.germination_tested"),
+            germination_tested: r.date("seed-lot.germination_tested"),
             reproduction: r.choice("seed-lot.reproduction"),
             origin: r.text("seed-lot.origin"),
             exchange_point: r.text("seed-lot.exchange_point"),
@@ -664,7 +684,7 @@ fn details(kind: Kind, r: &mut Reader<'_>) -> Details {
                 .choice("ferment-lot.unit")
                 .unwrap_or(FermentUnit::Portions),
             state: r.choice("ferment-lot.state"),
-            viable_until: r.parsed("ferment-lot.viable_until"),
+            viable_until: r.date("ferment-lot.viable_until"),
             care: r.text("ferment-lot.care"),
             exchange_point: r.text("ferment-lot.exchange_point"),
             parent_lot: r.parsed_id("ferment-lot.parent_lot"),
@@ -848,6 +868,29 @@ mod tests {
         );
         assert!(text.contains("l’identifiant contient"), "{text}");
         assert!(text.contains("n’est pas un nombre entier"), "{text}");
+    }
+
+    #[test]
+    fn dates_are_read_as_french_people_write_them() {
+        for written in ["2026-02-18", "18/02/2026", "18.2.2026"] {
+            let values = form(&[("created", written)]);
+            let built = read(Kind::Method, &values, Lang::Fr);
+            assert_eq!(
+                built.record.created.map(|d| d.to_string()).as_deref(),
+                Some("2026-02-18"),
+                "{written}"
+            );
+        }
+        let values = form(&[("created", "31/02/2026")]);
+        let built = read(Kind::Method, &values, Lang::Fr);
+        assert!(
+            built
+                .problems
+                .iter()
+                .any(|p| p.field == "created" && p.message.contains("n’existe pas")),
+            "{:?}",
+            built.problems
+        );
     }
 
     #[test]

@@ -304,7 +304,15 @@ fn field_view(
         Input::Integer => ("integer", Vec::new(), None),
         Input::Number => ("number", Vec::new(), None),
         Input::Url => ("url", Vec::new(), None),
-        Input::Date => ("text", Vec::new(), Some(m.date_hint)),
+        Input::Date => (
+            "text",
+            Vec::new(),
+            Some(t(
+                ctx.lang,
+                "Par exemple 15/03/2024 (ou 2024-03-15).",
+                "For example 2024-03-15 (or 15/03/2024).",
+            )),
+        ),
         Input::Select => {
             let mut options = vec![Opt {
                 value: String::new(),
