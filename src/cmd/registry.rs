@@ -248,11 +248,34 @@ pub fn propose(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(Pseudonym::new)
         .unwrap_or_default();
-    let (id, report) = registry.propose(&files, &author, args.message.as_deref())?;
+    // Without a message, the same French sentence as the web's: the
+    // message becomes the record's public history.
+    let message = args
+        .message
+        .clone()
+        .or_else(|| default_message(&registry, &files));
+    let (id, report) = registry.propose(&files, &author, message.as_deref())?;
     let mut out = out();
     print_report(&mut out, &report)?;
     writeln!(out, "{id}")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// "Nouvelle fiche « … » (…)" or "Modification de la fiche « … » (…)" for
+/// a proposal of one record; `None` (the registry's own) for several, or
+/// when the record does not parse (the report will say why).
+fn default_message(registry: &Registry, files: &[RecordFile]) -> Option<String> {
+    let [file] = files else { return None };
+    let record = cdl_records::parse(&file.text, None).ok()?;
+    let key = RecordKey {
+        kind: record.kind(),
+        id: record.id.clone(),
+    };
+    let exists = matches!(
+        registry.record(&key, None),
+        Ok(cdl_registry::RecordState::Present(_))
+    );
+    Some(cdl_web::proposals::default_message_for(&record, exists))
 }
 
 fn print_report(out: &mut impl Write, report: &Report) -> anyhow::Result<()> {

@@ -150,6 +150,11 @@ fn the_command_forms_work() {
         "{text}"
     );
     assert!(text.contains("auteur :"), "{text}");
+    // Proposed without a message: a French sentence, not "Propose software/nc".
+    assert!(
+        text.contains("Nouvelle fiche « Logiciel nc » (logiciel)"),
+        "{text}"
+    );
     assert!(text.contains("NON CERTIFIÉE"), "{text}");
     assert!(text.contains("rapport : "), "{text}");
 
