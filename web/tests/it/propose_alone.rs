@@ -588,3 +588,43 @@ async fn the_api_refuses_a_harvest_after_this_year() -> Result {
     assert_eq!(r.status, 201, "{}", r.body);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_english_forms_speak_english() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let r = c.get("/propose/seed-lot?lang=en").await;
+    assert!(
+        r.body
+            .contains("<option value=\"packets\">packets</option>")
+    );
+    assert!(
+        r.body
+            .contains("OSSI Pledge (Open Source Seed Initiative) <small>")
+    );
+    assert!(r.body.contains("Other (SPDX expression)"));
+    let csrf = crate::util::form_token(&r.body);
+    let r = c
+        .post_form(
+            "/propose/seed-lot?lang=en",
+            &[
+                ("csrf", &csrf),
+                ("action", "preview"),
+                ("languages", "français"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(title(&r.body).starts_with("Error"), "{}", title(&r.body));
+    assert!(
+        r.body.contains("<span lang=\"en\">Enter: Title.</span>"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("`français` is not a language tag"),
+        "{}",
+        r.body
+    );
+    Ok(())
+}
