@@ -3,6 +3,7 @@
 
 mod certificate;
 mod certify;
+mod choices;
 mod family;
 mod messages;
 mod policy;
@@ -15,6 +16,7 @@ use cdl_records::Kind;
 
 pub use certificate::{Certificate, Reason, ReasonCode, Verdict};
 pub use certify::{MAX_EXPRESSION_LEN, MAX_TERMS};
+pub use choices::{Choice, choice, choices};
 pub use family::LicenceFamily;
 pub use policy::{
     EMBEDDED_POLICY_TOML, EMBEDDED_SEED_COMMONS_TOML, GroupSummary, ListDifference, Policy,

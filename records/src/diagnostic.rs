@@ -108,6 +108,11 @@ pub struct Diagnostic {
     /// 1-based column in characters, when the problem has a place.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<usize>,
+    /// The key path of the field at fault (`title`, `seed-lot.quantity`,
+    /// `tags.2`), for a record checked in memory ([`crate::validate`]),
+    /// which has no lines.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// On the final [`Code::MoreErrors`] entry only: how many problems
     /// were found past the ones listed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -132,6 +137,7 @@ impl Diagnostic {
             path: None,
             line: None,
             column: None,
+            field: None,
             more: None,
             source_line: None,
             width: 0,
@@ -165,6 +171,13 @@ impl Diagnostic {
     /// The diagnostic rendered as rustc renders its own, in `lang`.
     pub fn render(&self, lang: Lang) -> Rendered<'_> {
         Rendered { d: self, lang }
+    }
+
+    /// Names the field at fault by its key path.
+    #[must_use]
+    pub fn with_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
     }
 
     /// Names the file.
@@ -284,6 +297,7 @@ impl fmt::Display for Rendered<'_> {
             (Some(p), Some(l), Some(c)) => Some(format!("{p}:{l}:{c}")),
             (Some(p), _, _) => Some(p.clone()),
             (None, Some(l), Some(c)) => Some(format!("<input>:{l}:{c}")),
+            (None, None, _) => this.field.clone(),
             _ => None,
         };
         let gutter = this.line.map_or(1, |l| l.to_string().len());

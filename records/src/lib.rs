@@ -18,7 +18,7 @@ pub use diagnostic::{Code, Diagnostic, ParseError, Rendered, Text};
 pub use id::{RecordId, slugify};
 pub use kind::Kind;
 pub use limits::MAX_DIAGNOSTICS;
-pub use parse::{MAX_RECORD_BYTES, parse, validate};
+pub use parse::{Context, MAX_RECORD_BYTES, parse, parse_checked, validate, validate_checked};
 pub use record::{
     Contributor, FORMAT_VERSION, Link, LinkRel, Record, Source, Translation, record_path,
 };

@@ -11,6 +11,7 @@ use crate::diagnostic::{Code, Diagnostic, Lines, ParseError, Text};
 use crate::kind::Kind;
 use crate::limits::MAX_DIAGNOSTICS;
 use crate::record::{FORMAT_VERSION, Record, Wire};
+use crate::values::Date;
 
 /// The largest record file accepted, in bytes. Real records are a few KiB;
 /// anything near this is a mistake or an attack.
@@ -27,6 +28,36 @@ pub const MAX_RECORD_BYTES: usize = 256 * 1024;
 /// column and, where possible, how to fix it. Syntax and shape errors stop
 /// the parse at the first one; the rules checked afterwards report all.
 pub fn parse(source: &str, path: Option<&Path>) -> Result<Record, ParseError> {
+    parse_checked(source, path, &Context::default())
+}
+
+/// What the rules need to know that a record cannot say itself. The
+/// format is pure: it never reads a clock, so a caller that wants the
+/// rules about dates (no harvest after this year, no germination test in
+/// the future) passes today's date.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Context {
+    /// Today's date; `None` skips the rules that need it.
+    pub today: Option<Date>,
+}
+
+impl Context {
+    /// A context that knows today's date.
+    pub fn on(today: Date) -> Context {
+        Context { today: Some(today) }
+    }
+}
+
+/// [`parse`], with the rules that need to know today's date when
+/// `context` gives it.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_checked(
+    source: &str,
+    path: Option<&Path>,
+    context: &Context,
+) -> Result<Record, ParseError> {
     let shown = path.map(|p| p.display().to_string());
     let shown = shown.as_deref();
     let fail = |d: Diagnostic| ParseError {
@@ -61,7 +92,7 @@ pub fn parse(source: &str, path: Option<&Path>) -> Result<Record, ParseError> {
     check_tables(&wire, &mut problems);
     let record = wire.into_record();
     if let Some(record) = &record {
-        crate::rules::check(record, &mut problems);
+        crate::rules::check(record, context, &mut problems);
     }
     match record {
         Some(record) if problems.is_empty() => return Ok(record),
@@ -466,8 +497,18 @@ fn check_tables(wire: &Wire, problems: &mut Vec<Problem>) {
 /// # Errors
 /// Every broken rule, as diagnostics without a place in a file.
 pub fn validate(record: &Record) -> Result<(), ParseError> {
+    validate_checked(record, &Context::default())
+}
+
+/// [`validate`], with the rules that need to know today's date when
+/// `context` gives it. Each diagnostic names its field by its key path
+/// ([`Diagnostic::field`]), so that a form can show it next to the field.
+///
+/// # Errors
+/// Every broken rule, as diagnostics without a place in a file.
+pub fn validate_checked(record: &Record, context: &Context) -> Result<(), ParseError> {
     let mut problems = Vec::new();
-    crate::rules::check(record, &mut problems);
+    crate::rules::check(record, context, &mut problems);
     if problems.is_empty() {
         return Ok(());
     }
@@ -483,14 +524,7 @@ pub fn validate(record: &Record) -> Result<(), ParseError> {
                         Seg::Index(i) => i.to_string(),
                     })
                     .collect();
-            let at = at.join(".");
-            let mut d = Diagnostic::new(
-                p.code,
-                Text::new(
-                    format!("{at}: {}", p.message.en),
-                    format!("{at} : {}", p.message.fr),
-                ),
-            );
+            let mut d = Diagnostic::new(p.code, p.message).with_field(&at.join("."));
             if let Some(help) = p.help {
                 d = d.with_help(help);
             }

@@ -6,8 +6,9 @@ use std::collections::HashSet;
 use crate::details::{Creator, Details, Organisation};
 use crate::diagnostic::{Code, Text};
 use crate::limits;
-use crate::parse::{Problem, Seg};
+use crate::parse::{Context, Problem, Seg};
 use crate::record::Record;
+use crate::values::Date;
 
 /// Limits on texts, in characters. Limits on lists are in [`limits`].
 const TITLE: usize = 200;
@@ -19,6 +20,8 @@ const TAG: usize = 50;
 
 struct Checker<'p> {
     problems: &'p mut Vec<Problem>,
+    /// Today, when the caller gave it, for the rules about the future.
+    today: Option<Date>,
 }
 
 macro_rules! at {
@@ -232,8 +235,11 @@ fn is_bidi_control(c: char) -> bool {
 }
 
 /// Checks every rule and appends what is broken to `problems`.
-pub(crate) fn check(r: &Record, problems: &mut Vec<Problem>) {
-    let mut c = Checker { problems };
+pub(crate) fn check(r: &Record, context: &Context, problems: &mut Vec<Problem>) {
+    let mut c = Checker {
+        problems,
+        today: context.today,
+    };
     c.line(at!["title"], &r.title, TITLE);
     c.line(at!["license"], &r.license, LINE);
     c.opt_line(at!["summary"], r.summary.as_ref(), SUMMARY);
@@ -440,6 +446,43 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
             c.opt_line(at![table, "variety"], s.variety.as_ref(), LINE);
             c.opt_line(at![table, "common_name"], s.common_name.as_ref(), LINE);
             c.year(at![table, "harvest_year"], s.harvest_year, 1900, 2100);
+            if let Some(today) = c.today {
+                let this_year = i32::from(today.year());
+                if s.harvest_year > this_year && s.harvest_year <= 2100 {
+                    c.push(
+                        at![table, "harvest_year"],
+                        Text::new(
+                            format!(
+                                "the harvest year {} is after this year ({this_year})",
+                                s.harvest_year
+                            ),
+                            format!(
+                                "l’année de récolte {} est après l’année en cours ({this_year})",
+                                s.harvest_year
+                            ),
+                        ),
+                        Some(Text::new(
+                            "give the year the seeds were harvested",
+                            "indiquez l’année où les graines ont été récoltées",
+                        )),
+                    );
+                }
+                if let Some(tested) = s.germination_tested
+                    && tested > today
+                {
+                    c.push(
+                        at![table, "germination_tested"],
+                        Text::new(
+                            format!("the germination test date {tested} is in the future"),
+                            format!("la date du test de germination, {tested}, est dans le futur"),
+                        ),
+                        Some(Text::new(
+                            "give the date the test was made",
+                            "indiquez la date à laquelle le test a été fait",
+                        )),
+                    );
+                }
+            }
             if let Some(rate) = s.germination_rate
                 && rate > 100
             {

@@ -361,6 +361,31 @@ impl Date {
         Ok(Date { year, month, day })
     }
 
+    /// The date `days` days after 1970-01-01 (before it when negative), in
+    /// the proleptic Gregorian calendar; `None` outside years 1 to 9999.
+    /// The format reads no clock: a caller turns its own clock's reading
+    /// into a date with this.
+    pub fn from_unix_days(days: i64) -> Option<Date> {
+        // Howard Hinnant's `civil_from_days`.
+        let z = days.checked_add(719_468)?;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date::new(
+            u16::try_from(year)
+                .ok()
+                .filter(|y| (1..=9999).contains(y))?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )
+        .ok()
+    }
+
     /// The year.
     pub fn year(self) -> u16 {
         self.year
@@ -583,6 +608,17 @@ mod tests {
         assert!("+024-01-01".parse::<Date>().is_err());
         assert!("0000-01-01".parse::<Date>().is_err());
         assert!("२०२४-01-01".parse::<Date>().is_err());
+    }
+
+    #[test]
+    fn dates_from_days_since_the_epoch() {
+        let d = |days| Date::from_unix_days(days).map(|d| d.to_string());
+        assert_eq!(d(0).as_deref(), Some("1970-01-01"));
+        assert_eq!(d(-1).as_deref(), Some("1969-12-31"));
+        assert_eq!(d(19_782).as_deref(), Some("2024-02-29"));
+        assert_eq!(d(20_789).as_deref(), Some("2026-12-02"));
+        assert_eq!(d(i64::MAX), None);
+        assert_eq!(d(-800_000), None);
     }
 
     #[test]

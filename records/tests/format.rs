@@ -552,3 +552,75 @@ proptest! {
         prop_assert_eq!(parse(&written, None).unwrap(), record);
     }
 }
+
+/// Rules that need today's date: given by the caller, never read from a
+/// clock by the format.
+#[test]
+fn lots_from_the_future_are_refused_when_today_is_known() {
+    use cdl_records::values::Date;
+    use cdl_records::vocabulary::Lang;
+    use cdl_records::{Context, parse_checked, validate_checked};
+    let lot = full(Kind::SeedLot);
+    let today = Context::on(Date::new(2026, 3, 1).unwrap());
+    // The fixture (harvest 2025, tested 2026-02-01) is fine on 2026-03-01.
+    parse_checked(&lot, None, &today).unwrap();
+    let future = lot.replace("harvest_year = 2025", "harvest_year = 2027");
+    // Without a date, the format cannot tell.
+    assert!(parse(&future, None).is_ok());
+    let e = parse_checked(&future, None, &today).unwrap_err();
+    assert_eq!(e.diagnostics.len(), 1, "{e}");
+    let d = &e.diagnostics[0];
+    assert_eq!(d.code, Code::InvalidValue);
+    assert!(d.message.contains("2027 is after this year (2026)"), "{d}");
+    assert!(
+        d.message_in(Lang::Fr).contains("après l’année en cours"),
+        "{d}"
+    );
+    assert_eq!(
+        d.line,
+        Some(
+            future
+                .lines()
+                .position(|l| l.starts_with("harvest_year"))
+                .unwrap()
+                + 1
+        )
+    );
+    let tested = lot.replace("2026-02-01", "2026-03-02");
+    let e = parse_checked(&tested, None, &today).unwrap_err();
+    assert!(
+        e.diagnostics[0]
+            .message_in(Lang::Fr)
+            .contains("dans le futur"),
+        "{e}"
+    );
+    // Both at once, and in memory with the field's path.
+    let both = parse(&future.replace("2026-02-01", "2026-03-02"), None).unwrap();
+    let e = validate_checked(&both, &today).unwrap_err();
+    let fields: Vec<_> = e.diagnostics.iter().map(|d| d.field.as_deref()).collect();
+    assert_eq!(
+        fields,
+        [
+            Some("seed-lot.harvest_year"),
+            Some("seed-lot.germination_tested")
+        ]
+    );
+    assert!(e.to_string().contains("--> seed-lot.harvest_year"), "{e}");
+}
+
+#[test]
+fn a_quantity_of_zero_is_refused_in_both_languages() {
+    use cdl_records::vocabulary::Lang;
+    for kind in [Kind::SeedLot, Kind::FermentLot] {
+        let lot = full(kind)
+            .replace("quantity = 250", "quantity = 0")
+            .replace("quantity = 50.5", "quantity = 0");
+        let e = parse(&lot, None).unwrap_err();
+        let d = &e.diagnostics[0];
+        assert!(d.message.contains("greater than 0"), "{kind}: {d}");
+        assert!(
+            d.message_in(Lang::Fr).contains("plus grand que 0"),
+            "{kind}: {d}"
+        );
+    }
+}

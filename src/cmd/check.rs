@@ -155,7 +155,10 @@ fn check_file(path: &Path) -> Report {
             return report;
         }
     };
-    match cdl_records::parse(&source, Some(path)) {
+    let context = cdl_records::Context {
+        today: super::today(),
+    };
+    match cdl_records::parse_checked(&source, Some(path), &context) {
         Ok(record) => {
             let certificate = cdl_licenses::certify(record.kind(), &record.license);
             report.id = Some(record.id.to_string());

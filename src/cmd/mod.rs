@@ -27,3 +27,14 @@ pub fn lang() -> cdl_records::vocabulary::Lang {
             cdl_records::vocabulary::Lang::from_locale(&l)
         })
 }
+
+/// Today's date in UTC, from the system clock, for the rules of the
+/// format that need it (no harvest after this year...). `None` when the
+/// clock is before 1970 or unreadable: those rules are then skipped.
+pub fn today() -> Option<cdl_records::values::Date> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    cdl_records::values::Date::from_unix_days(i64::try_from(seconds / 86_400).ok()?)
+}

@@ -7,9 +7,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use cdl_records::vocabulary::Lang;
 use cdl_registry::{
     ChangeKind, GcOptions, ProposalStatus, Pseudonym, RecordFile, RecordKey, Registry,
-    RegistryConfig, Report, Withdrawal, WithdrawalReason,
+    RegistryConfig, RejectError, Report, Withdrawal, WithdrawalReason,
 };
 
 /// Create a registry: a bare Git repository whose branch `main` holds
@@ -247,25 +248,61 @@ pub fn propose(args: ProposeArgs) -> anyhow::Result<ExitCode> {
         .as_deref()
         .map(Pseudonym::new)
         .unwrap_or_default();
-    let (id, report) = registry.propose(&files, &author, args.message.as_deref())?;
+    // Without a message, the same French sentence as the web's: the
+    // message becomes the record's public history.
+    let message = args
+        .message
+        .clone()
+        .or_else(|| default_message(&registry, &files));
+    let (id, report) = registry.propose(&files, &author, message.as_deref())?;
     let mut out = out();
     print_report(&mut out, &report)?;
     writeln!(out, "{id}")?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// "Nouvelle fiche « … » (…)" or "Modification de la fiche « … » (…)" for
+/// a proposal of one record; `None` (the registry's own) for several, or
+/// when the record does not parse (the report will say why).
+fn default_message(registry: &Registry, files: &[RecordFile]) -> Option<String> {
+    let [file] = files else { return None };
+    let record = cdl_records::parse(&file.text, None).ok()?;
+    let key = RecordKey {
+        kind: record.kind(),
+        id: record.id.clone(),
+    };
+    let exists = matches!(
+        registry.record(&key, None),
+        Ok(cdl_registry::RecordState::Present(_))
+    );
+    Some(cdl_web::proposals::default_message_for(&record, exists))
+}
+
 fn print_report(out: &mut impl Write, report: &Report) -> anyhow::Result<()> {
+    let lang = super::lang();
+    let fr = lang == Lang::Fr;
     for e in &report.entries {
         let verdict = if e.is_acceptable() {
             "ok".to_owned()
         } else if !e.diagnostics.is_empty() {
-            "INVALID".to_owned()
+            if fr { "NON VALIDE" } else { "INVALID" }.to_owned()
         } else if let Some(c) = &e.certificate {
-            format!("NOT CERTIFIED ({:?})", c.verdict)
+            if fr {
+                let verdict = match c.verdict {
+                    cdl_licenses::Verdict::Certified => "certifiée",
+                    cdl_licenses::Verdict::Rejected => "refusée",
+                    _ => "indéterminée",
+                };
+                format!("NON CERTIFIÉE ({verdict})")
+            } else {
+                format!("NOT CERTIFIED ({:?})", c.verdict)
+            }
+        } else if fr {
+            "RETRAIT".to_owned()
         } else {
             "REMOVAL".to_owned()
         };
-        let change = change_word(e.change);
+        let change = change_word_in(lang, e.change);
         let license = e
             .certificate
             .as_ref()
@@ -279,12 +316,34 @@ fn print_report(out: &mut impl Write, report: &Report) -> anyhow::Result<()> {
             && !c.is_certified()
         {
             for r in &c.reasons {
-                writeln!(out, "    {}", r.message_en)?;
+                let message = if fr { &r.message_fr } else { &r.message_en };
+                writeln!(out, "    {message}")?;
             }
         }
     }
-    writeln!(out, "report: {}", report.summary())?;
+    if fr {
+        let bad = report.entries.iter().filter(|e| !e.is_acceptable()).count();
+        let summary = match (report.entries.len(), bad) {
+            (0, _) => "la proposition ne change aucune fiche".to_owned(),
+            (n, 0) => format!("{n} fiche(s), toutes valides et certifiées libres"),
+            (n, bad) => format!("{n} fiche(s), dont {bad} à corriger (voir ci-dessus)"),
+        };
+        writeln!(out, "rapport : {summary}")?;
+    } else {
+        writeln!(out, "report: {}", report.summary())?;
+    }
     Ok(())
+}
+
+/// [`change_word`] in the language of messages.
+fn change_word_in(lang: Lang, c: ChangeKind) -> &'static str {
+    match (lang, c) {
+        (Lang::En, c) => change_word(c),
+        (Lang::Fr, ChangeKind::Added) => "ajoutée",
+        (Lang::Fr, ChangeKind::Modified) => "modifiée",
+        (Lang::Fr, ChangeKind::Withdrawn) => "retirée",
+        (Lang::Fr, ChangeKind::Deleted) => "supprimée",
+    }
 }
 
 fn change_word(c: ChangeKind) -> &'static str {
@@ -307,6 +366,7 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
         .map(Pseudonym::new)
         .unwrap_or_else(|| Pseudonym::new("curator"));
     let mut out = out();
+    let lang = super::lang();
     match args.action {
         ProposalsAction::List { status } => {
             for p in registry.proposals()? {
@@ -330,13 +390,20 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
         ProposalsAction::Show { id } => {
             let view = registry.show(&id)?;
             let p = &view.proposal;
-            writeln!(out, "proposal {}  ({})", p.id, p.status.as_str())?;
-            writeln!(out, "author:   {}", p.author)?;
-            writeln!(out, "date:     {}", cdl_registry::rfc3339(p.time))?;
+            let (proposal, author, date) = match lang {
+                Lang::Fr => ("proposition", "auteur :", "date :"),
+                Lang::En => ("proposal", "author:", "date:"),
+            };
+            writeln!(out, "{proposal} {}  ({})", p.id, p.status.as_str())?;
+            writeln!(out, "{author:<9} {}", p.author)?;
+            writeln!(out, "{date:<9} {}", cdl_registry::rfc3339(p.time))?;
             writeln!(out, "commit:   {}", p.commit)?;
             writeln!(out, "base:     {}", p.base)?;
             if let ProposalStatus::Rejected { reason, curator } = &p.status {
-                writeln!(out, "rejected by {curator}: {reason}")?;
+                match lang {
+                    Lang::Fr => writeln!(out, "refusée par {curator} : {reason}")?,
+                    Lang::En => writeln!(out, "rejected by {curator}: {reason}")?,
+                }
             }
             writeln!(out, "\n    {}\n", p.message.trim().replace('\n', "\n    "))?;
             for (key, old, new) in &view.texts {
@@ -355,11 +422,24 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
         }
         ProposalsAction::Merge { id } => {
             let merge = registry.merge(&id, &curator)?;
-            writeln!(out, "merged proposal {id} into main as {merge}")?;
+            match lang {
+                Lang::Fr => writeln!(out, "proposition {id} acceptée dans main ({merge})")?,
+                Lang::En => writeln!(out, "merged proposal {id} into main as {merge}")?,
+            }
         }
         ProposalsAction::Reject { id, reason } => {
-            registry.reject(&id, &curator, &reason)?;
-            writeln!(out, "rejected proposal {id}")?;
+            match registry.reject(&id, &curator, &reason) {
+                Err(RejectError::NoReason) if lang == Lang::Fr => {
+                    bail!(
+                        "un refus a besoin d’une raison, qui restera dans l’historique : ajoutez --reason \"…\""
+                    )
+                }
+                other => other?,
+            }
+            match lang {
+                Lang::Fr => writeln!(out, "proposition {id} refusée")?,
+                Lang::En => writeln!(out, "rejected proposal {id}")?,
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

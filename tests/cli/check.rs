@@ -348,3 +348,25 @@ fn check_speaks_the_locale_language() {
         "{text}"
     );
 }
+
+/// `check` knows today's date: a harvest after this year is refused.
+#[test]
+fn check_refuses_a_harvest_after_this_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let lot = |year: u32| {
+        format!(
+            "id = \"lot\"\nkind = \"seed-lot\"\ntitle = \"Lot\"\nlicense = \"LicenseRef-OSSI-Pledge\"\n\n[seed-lot]\nspecies = \"Solanum lycopersicum\"\nharvest_year = {year}\nquantity = 5\nunit = \"packets\"\n"
+        )
+    };
+    write(dir.path(), "lot.toml", lot(2099));
+    let out = crate::util::run_in(dir.path(), &["check", "lot.toml"], "fr_FR.UTF-8");
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("l’année de récolte 2099 est après l’année en cours"),
+        "{}",
+        stdout(&out)
+    );
+    write(dir.path(), "lot.toml", lot(2025));
+    let out = run(dir.path(), &["check", "lot.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+}

@@ -101,6 +101,26 @@ fn the_command_forms_work() {
         "{}",
         stderr(&refused)
     );
+    let blank = crate::util::run_in(
+        d,
+        &[
+            "proposals",
+            "reject",
+            &nc_id,
+            "--reason",
+            " ",
+            "--registry",
+            "reg.git",
+        ],
+        "fr_FR.UTF-8",
+    );
+    assert!(!blank.status.success());
+    assert!(
+        stderr(&blank).contains("un refus a besoin d’une raison"),
+        "{}",
+        stderr(&blank)
+    );
+    assert!(!stderr(&blank).contains("needs a reason"));
     ok(
         d,
         &[
@@ -118,6 +138,25 @@ fn the_command_forms_work() {
         list.contains("rejected") && list.contains("merged"),
         "{list}"
     );
+    // In French when the locale says so.
+    let show = crate::util::run_in(
+        d,
+        &["proposals", "show", &nc_id, "--registry", "reg.git"],
+        "fr_FR.UTF-8",
+    );
+    let text = stdout(&show);
+    assert!(
+        text.contains("refusée par curator : Licence non libre"),
+        "{text}"
+    );
+    assert!(text.contains("auteur :"), "{text}");
+    // Proposed without a message: a French sentence, not "Propose software/nc".
+    assert!(
+        text.contains("Nouvelle fiche « Logiciel nc » (logiciel)"),
+        "{text}"
+    );
+    assert!(text.contains("NON CERTIFIÉE"), "{text}");
+    assert!(text.contains("rapport : "), "{text}");
 
     let log = ok(d, &["log", "--registry", "reg.git", "software/gimp"]);
     assert!(

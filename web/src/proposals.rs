@@ -5,10 +5,14 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use cdl_licenses::{Certificate, certify};
-use cdl_records::{Code, Diagnostic, MAX_DIAGNOSTICS, Record};
-use cdl_registry::{ProposalId, ProposeError, Pseudonym, RecordFile, Report};
+use cdl_records::values::Date;
+use cdl_records::{Code, Context, Diagnostic, MAX_DIAGNOSTICS, Record};
+use cdl_registry::{
+    ProposalId, ProposeError, Pseudonym, RecordFile, RecordKey, RecordState, Report,
+};
 
 use crate::error::AppError;
+use crate::form::normalise_line_ends;
 use crate::i18n::Lang;
 use crate::state::AppState;
 
@@ -38,24 +42,49 @@ pub enum Checked {
 /// # Errors
 /// [`AppError::Internal`] when the blocking task fails.
 pub async fn check(state: &AppState, text: String) -> Result<Checked, AppError> {
+    let today = today();
+    off_thread(state, move || check_now(&text, today)).await
+}
+
+/// Runs the checking work `f` on the blocking pool, at most one per core
+/// at once ([`crate::state::App::parse_slots`]), counted as one record
+/// checked. Call it only after [`rate_limit`].
+///
+/// # Errors
+/// [`AppError::Internal`] when the blocking task fails.
+pub async fn off_thread<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
     let permit = Arc::clone(&state.parse_slots)
         .acquire_owned()
         .await
         .map_err(AppError::internal)?;
     let st = state.clone();
     tokio::task::spawn_blocking(move || {
-        // Held until the parse ends, even if the client has gone.
+        // Held until the work ends, even if the client has gone.
         let _permit = permit;
         st.metrics.record_checked();
-        check_now(&text)
+        f()
     })
     .await
     .map_err(AppError::internal)
 }
 
+/// Today's date in UTC, from the system clock, for the rules of the
+/// format that need it; `None` (those rules skipped) if the clock is
+/// before 1970.
+pub fn today() -> Option<Date> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    Date::from_unix_days(i64::try_from(seconds / 86_400).ok()?)
+}
+
 /// [`check`] on the calling thread: for tests and blocking callers.
-pub fn check_now(text: &str) -> Checked {
-    match cdl_records::parse(text, None) {
+pub fn check_now(text: &str, today: Option<Date>) -> Checked {
+    match cdl_records::parse_checked(text, None, &Context { today }) {
         Ok(record) => {
             let certificate = certify(record.kind(), &record.license);
             Checked::Valid(Box::new(record), certificate)
@@ -144,12 +173,21 @@ pub async fn create(
     } else {
         author
     };
-    let message: String = message.trim().chars().take(MAX_MESSAGE).collect();
+    let message: String = normalise_line_ends(message.trim())
+        .chars()
+        .take(MAX_MESSAGE)
+        .collect();
+    // The message becomes the record's public history: without one, a
+    // plain French sentence rather than the registry's "Propose kind/id".
+    let message = if message.is_empty() {
+        default_message(state, record).await?
+    } else {
+        message
+    };
     let st = state.clone();
     let result = tokio::task::spawn_blocking(move || {
         let pseudonym = Pseudonym::new(&author);
-        let message = (!message.is_empty()).then_some(message);
-        st.registry.propose(&[file], &pseudonym, message.as_deref())
+        st.registry.propose(&[file], &pseudonym, Some(&message))
     })
     .await
     .map_err(AppError::internal)?;
@@ -161,5 +199,33 @@ pub async fn create(
         Err(ProposeError::Withdrawn { .. }) => Err(Refused::Withdrawn),
         Err(ProposeError::NoChange) => Err(Refused::NoChange),
         Err(other) => Err(Refused::Error(AppError::internal(other))),
+    }
+}
+
+/// The message of a proposal whose contributor wrote none, in French (the
+/// catalogue's language): "Nouvelle fiche …" or "Modification de la fiche …".
+async fn default_message(state: &AppState, record: &Record) -> Result<String, AppError> {
+    let key = RecordKey {
+        kind: record.kind(),
+        id: record.id.clone(),
+    };
+    let st = state.clone();
+    let exists = tokio::task::spawn_blocking(move || {
+        matches!(st.registry.record(&key, None), Ok(RecordState::Present(_)))
+    })
+    .await
+    .map_err(AppError::internal)?;
+    Ok(default_message_for(record, exists))
+}
+
+/// The message of a proposal whose contributor wrote none, once known
+/// whether the record exists.
+pub fn default_message_for(record: &Record, exists: bool) -> String {
+    let kind = record.kind().label_fr().to_lowercase();
+    let title = record.title.trim();
+    if exists {
+        format!("Modification de la fiche « {title} » ({kind})")
+    } else {
+        format!("Nouvelle fiche « {title} » ({kind})")
     }
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
-use cdl_registry::{ProposalError, ProposalId, ProposalStatus, ProposalView, Report};
+use cdl_registry::{ChangeKind, ProposalError, ProposalId, ProposalStatus, ProposalView, Report};
 
 use super::{Ctx, Layout, Nav, blocking, date, render};
 use crate::error::AppError;
@@ -17,6 +17,9 @@ pub struct EntryView {
     pub key: String,
     /// Link to the record once merged.
     pub href: String,
+    /// What the proposal does to a published record ("modifie la fiche
+    /// existante"), nothing for a new one.
+    pub change: Option<&'static str>,
     /// Valid and certified.
     pub ok: bool,
     /// Format problems.
@@ -35,6 +38,7 @@ pub fn report_view(lang: Lang, report: &Report) -> Vec<EntryView> {
         .map(|e| EntryView {
             key: e.key.to_string(),
             href: format!("/records/{}/{}", e.key.kind.as_str(), e.key.id.as_str()),
+            change: change_note(lang, e.change),
             ok: e.is_acceptable(),
             diagnostics: e.diagnostics.clone(),
             verdict: e
@@ -48,6 +52,17 @@ pub fn report_view(lang: Lang, report: &Report) -> Vec<EntryView> {
                 .unwrap_or_default(),
         })
         .collect()
+}
+
+/// What a change to a record means, in `lang`: nothing for a new record.
+pub fn change_note(lang: Lang, change: ChangeKind) -> Option<&'static str> {
+    match (change, lang) {
+        (ChangeKind::Added, _) => None,
+        (ChangeKind::Modified, Lang::Fr) => Some("modifie la fiche existante"),
+        (ChangeKind::Modified, Lang::En) => Some("changes the existing record"),
+        (ChangeKind::Withdrawn | ChangeKind::Deleted, Lang::Fr) => Some("retire la fiche"),
+        (ChangeKind::Withdrawn | ChangeKind::Deleted, Lang::En) => Some("removes the record"),
+    }
 }
 
 /// A status in words, with its CSS class.
@@ -85,6 +100,11 @@ struct ProposalPage {
     reason: Option<String>,
     author: String,
     date: String,
+    message: String,
+    /// Once merged: the records published, with their pages.
+    published: Vec<(String, String)>,
+    /// What the status means for the contributor.
+    explanation: &'static str,
     entries: Vec<EntryView>,
 }
 
@@ -119,6 +139,37 @@ pub async fn proposal(
         reason,
         author: view.proposal.author.clone(),
         date: date(view.proposal.time),
+        message: view.proposal.message.clone(),
+        published: match view.proposal.status {
+            ProposalStatus::Merged => view
+                .report
+                .entries
+                .iter()
+                .map(|e| {
+                    (
+                        e.key.to_string(),
+                        format!("/records/{}/{}", e.key.kind.as_str(), e.key.id.as_str()),
+                    )
+                })
+                .collect(),
+            _ => Vec::new(),
+        },
+        explanation: match (&view.proposal.status, lang) {
+            (ProposalStatus::Open, Lang::Fr) => {
+                "Un curateur va l’examiner. Revenez à cette adresse pour connaître sa décision."
+            }
+            (ProposalStatus::Open, Lang::En) => {
+                "A curator will review it. Come back to this address for the decision."
+            }
+            (ProposalStatus::Merged, Lang::Fr) => "Elle a été acceptée : la fiche est publiée.",
+            (ProposalStatus::Merged, Lang::En) => "It was accepted: the record is published.",
+            (ProposalStatus::Rejected { .. }, Lang::Fr) => {
+                "Elle a été refusée par un curateur, pour la raison ci-dessous. Vous pouvez en faire une nouvelle qui en tienne compte."
+            }
+            (ProposalStatus::Rejected { .. }, Lang::En) => {
+                "A curator rejected it, for the reason below. You may make a new one that takes it into account."
+            }
+        },
         entries: report_view(lang, &view.report),
     };
     render(&page)

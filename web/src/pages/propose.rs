@@ -1,24 +1,28 @@
-//! `/propose`: a form per kind and a TOML upload. The form is turned into
-//! a record's TOML text, checked by the record format and the licence
-//! policy, and every problem is shown next to its field with a summary at
-//! the top; a valid form can be previewed, then sent as a proposal.
+//! `/propose`: a form per kind and a TOML upload. The forms derive from
+//! the record format ([`crate::form`]); a submitted form is read into a
+//! typed record, checked by the format's rules and the licence policy,
+//! and every problem is shown at once, next to its field and in a summary
+//! at the top. A valid form can be previewed, then sent as a proposal; one
+//! that would change a record of the catalogue says so, with the diff,
+//! before it is sent.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cdl_licenses::Verdict;
-use cdl_records::{Diagnostic, Kind, MAX_RECORD_BYTES, Record};
+use cdl_licenses::{Certificate, ReasonCode, Verdict};
+use cdl_records::{Context, Diagnostic, Kind, MAX_RECORD_BYTES, Record};
+use cdl_registry::{LineChange, RecordKey, RecordState};
 
-use super::{Ctx, Layout, Nav, render, render_with};
+use super::{Ctx, Layout, Nav, blocking, render, render_with};
 use crate::error::AppError;
-use crate::i18n::{Lang, field_label};
+use crate::form::{self, Input, LICENCE_OTHER, OTHER, Problem};
+use crate::i18n::Lang;
 use crate::pages::record::reasons;
-use crate::proposals::{Checked, Refused, check, create, more_errors, rate_limit};
+use crate::proposals::{Checked, Refused, check, create, more_errors, off_thread, rate_limit};
 use crate::security::ClientIp;
 use crate::state::AppState;
 use crate::view::{Row, rows};
@@ -30,246 +34,26 @@ const MAX_FIELD_BYTES: usize = 16 * 1024;
 /// The longest value of a too-large form shown back to the contributor.
 const MAX_ECHOED_BYTES: usize = 4 * 1024;
 
-/// How a form field is entered and written to TOML.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Input {
-    /// One line of text.
-    Text,
-    /// Several lines of text.
-    Area,
-    /// A comma-separated list of strings.
-    List,
-    /// One string per line.
-    Lines,
-    /// A comma-separated list of organisation names (`[{ name = … }]`).
-    Names,
-    /// A comma-separated list of creators (`[{ name = … }]`).
-    Creators,
-    /// A number (written bare when it parses).
-    Number,
-    /// A web address (written as a string).
-    Url,
-    /// One of fixed values.
-    Select(&'static [&'static str]),
-    /// An organisation name (`{ name = … }`).
-    Org,
-}
+/// The form field that confirms a change to an existing record: it holds
+/// the record's key, once the contributor has seen the diff.
+const CONFIRM: &str = "confirm_change";
 
-/// A field of a form.
-#[derive(Debug, Clone, Copy)]
-struct Spec {
-    /// The TOML key; kind fields live in the kind's table.
-    key: &'static str,
-    input: Input,
-    required: bool,
-}
-
-const fn f(key: &'static str, input: Input, required: bool) -> Spec {
-    Spec {
-        key,
-        input,
-        required,
+/// A text of these pages in `lang`.
+fn t(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Fr => fr,
+        Lang::En => en,
     }
 }
 
-/// Fields common to every kind, at the top level of the record.
-const COMMON: [Spec; 8] = [
-    f("id", Input::Text, true),
-    f("title", Input::Text, true),
-    f("license", Input::Text, true),
-    f("summary", Input::Text, false),
-    f("description", Input::Area, false),
-    f("tags", Input::List, false),
-    f("languages", Input::List, false),
-    f("homepage", Input::Url, false),
-];
-
-const STATUS: &[&str] = &["", "concept", "development", "beta", "stable", "obsolete"];
-const RIGHTS: &[&str] = &["", "public-domain", "free-licence", "waived"];
-const FREQUENCY: &[&str] = &[
-    "",
-    "continuous",
-    "daily",
-    "weekly",
-    "monthly",
-    "quarterly",
-    "annual",
-    "irregular",
-    "never",
-];
-const SEED_UNITS: &[&str] = &["", "seeds", "grams", "kilograms", "packets", "pieces"];
-const FERMENT_UNITS: &[&str] = &["", "grams", "millilitres", "portions"];
-const FERMENT_STATES: &[&str] = &["", "active", "dried", "frozen"];
-const REPRODUCTION: &[&str] = &["", "self-pollinated", "cross-pollinated", "vegetative"];
-
-/// The fields of a kind's table.
-fn kind_fields(kind: Kind) -> &'static [Spec] {
-    const SOFTWARE: &[Spec] = &[
-        f("repository", Input::Url, false),
-        f("programming_languages", Input::List, false),
-        f("platforms", Input::List, false),
-        f("development_status", Input::Select(STATUS), false),
-        f("used_by", Input::Names, false),
-        f("replaces", Input::List, false),
-    ];
-    const CULTURAL: &[Spec] = &[
-        f("creators", Input::Creators, false),
-        f("form", Input::Text, false),
-        f("year", Input::Number, false),
-        f("medium", Input::Text, false),
-        f("holding_institution", Input::Org, false),
-        f("rights_status", Input::Select(RIGHTS), false),
-    ];
-    const METHOD: &[Spec] = &[
-        f("disciplines", Input::List, false),
-        f("materials", Input::List, false),
-        f("steps", Input::Lines, false),
-    ];
-    const DATASET: &[Spec] = &[
-        f("publisher", Input::Org, false),
-        f("formats", Input::List, false),
-        f("update_frequency", Input::Select(FREQUENCY), false),
-        f("spatial_coverage", Input::Text, false),
-    ];
-    const SEED: &[Spec] = &[
-        f("species", Input::Text, true),
-        f("variety", Input::Text, false),
-        f("common_name", Input::Text, false),
-        f("harvest_year", Input::Number, true),
-        f("quantity", Input::Number, true),
-        f("unit", Input::Select(SEED_UNITS), true),
-        f("reproduction", Input::Select(REPRODUCTION), false),
-        f("origin", Input::Text, false),
-        f("exchange_point", Input::Text, false),
-    ];
-    const FERMENT: &[Spec] = &[
-        f("organism", Input::Text, true),
-        f("species", Input::List, false),
-        f("quantity", Input::Number, true),
-        f("unit", Input::Select(FERMENT_UNITS), true),
-        f("state", Input::Select(FERMENT_STATES), false),
-        f("care", Input::Area, false),
-        f("origin", Input::Text, false),
-        f("exchange_point", Input::Text, false),
-    ];
-    match kind {
-        Kind::Software => SOFTWARE,
-        Kind::CulturalWork => CULTURAL,
-        Kind::Method => METHOD,
-        Kind::Dataset => DATASET,
-        Kind::SeedLot => SEED,
-        Kind::FermentLot => FERMENT,
+/// A message as a sentence: the format's messages start in lower case,
+/// as a compiler's do; a form shows them with a capital.
+fn sentence(message: String) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
+        _ => message,
     }
-}
-
-/// The form name of a field: `title`, or `seed-lot.species`.
-fn form_name(kind: Kind, spec: &Spec, common: bool) -> String {
-    if common {
-        spec.key.to_owned()
-    } else {
-        format!("{}.{}", kind.as_str(), spec.key)
-    }
-}
-
-/// A TOML string literal.
-fn quoted(s: &str) -> String {
-    toml::Value::String(s.to_owned()).to_string()
-}
-
-fn split_list(value: &str, lines: bool) -> Vec<String> {
-    let parts: Vec<&str> = if lines {
-        value.lines().collect()
-    } else {
-        value.split(',').collect()
-    };
-    parts
-        .into_iter()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-/// The TOML of a value of `input`.
-fn toml_value(input: Input, value: &str) -> String {
-    let list = |items: Vec<String>, f: &dyn Fn(&str) -> String| {
-        format!(
-            "[{}]",
-            items.iter().map(|s| f(s)).collect::<Vec<_>>().join(", ")
-        )
-    };
-    match input {
-        Input::Text | Input::Url | Input::Select(_) => quoted(value.trim()),
-        Input::Area => quoted(value.trim()),
-        Input::List => list(split_list(value, false), &|s| quoted(s)),
-        Input::Lines => list(split_list(value, true), &|s| quoted(s)),
-        Input::Names | Input::Creators => list(split_list(value, false), &|s| {
-            format!("{{ name = {} }}", quoted(s))
-        }),
-        Input::Org => format!("{{ name = {} }}", quoted(value.trim())),
-        Input::Number => {
-            let v = value.trim().replace(',', ".");
-            if v.parse::<f64>().is_ok_and(f64::is_finite) {
-                v
-            } else {
-                quoted(value.trim())
-            }
-        }
-    }
-}
-
-/// The record text built from a form, and which line holds which field.
-struct Built {
-    text: String,
-    lines: HashMap<usize, String>,
-}
-
-fn build_toml(kind: Kind, values: &HashMap<String, String>) -> Built {
-    let mut text = String::new();
-    let mut lines = HashMap::new();
-    let mut line = 1;
-    let mut push = |text: &mut String, field: Option<&str>, content: String| {
-        if let Some(field) = field {
-            lines.insert(line, field.to_owned());
-        }
-        let _ = writeln!(text, "{content}");
-        line += 1 + content.matches('\n').count();
-    };
-    push(&mut text, None, format!("kind = {}", quoted(kind.as_str())));
-    let get = |name: &str| values.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-    for spec in &COMMON {
-        if spec.key == "homepage" {
-            continue;
-        }
-        if let Some(v) = get(spec.key) {
-            push(
-                &mut text,
-                Some(spec.key),
-                format!("{} = {}", spec.key, toml_value(spec.input, v)),
-            );
-        }
-    }
-    if let Some(url) = get("homepage") {
-        push(&mut text, Some("homepage"), "[[links]]".to_owned());
-        push(
-            &mut text,
-            Some("homepage"),
-            format!("url = {}", quoted(url)),
-        );
-        push(&mut text, Some("homepage"), "rel = \"homepage\"".to_owned());
-    }
-    push(&mut text, None, format!("[{}]", kind.as_str()));
-    for spec in kind_fields(kind) {
-        let name = form_name(kind, spec, false);
-        if let Some(v) = get(&name) {
-            push(
-                &mut text,
-                Some(&name),
-                format!("{} = {}", spec.key, toml_value(spec.input, v)),
-            );
-        }
-    }
-    Built { text, lines }
 }
 
 /// An error shown next to a field (or in the summary only).
@@ -279,8 +63,21 @@ struct FieldError {
     field: String,
     /// The message.
     message: String,
-    /// The language of the message (the format's messages are English).
+    /// The language of the message.
     lang: &'static str,
+}
+
+/// An option of a select or a radio group.
+struct Opt {
+    /// The value sent.
+    value: String,
+    /// What a person reads.
+    label: String,
+    /// Shown in smaller text after the label (a licence's id).
+    small: String,
+    /// The input's id (radios).
+    id: String,
+    selected: bool,
 }
 
 /// A field as the template shows it.
@@ -290,11 +87,28 @@ struct FieldView {
     label: String,
     required: bool,
     value: String,
-    hint: Option<&'static str>,
+    hint: Option<String>,
     kind: &'static str,
-    options: Vec<(String, bool)>,
+    options: Vec<Opt>,
     errors: Vec<FieldError>,
     described_by: String,
+}
+
+/// A proposal that would change a record of the catalogue.
+struct Change {
+    /// `kind/id`.
+    key: String,
+    /// The record's page.
+    href: String,
+    /// The diff of the canonical texts.
+    lines: Vec<DiffLine>,
+}
+
+/// One line of a diff.
+struct DiffLine {
+    sign: &'static str,
+    class: &'static str,
+    text: String,
 }
 
 #[derive(Template)]
@@ -304,16 +118,78 @@ struct FormPage {
     kind: &'static str,
     kind_label: &'static str,
     errors: Vec<(String, FieldError)>,
-    common: Vec<FieldView>,
+    essential: Vec<FieldView>,
     specific: Vec<FieldView>,
+    more: Vec<FieldView>,
     author: String,
     message: String,
+    message_hint: String,
     preview: Option<Preview>,
+    change: Option<Change>,
+    /// The form's texts in the page's language.
+    x: &'static Texts,
 }
 
-/// A valid record shown before it is sent.
+/// The texts of the form page that the shared messages do not have.
+struct Texts {
+    more_fieldset: &'static str,
+    licence_other: &'static str,
+    licence_other_label: &'static str,
+    change_heading: &'static str,
+    change_intro: &'static str,
+    change_confirm: &'static str,
+    preview_summary: &'static str,
+    preview_description: &'static str,
+    diff_added: &'static str,
+    diff_removed: &'static str,
+}
+
+const TEXTS_FR: Texts = Texts {
+    more_fieldset: "Plus de détails (facultatif)",
+    licence_other: "Autre (expression SPDX)",
+    licence_other_label: "Autre licence, en expression SPDX (par exemple CC-BY-SA-4.0)",
+    change_heading: "Cette proposition modifie une fiche existante",
+    change_intro: "Cette proposition modifie la fiche existante",
+    change_confirm: "Si c’est bien votre intention, envoyez la proposition : elle remplacera la fiche après l’accord d’un curateur. Sinon, changez l’identifiant.",
+    preview_summary: "Résumé",
+    preview_description: "Description",
+    diff_added: "ajouté",
+    diff_removed: "retiré",
+};
+
+const TEXTS_EN: Texts = Texts {
+    more_fieldset: "More details (optional)",
+    licence_other: "Other (SPDX expression)",
+    licence_other_label: "Other licence, as an SPDX expression (for example CC-BY-SA-4.0)",
+    change_heading: "This proposal changes an existing record",
+    change_intro: "This proposal changes the existing record",
+    change_confirm: "If that is what you mean, send the proposal: it will replace the record once a curator agrees. Otherwise, change the identifier.",
+    preview_summary: "Summary",
+    preview_description: "Description",
+    diff_added: "added",
+    diff_removed: "removed",
+};
+
+fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Fr => &TEXTS_FR,
+        Lang::En => &TEXTS_EN,
+    }
+}
+
+/// A valid record shown before it is sent: every field of it.
 struct Preview {
+    /// The labels of the identifier and licence lines, from the vocabulary.
+    id_label: &'static str,
+    licence_label: &'static str,
+    id: String,
+    /// The licence's name when the forms know it, and its expression.
+    licence_name: Option<&'static str>,
+    licence: String,
     title: String,
+    title_lang: String,
+    summary: Option<String>,
+    description: Vec<String>,
     verdict_class: &'static str,
     verdict: &'static str,
     reasons: Vec<String>,
@@ -326,6 +202,11 @@ struct ChoosePage {
     l: Layout,
     kinds: Vec<(&'static str, &'static str)>,
     errors: Vec<FieldError>,
+    /// The record an upload would change, with the diff.
+    change: Option<Change>,
+    confirm_label: &'static str,
+    message_hint: &'static str,
+    x: &'static Texts,
 }
 
 /// `GET /propose`: the kinds, and the upload form.
@@ -336,15 +217,46 @@ pub async fn choose(ctx: Ctx) -> Result<Response, AppError> {
     render(&choose_page(&ctx, Vec::new()))
 }
 
+/// A page title that starts with "Erreur" when there are errors.
+fn titled(lang: Lang, title: String, errors: usize) -> String {
+    match (errors, lang) {
+        (0, _) => title,
+        (1, Lang::Fr) => format!("Erreur : 1 problème à corriger — {title}"),
+        (n, Lang::Fr) => format!("Erreur : {n} problèmes à corriger — {title}"),
+        (1, Lang::En) => format!("Error: 1 problem to fix — {title}"),
+        (n, Lang::En) => format!("Error: {n} problems to fix — {title}"),
+    }
+}
+
 fn choose_page(ctx: &Ctx, errors: Vec<FieldError>) -> ChoosePage {
     ChoosePage {
-        l: ctx.layout(ctx.m().propose_title, Nav::Propose),
+        l: ctx.layout(
+            titled(ctx.lang, ctx.m().propose_title.to_owned(), errors.len()),
+            Nav::Propose,
+        ),
         kinds: Kind::ALL
             .iter()
             .map(|k| (k.as_str(), ctx.lang.kind(*k)))
             .collect(),
         errors,
+        change: None,
+        confirm_label: t(
+            ctx.lang,
+            "Je veux modifier la fiche existante, si elle a le même identifiant",
+            "I mean to change the existing record, if it has the same identifier",
+        ),
+        message_hint: message_hint(ctx.lang),
+        x: texts(ctx.lang),
     }
+}
+
+/// The hint of the message field: it is public.
+fn message_hint(lang: Lang) -> &'static str {
+    t(
+        lang,
+        "Public : ce message figurera dans l’historique de la fiche, avec votre pseudonyme. Laissé vide, il dira « Nouvelle fiche … » ou « Modification de la fiche … ».",
+        "Public: this message will appear in the record’s history, with your pseudonym. Left empty, it will say “Nouvelle fiche …” (new record) or “Modification de la fiche …” (change).",
+    )
 }
 
 fn parse_kind(kind: &str) -> Result<Kind, AppError> {
@@ -357,45 +269,116 @@ fn parse_kind(kind: &str) -> Result<Kind, AppError> {
 /// 404 for an unknown kind.
 pub async fn form(ctx: Ctx, Path(kind): Path<String>) -> Result<Response, AppError> {
     let kind = parse_kind(&kind)?;
-    render(&form_page(&ctx, kind, &HashMap::new(), Vec::new(), None))
+    render(&form_page(
+        &ctx,
+        kind,
+        &HashMap::new(),
+        Vec::new(),
+        None,
+        None,
+    ))
+}
+
+/// The HTML id of a form field.
+fn html_id(name: &str) -> String {
+    format!("f-{}", name.replace('.', "-"))
 }
 
 fn field_view(
     ctx: &Ctx,
     kind: Kind,
-    spec: &Spec,
-    common: bool,
+    field: &form::FormField,
     values: &HashMap<String, String>,
     errors: &[FieldError],
 ) -> FieldView {
-    let name = form_name(kind, spec, common);
+    let name = field.path.clone();
     let m = ctx.m();
-    let (input_kind, options, hint) = match spec.input {
+    let lang = ctx.lang.format_lang();
+    let id = html_id(&name);
+    let current = values.get(&name).map(String::as_str).unwrap_or("");
+    let vocabulary_help = form::help(&name, lang).map(str::to_owned);
+    let (input_kind, options, format_hint) = match field.input {
         Input::Area => ("area", Vec::new(), None),
         Input::Lines => ("area", Vec::new(), Some(m.lines_hint)),
-        Input::List | Input::Names | Input::Creators => ("text", Vec::new(), Some(m.list_hint)),
+        Input::List | Input::Names => ("text", Vec::new(), Some(m.list_hint)),
+        Input::Integer => ("integer", Vec::new(), None),
         Input::Number => ("number", Vec::new(), None),
         Input::Url => ("url", Vec::new(), None),
-        Input::Select(choices) => {
-            let current = values.get(&name).map(String::as_str).unwrap_or("");
-            (
-                "select",
-                choices
-                    .iter()
-                    .map(|c| ((*c).to_owned(), *c == current))
-                    .collect(),
-                None,
-            )
+        Input::Date => (
+            "text",
+            Vec::new(),
+            Some(t(
+                ctx.lang,
+                "Par exemple 15/03/2024 (ou 2024-03-15).",
+                "For example 2024-03-15 (or 15/03/2024).",
+            )),
+        ),
+        Input::Select => {
+            let mut options = vec![Opt {
+                value: String::new(),
+                label: "—".to_owned(),
+                small: String::new(),
+                id: String::new(),
+                selected: current.is_empty(),
+            }];
+            options.extend(cdl_records::vocabulary::values(&name).map(|v| Opt {
+                value: v.value.to_owned(),
+                label: v.label.get(lang).to_owned(),
+                small: String::new(),
+                id: String::new(),
+                selected: v.value == current,
+            }));
+            ("select", options, None)
+        }
+        Input::Licence => {
+            let offered = cdl_licenses::choices(kind);
+            let listed = offered.iter().any(|c| c.id == current);
+            let mut options: Vec<Opt> = offered
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Opt {
+                    value: c.id.to_owned(),
+                    label: c.name(lang).to_owned(),
+                    small: c.id.to_owned(),
+                    id: if i == 0 {
+                        id.clone()
+                    } else {
+                        format!("{id}-{i}")
+                    },
+                    selected: c.id == current,
+                })
+                .collect();
+            let other_chosen = !listed
+                && (current == OTHER
+                    || values
+                        .get(LICENCE_OTHER)
+                        .is_some_and(|v| !v.trim().is_empty())
+                    || !current.is_empty());
+            options.push(Opt {
+                value: OTHER.to_owned(),
+                label: texts(ctx.lang).licence_other.to_owned(),
+                small: String::new(),
+                id: format!("{id}-other"),
+                selected: other_chosen,
+            });
+            ("licence", options, None)
         }
         Input::Text | Input::Org => ("text", Vec::new(), None),
     };
-    let label_key = if common {
-        spec.key.to_owned()
-    } else {
-        // Labels of kind fields are keyed `<kind>.<field>`.
-        format!("{}.{}", kind.as_str(), spec.key)
+    // The id can be left empty: the form makes it from the title.
+    let id_hint = (name == "id").then(|| {
+        t(
+            ctx.lang,
+            "Laissez-le vide pour qu’il soit tiré du titre.",
+            "Leave it empty to have it made from the title.",
+        )
+    });
+    let hint = match (vocabulary_help, format_hint.or(id_hint)) {
+        (Some(h), Some(f)) => Some(format!("{h} {f}")),
+        (Some(h), None) => Some(h),
+        (None, Some(f)) => Some(f.to_owned()),
+        (None, None) => None,
     };
-    let id = format!("f-{}", name.replace('.', "-"));
     let errors: Vec<FieldError> = errors.iter().filter(|e| e.field == name).cloned().collect();
     let mut described = Vec::new();
     if hint.is_some() {
@@ -404,12 +387,27 @@ fn field_view(
     for i in 1..=errors.len() {
         described.push(format!("{id}-error-{i}"));
     }
+    // A licence typed as an expression comes back in the "other" field.
+    let value = if field.input == Input::Licence {
+        let typed = values.get(LICENCE_OTHER).cloned().unwrap_or_default();
+        if typed.trim().is_empty()
+            && !current.is_empty()
+            && current != OTHER
+            && !cdl_licenses::choices(kind).iter().any(|c| c.id == current)
+        {
+            current.to_owned()
+        } else {
+            typed
+        }
+    } else {
+        current.to_owned()
+    };
     FieldView {
         described_by: described.join(" "),
         id,
-        label: field_label(&label_key, ctx.lang).to_owned(),
-        required: spec.required,
-        value: values.get(&name).cloned().unwrap_or_default(),
+        label: form::label(&name, lang).to_owned(),
+        required: field.required && name != "id",
+        value,
         hint,
         kind: input_kind,
         options,
@@ -424,38 +422,50 @@ fn form_page(
     values: &HashMap<String, String>,
     errors: Vec<FieldError>,
     preview: Option<Preview>,
+    change: Option<Change>,
 ) -> FormPage {
     let lang = ctx.lang;
-    let common: Vec<FieldView> = COMMON
+    let view = |f: &form::FormField| field_view(ctx, kind, f, values, &errors);
+    let fields = form::fields(kind);
+    let is_kind_field = |f: &&form::FormField| f.path.contains('.');
+    let essential: Vec<FieldView> = form::ESSENTIAL
         .iter()
-        .map(|s| field_view(ctx, kind, s, true, values, &errors))
+        .filter_map(|p| fields.iter().find(|f| f.path == *p))
+        .map(view)
         .collect();
-    let specific: Vec<FieldView> = kind_fields(kind)
+    let specific: Vec<FieldView> = fields.iter().filter(is_kind_field).map(view).collect();
+    let more: Vec<FieldView> = fields
         .iter()
-        .map(|s| field_view(ctx, kind, s, false, values, &errors))
+        .filter(|f| !is_kind_field(f) && !form::ESSENTIAL.contains(&f.path.as_str()))
+        .map(view)
         .collect();
     let anchor = |field: &str| {
-        common
+        essential
             .iter()
             .chain(&specific)
+            .chain(&more)
             .find(|v| v.name == field)
             .map_or_else(|| "f-id".to_owned(), |v| v.id.clone())
     };
-    let summary = errors
+    let summary: Vec<(String, FieldError)> = errors
         .iter()
         .map(|e| (anchor(&e.field), e.clone()))
         .collect();
     let title = format!("{} {}", ctx.m().propose_form_for, lang.kind(kind));
     FormPage {
-        l: ctx.layout(title, Nav::Propose),
+        l: ctx.layout(titled(lang, title, summary.len()), Nav::Propose),
         kind: kind.as_str(),
         kind_label: lang.kind(kind),
         errors: summary,
-        common,
+        essential,
         specific,
+        more,
         author: values.get("author").cloned().unwrap_or_default(),
         message: values.get("message").cloned().unwrap_or_default(),
+        message_hint: message_hint(lang).to_owned(),
         preview,
+        change,
+        x: texts(lang),
     }
 }
 
@@ -468,133 +478,218 @@ fn more_error(d: &Diagnostic, field: &str, lang: Lang) -> Option<FieldError> {
     })
 }
 
-/// Turns the format's diagnostics into field errors, by line.
-fn diagnostics_to_errors(
-    diagnostics: &[Diagnostic],
-    lines: &HashMap<usize, String>,
-    lang: Lang,
-) -> Vec<FieldError> {
-    diagnostics
+/// Why the licence of a form is refused, with the licences accepted for
+/// the kind; `None` when it is certified free, or when it is a well-formed
+/// licence the policy has not reviewed for the kind (a curator decides).
+/// A licence known not to make the kind free (a software licence for a
+/// seed lot) is refused here, not later.
+fn licence_problem(lang: Lang, kind: Kind, certificate: &Certificate) -> Option<String> {
+    let awaits_curator = certificate.verdict == Verdict::Unknown
+        && certificate.canonical.is_some()
+        && certificate.has_reason(ReasonCode::NotReviewed);
+    if certificate.verdict == Verdict::Certified || awaits_curator {
+        return None;
+    }
+    let m = lang.messages();
+    let mut message = m.licence_not_free.to_owned();
+    for r in reasons(lang, certificate) {
+        message.push(' ');
+        message.push_str(&r);
+    }
+    if !certificate.suggestions.is_empty() {
+        let quoted: Vec<String> = certificate
+            .suggestions
+            .iter()
+            .map(|s| format!("{}{s}{}", m.quote_open, m.quote_close))
+            .collect();
+        message.push_str(&format!(" {} {}\u{a0}?", m.did_you_mean, quoted.join(", ")));
+    }
+    let accepted: Vec<String> = cdl_licenses::choices(kind)
         .iter()
-        .map(|d| {
-            if let Some(more) = more_error(d, "", lang) {
-                return more;
+        .map(|c| format!("{} ({})", c.name(lang.format_lang()), c.id))
+        .collect();
+    message.push(' ');
+    message.push_str(t(
+        lang,
+        "Licences acceptées pour ce type :",
+        "Licences accepted for this kind:",
+    ));
+    message.push(' ');
+    message.push_str(&accepted.join(", "));
+    message.push('.');
+    Some(message)
+}
+
+/// A form read and checked: the record and its certificate, and every
+/// problem found (fields, rules and licence together).
+struct Evaluated {
+    record: Record,
+    certificate: Certificate,
+    errors: Vec<FieldError>,
+    suggested_id: Option<String>,
+}
+
+/// Reads a form into a record and checks it: its fields, the format's
+/// rules (with today's date) and the licence, all at once.
+fn evaluate(
+    kind: Kind,
+    values: &HashMap<String, String>,
+    lang: Lang,
+    today: Option<cdl_records::values::Date>,
+) -> Evaluated {
+    let built = form::read(kind, values, lang.format_lang());
+    let mut problems: Vec<Problem> = built.problems;
+    let already: std::collections::HashSet<String> =
+        problems.iter().map(|p| p.field.clone()).collect();
+    if let Err(e) = cdl_records::validate_checked(&built.record, &Context { today }) {
+        for d in &e.diagnostics {
+            if let Some(more) = more_errors(d, lang) {
+                problems.push(Problem {
+                    field: String::new(),
+                    message: more,
+                });
+                continue;
             }
             let field = d
-                .line
-                .and_then(|l| lines.get(&l))
-                .cloned()
+                .field
+                .as_deref()
+                .map(|f| form::field_of(kind, f))
                 .unwrap_or_default();
-            let mut message = d.message_in(lang.format_lang()).to_owned();
-            if let Some(help) = d.help_in(lang.format_lang()) {
+            // A field already wrong holds a placeholder: its rules say
+            // nothing more.
+            if already.contains(&field) {
+                continue;
+            }
+            let fl = lang.format_lang();
+            let mut message = d.message_in(fl).to_owned();
+            if let Some(help) = d.help_in(fl) {
                 message.push_str(" — ");
                 message.push_str(help);
             }
-            FieldError {
-                field,
-                message,
+            problems.push(Problem { field, message });
+        }
+    }
+    let certificate = cdl_licenses::certify(kind, &built.record.license);
+    if !already.contains("license")
+        && let Some(message) = licence_problem(lang, kind, &certificate)
+    {
+        problems.push(Problem {
+            field: "license".to_owned(),
+            message,
+        });
+    }
+    // In the order of the form.
+    let order: Vec<&str> = form::ESSENTIAL
+        .iter()
+        .copied()
+        .chain(
+            form::fields(kind)
+                .iter()
+                .map(|f| f.path.as_str())
+                .filter(|p| p.contains('.')),
+        )
+        .chain(form::fields(kind).iter().map(|f| f.path.as_str()))
+        .collect();
+    problems.sort_by_key(|p| {
+        order
+            .iter()
+            .position(|o| *o == p.field)
+            .unwrap_or(usize::MAX)
+    });
+    Evaluated {
+        record: built.record,
+        certificate,
+        errors: problems
+            .into_iter()
+            .map(|p| FieldError {
+                field: p.field,
+                message: sentence(p.message),
                 lang: lang.tag(),
+            })
+            .collect(),
+        suggested_id: built.suggested_id,
+    }
+}
+
+/// What the catalogue holds at a record's key.
+enum Existing {
+    /// Nothing: a new record.
+    None,
+    /// A record, with the canonical text of the one proposed.
+    Present(Box<Record>),
+    /// A withdrawn record: the id cannot come back.
+    Withdrawn,
+}
+
+async fn existing(state: &AppState, record: &Record) -> Result<Existing, AppError> {
+    let key = RecordKey {
+        kind: record.kind(),
+        id: record.id.clone(),
+    };
+    let st = state.clone();
+    Ok(
+        match blocking(move || st.registry.record(&key, None)).await? {
+            Ok(RecordState::Present(old)) => Existing::Present(old),
+            Ok(RecordState::Withdrawn(_)) => Existing::Withdrawn,
+            Ok(RecordState::Absent) => Existing::None,
+            Err(e) => return Err(AppError::internal(e)),
+        },
+    )
+}
+
+/// The change a proposal makes to an existing record, for the page.
+fn change_view(old: &Record, new: &Record) -> Change {
+    let lines = cdl_registry::line_diff(&cdl_records::to_toml(old), &cdl_records::to_toml(new))
+        .into_iter()
+        .map(|l| {
+            let (sign, class) = match l.change {
+                LineChange::Same => (" ", "same"),
+                LineChange::Removed => ("-", "del"),
+                LineChange::Added => ("+", "add"),
+            };
+            DiffLine {
+                sign,
+                class,
+                text: l.text,
             }
         })
-        .collect()
-}
-
-/// Checks a submitted form: the fields required, then the record format,
-/// then the licence. The record is parsed off the async workers.
-///
-/// # Errors
-/// The field errors, or [`AppError::Internal`] when the parse task fails.
-async fn validate(
-    state: &AppState,
-    lang: Lang,
-    kind: Kind,
-    values: &HashMap<String, String>,
-) -> Result<Result<(Box<Record>, cdl_licenses::Certificate), Vec<FieldError>>, AppError> {
-    Ok(match required(lang, kind, values) {
-        Err(errors) => Err(errors),
-        Ok(()) => {
-            let built = build_toml(kind, values);
-            let checked = check(state, built.text).await?;
-            licence(lang, checked, &built.lines)
-        }
-    })
-}
-
-/// The required fields of a form that are empty.
-fn required(
-    lang: Lang,
-    kind: Kind,
-    values: &HashMap<String, String>,
-) -> Result<(), Vec<FieldError>> {
-    let mut errors = Vec::new();
-    for (spec, common) in COMMON
-        .iter()
-        .map(|s| (s, true))
-        .chain(kind_fields(kind).iter().map(|s| (s, false)))
-    {
-        let name = form_name(kind, spec, common);
-        if spec.required && values.get(&name).is_none_or(|v| v.trim().is_empty()) {
-            let label = field_label(
-                &if common {
-                    spec.key.to_owned()
-                } else {
-                    format!("{}.{}", kind.as_str(), spec.key)
-                },
-                lang,
-            )
-            .to_owned();
-            errors.push(FieldError {
-                field: name,
-                message: match lang {
-                    Lang::Fr => format!("Indiquez : {label}."),
-                    Lang::En => format!("Enter: {label}."),
-                },
-                lang: lang.tag(),
-            });
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(errors)
+        .collect();
+    Change {
+        key: format!("{}/{}", new.kind().as_str(), new.id.as_str()),
+        href: format!("/records/{}/{}", new.kind().as_str(), new.id.as_str()),
+        lines,
     }
 }
 
-/// A checked form record: its problems by field, or the licence refused
-/// when it is not free for its kind.
-fn licence(
-    lang: Lang,
-    checked: Checked,
-    lines: &HashMap<usize, String>,
-) -> Result<(Box<Record>, cdl_licenses::Certificate), Vec<FieldError>> {
-    let m = lang.messages();
-    match checked {
-        Checked::Invalid(diagnostics) => Err(diagnostics_to_errors(&diagnostics, lines, lang)),
-        Checked::Valid(record, certificate) => {
-            if certificate.verdict == Verdict::Rejected
-                || (certificate.verdict == Verdict::Unknown && certificate.canonical.is_none())
-            {
-                let mut message = m.licence_not_free.to_owned();
-                for r in reasons(lang, &certificate) {
-                    message.push(' ');
-                    message.push_str(&r);
-                }
-                if !certificate.suggestions.is_empty() {
-                    let quoted: Vec<String> = certificate
-                        .suggestions
-                        .iter()
-                        .map(|s| format!("{}{s}{}", m.quote_open, m.quote_close))
-                        .collect();
-                    message.push_str(&format!(" {} {}\u{a0}?", m.did_you_mean, quoted.join(", ")));
-                }
-                return Err(vec![FieldError {
-                    field: "license".to_owned(),
-                    message,
-                    lang: lang.tag(),
-                }]);
-            }
-            Ok((record, certificate))
-        }
+fn preview_of(lang: Lang, record: &Record, certificate: &Certificate) -> Preview {
+    let fl = lang.format_lang();
+    Preview {
+        id_label: form::label("id", fl),
+        licence_label: form::label("license", fl),
+        id: record.id.as_str().to_owned(),
+        licence_name: cdl_licenses::choice(&record.license).map(|c| c.name(fl)),
+        licence: record.license.clone(),
+        title: record.title.clone(),
+        title_lang: record
+            .title_lang
+            .as_ref()
+            .map_or_else(|| "fr".to_owned(), |l| l.as_str().to_owned()),
+        summary: record.summary.clone(),
+        description: record
+            .description
+            .as_deref()
+            .map(|d| {
+                d.split("\n\n")
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        verdict_class: certificate.verdict.as_str(),
+        verdict: lang.verdict(certificate.verdict),
+        reasons: reasons(lang, certificate),
+        rows: rows(record, lang),
     }
 }
 
@@ -610,7 +705,10 @@ pub async fn submit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let kind = parse_kind(&kind)?;
-    let values: HashMap<String, String> = pairs.into_iter().collect();
+    let mut values: HashMap<String, String> = pairs
+        .into_iter()
+        .map(|(k, v)| (k, form::normalise_line_ends(&v)))
+        .collect();
     ctx.check_csrf(values.get("csrf").map_or("", String::as_str))?;
     // Every attempt counts, previews and invalid forms too, before parsing.
     rate_limit(&state, ip)?;
@@ -636,27 +734,70 @@ pub async fn submit(
         }];
         return render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(&ctx, kind, &kept, errors, None),
+            &form_page(&ctx, kind, &kept, errors, None, None),
         );
     }
-    let (record, certificate) = match validate(&state, lang, kind, &values).await? {
-        Ok(ok) => ok,
-        Err(errors) => {
-            return render_with(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(&ctx, kind, &values, errors, None),
-            );
+    let today = crate::proposals::today();
+    let shared = values.clone();
+    let evaluated = off_thread(&state, move || evaluate(kind, &shared, lang, today)).await?;
+    if let Some(id) = &evaluated.suggested_id {
+        // Shown in the id field, for the contributor to keep or change.
+        values.insert("id".to_owned(), id.clone());
+    }
+    let Evaluated {
+        record,
+        certificate,
+        mut errors,
+        ..
+    } = evaluated;
+    let mut change = None;
+    if errors.is_empty() {
+        match existing(&state, &record).await? {
+            Existing::None => {}
+            Existing::Withdrawn => errors.push(FieldError {
+                field: "id".to_owned(),
+                message: t(
+                    lang,
+                    "Cet identifiant a été retiré du catalogue : choisissez-en un autre.",
+                    "This id was withdrawn from the catalogue: choose another one.",
+                )
+                .to_owned(),
+                lang: lang.tag(),
+            }),
+            Existing::Present(old) if *old == record => errors.push(FieldError {
+                field: "id".to_owned(),
+                message: t(
+                    lang,
+                    "Cette fiche est déjà au catalogue, à l’identique : il n’y a rien à proposer.",
+                    "This record is already in the catalogue, unchanged: there is nothing to propose.",
+                )
+                .to_owned(),
+                lang: lang.tag(),
+            }),
+            Existing::Present(old) => change = Some(change_view(&old, &record)),
         }
-    };
-    if values.get("action").map(String::as_str) != Some("submit") {
-        let preview = Preview {
-            title: record.title.clone(),
-            verdict_class: certificate.verdict.as_str(),
-            verdict: lang.verdict(certificate.verdict),
-            reasons: reasons(lang, &certificate),
-            rows: rows(&record, lang),
-        };
-        return render(&form_page(&ctx, kind, &values, Vec::new(), Some(preview)));
+    }
+    if !errors.is_empty() {
+        return render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&ctx, kind, &values, errors, None, None),
+        );
+    }
+    // A change to an existing record is sent only once the contributor
+    // has seen it: the preview carries the key back as confirmation.
+    let confirmed = change
+        .as_ref()
+        .is_none_or(|c| values.get(CONFIRM).is_some_and(|v| *v == c.key));
+    if values.get("action").map(String::as_str) != Some("submit") || !confirmed {
+        let preview = preview_of(lang, &record, &certificate);
+        return render(&form_page(
+            &ctx,
+            kind,
+            &values,
+            Vec::new(),
+            Some(preview),
+            change,
+        ));
     }
     let author = values.get("author").map_or("", String::as_str);
     let message = values.get("message").map_or("", String::as_str);
@@ -664,16 +805,16 @@ pub async fn submit(
         Ok((id, _)) => Ok(Redirect::to(&format!("/proposals/{id}?new=1")).into_response()),
         Err(refused) => {
             let message = match refused {
-                Refused::Withdrawn => match lang {
-                    Lang::Fr => {
-                        "Cet identifiant a été retiré du catalogue : choisissez-en un autre."
-                    }
-                    Lang::En => "This id was withdrawn from the catalogue: choose another one.",
-                },
-                Refused::NoChange => match lang {
-                    Lang::Fr => "Cette fiche est déjà au catalogue, à l’identique.",
-                    Lang::En => "This record is already in the catalogue, unchanged.",
-                },
+                Refused::Withdrawn => t(
+                    lang,
+                    "Cet identifiant a été retiré du catalogue : choisissez-en un autre.",
+                    "This id was withdrawn from the catalogue: choose another one.",
+                ),
+                Refused::NoChange => t(
+                    lang,
+                    "Cette fiche est déjà au catalogue, à l’identique.",
+                    "This record is already in the catalogue, unchanged.",
+                ),
                 Refused::Error(e) => return Err(e),
             };
             let errors = vec![FieldError {
@@ -683,7 +824,7 @@ pub async fn submit(
             }];
             render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(&ctx, kind, &values, errors, None),
+                &form_page(&ctx, kind, &values, errors, None, None),
             )
         }
     }
@@ -712,7 +853,7 @@ pub async fn upload(
         // limit only, so that a file at the body limit is never copied.
         let limit = match name.as_str() {
             "file" => MAX_RECORD_BYTES,
-            "csrf" | "author" | "message" => MAX_FIELD_BYTES,
+            "csrf" | "author" | "message" | CONFIRM => MAX_FIELD_BYTES,
             _ => continue,
         };
         let mut bytes = Vec::new();
@@ -808,8 +949,47 @@ pub async fn upload(
                 .collect();
             return fail(errors);
         }
-        Checked::Valid(record, _) => record,
+        Checked::Valid(record, certificate) => {
+            // Refused here, not only later by a curator.
+            if let Some(message) = licence_problem(lang, record.kind(), &certificate) {
+                return fail(vec![FieldError {
+                    field: "file".to_owned(),
+                    message,
+                    lang: lang.tag(),
+                }]);
+            }
+            record
+        }
     };
+    match existing(&state, &record).await? {
+        Existing::Present(old)
+            if *old != *record && fields.get(CONFIRM).is_none_or(|v| v.is_empty()) =>
+        {
+            // Never a silent replacement: the contributor says so.
+            let change = change_view(&old, &record);
+            let message = format!(
+                "{} {}. {}",
+                texts(lang).change_intro,
+                change.key,
+                t(
+                    lang,
+                    "Si c’est bien votre intention, cochez « Je veux modifier la fiche existante » et envoyez de nouveau le fichier ; sinon, changez son identifiant.",
+                    "If that is what you mean, tick “I mean to change the existing record” and send the file again; otherwise, change its identifier.",
+                )
+            );
+            let mut page = choose_page(
+                &ctx,
+                vec![FieldError {
+                    field: "file".to_owned(),
+                    message,
+                    lang: lang.tag(),
+                }],
+            );
+            page.change = Some(change);
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+        Existing::None | Existing::Present(_) | Existing::Withdrawn => {}
+    }
     let author = fields.get("author").map_or("", String::as_str);
     let message = fields.get("message").map_or("", String::as_str);
     match create(&state, &record, author, message).await {
@@ -823,49 +1003,5 @@ pub async fn upload(
             },
             lang: lang.tag(),
         }]),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::proposals::check_now;
-
-    #[test]
-    fn a_form_becomes_a_valid_record() {
-        let values: HashMap<String, String> = [
-            ("id", "tomate-coeur"),
-            ("title", "Tomate « cœur de bœuf »"),
-            ("license", "LicenseRef-OSSI-Pledge"),
-            ("tags", "tomate, potager"),
-            ("seed-lot.species", "Solanum lycopersicum"),
-            ("seed-lot.harvest_year", "2025"),
-            ("seed-lot.quantity", "12"),
-            ("seed-lot.unit", "packets"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        let built = build_toml(Kind::SeedLot, &values);
-        match check_now(&built.text) {
-            Checked::Valid(record, _) => assert_eq!(record.id.as_str(), "tomate-coeur"),
-            Checked::Invalid(d) => panic!("{}\n{d:?}", built.text),
-        }
-    }
-
-    #[test]
-    fn errors_land_on_their_field() {
-        let values: HashMap<String, String> = [
-            ("id", "Bad Id"),
-            ("title", "x"),
-            ("license", "MIT"),
-            ("software.repository", "not a url"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-        let built = build_toml(Kind::Software, &values);
-        let errors = licence(Lang::Fr, check_now(&built.text), &built.lines).unwrap_err();
-        assert!(errors.iter().any(|e| e.field == "id"), "{errors:?}");
     }
 }

@@ -9,10 +9,11 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use cdl_registry::{MergeError, ProposalStatus, Pseudonym, RejectError};
 use serde::Deserialize;
 
-use super::proposal::{EntryView, load, report_view, status_words};
+use super::proposal::{EntryView, change_note, load, report_view, status_words};
 use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::curators::Curators;
 use crate::error::AppError;
+use crate::i18n::Lang;
 use crate::security::{ClientIp, SESSION_COOKIE, account_key, cookie_name, set_cookie};
 use crate::state::AppState;
 
@@ -143,9 +144,17 @@ struct Item {
     id: String,
     author: String,
     date: String,
-    records: String,
+    records: Vec<ItemRecord>,
     status_class: &'static str,
     status: &'static str,
+}
+
+/// A record a proposal touches, and whether it changes one of the
+/// catalogue.
+struct ItemRecord {
+    key: String,
+    /// "modifie la fiche existante", for a record already published.
+    note: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -178,9 +187,11 @@ pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, 
             records: p
                 .changes
                 .iter()
-                .map(|c| c.key.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
+                .map(|c| ItemRecord {
+                    key: c.key.to_string(),
+                    note: change_note(lang, c.change),
+                })
+                .collect(),
             status_class,
             status,
         }
@@ -213,6 +224,8 @@ struct Line {
 
 struct FileDiff {
     key: String,
+    /// The published record's page, when the proposal changes one.
+    existing: Option<String>,
     lines: Vec<Line>,
 }
 
@@ -229,6 +242,9 @@ struct ShowPage {
     open: bool,
     mergeable: bool,
     notice: Option<String>,
+    reason_error: Option<String>,
+    /// Said above the diff of a record already published.
+    changes_existing: &'static str,
     files: Vec<FileDiff>,
     entries: Vec<EntryView>,
 }
@@ -261,6 +277,18 @@ async fn show_page(
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
+    show_page_with(state, ctx, id, notice, None, status).await
+}
+
+/// The review page, with an error next to the rejection's reason field.
+async fn show_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: &str,
+    notice: Option<String>,
+    reason_error: Option<String>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let view = load(state, id).await?;
     let lang = ctx.lang;
     let (status_class, status_text) = status_words(lang, &view.proposal.status);
@@ -269,12 +297,27 @@ async fn show_page(
         .iter()
         .map(|(key, old, new)| FileDiff {
             key: key.to_string(),
+            existing: old
+                .is_some()
+                .then(|| format!("/records/{}/{}", key.kind.as_str(), key.id.as_str())),
             lines: diff_lines(old.as_deref().unwrap_or(""), new.as_deref().unwrap_or("")),
         })
         .collect();
     let page = ShowPage {
         l: ctx.layout(
-            format!("{} {}", ctx.m().proposal_title, view.proposal.id),
+            if reason_error.is_some() {
+                format!(
+                    "{} {} {}",
+                    match lang {
+                        Lang::Fr => "Erreur :",
+                        Lang::En => "Error:",
+                    },
+                    ctx.m().proposal_title,
+                    view.proposal.id
+                )
+            } else {
+                format!("{} {}", ctx.m().proposal_title, view.proposal.id)
+            },
             Nav::Review,
         ),
         id: view.proposal.id.to_string(),
@@ -286,6 +329,11 @@ async fn show_page(
         open: view.proposal.status == ProposalStatus::Open,
         mergeable: view.report.is_mergeable(),
         notice,
+        reason_error,
+        changes_existing: match lang {
+            Lang::Fr => "Cette proposition modifie la fiche existante :",
+            Lang::En => "This proposal changes the existing record:",
+        },
         files,
         entries: report_view(lang, &view.report),
     };
@@ -349,8 +397,55 @@ pub async fn merge(
             | MergeError::Rejected { .. }
             | MergeError::NotCertified { .. }
             | MergeError::Conflict { .. }),
-        ) => show_page(&state, &ctx, &id, Some(e.to_string()), StatusCode::CONFLICT).await,
+        ) => {
+            let notice = merge_refusal(ctx.lang, &e);
+            show_page(&state, &ctx, &id, Some(notice), StatusCode::CONFLICT).await
+        }
         Err(e) => Err(AppError::internal(e)),
+    }
+}
+
+/// Why a merge was refused, in `lang` (the registry's messages are for the
+/// command line, in English).
+fn merge_refusal(lang: Lang, e: &MergeError) -> String {
+    match (e, lang) {
+        (MergeError::AlreadyMerged { .. }, Lang::Fr) => {
+            "Cette proposition est déjà acceptée et publiée.".to_owned()
+        }
+        (MergeError::Rejected { .. }, Lang::Fr) => {
+            "Cette proposition a été refusée : elle ne peut plus être acceptée.".to_owned()
+        }
+        (MergeError::NotCertified { .. }, Lang::Fr) => {
+            "Cette proposition ne peut pas être acceptée : une fiche n’est pas valide ou sa licence n’est pas certifiée libre (voir le rapport).".to_owned()
+        }
+        (MergeError::Conflict { records, .. }, Lang::Fr) => format!(
+            "Conflit : {} a changé au catalogue depuis cette proposition. Il faut la refaire sur la version publiée.",
+            records
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        (e, _) => e.to_string(),
+    }
+}
+
+/// Why a rejection was refused, in `lang`.
+fn reject_refusal(lang: Lang, e: &RejectError) -> String {
+    match (e, lang) {
+        (RejectError::NoReason, Lang::Fr) => {
+            "Un refus a besoin d’une raison : écrivez-la dans le champ « Raison du refus ». Elle sera publique.".to_owned()
+        }
+        (RejectError::NoReason, Lang::En) => {
+            "A rejection needs a reason: write it in the “Reason” field. It will be public.".to_owned()
+        }
+        (RejectError::AlreadyMerged { .. }, Lang::Fr) => {
+            "Cette proposition est déjà acceptée et publiée : elle ne peut plus être refusée.".to_owned()
+        }
+        (RejectError::AlreadyRejected { .. }, Lang::Fr) => {
+            "Cette proposition est déjà refusée.".to_owned()
+        }
+        (e, _) => e.to_string(),
     }
 }
 
@@ -398,7 +493,9 @@ pub async fn reject(
             } else {
                 StatusCode::CONFLICT
             };
-            show_page(&state, &ctx, &id, Some(e.to_string()), status).await
+            let notice = reject_refusal(ctx.lang, &e);
+            let reason_error = matches!(e, RejectError::NoReason).then(|| notice.clone());
+            show_page_with(&state, &ctx, &id, Some(notice), reason_error, status).await
         }
         Err(e) => Err(AppError::internal(e)),
     }

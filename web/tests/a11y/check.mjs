@@ -162,7 +162,8 @@ for (const kind of KINDS) {
   }
 }
 
-// Every propose form showing errors: submitted empty, with the keyboard.
+// The propose forms showing errors: submitted empty, with the keyboard.
+// The title starts with "Erreur" and the focus lands on the summary.
 for (const kind of KINDS) {
   await check(`/propose/${kind}`, `propose form with errors (${kind})`, 422, async (page) => {
     await page.focus('button[value=preview]');
@@ -171,6 +172,9 @@ for (const kind of KINDS) {
     const title = await page.evaluate(() => document.title);
     const errors = await page.evaluate(() => document.querySelectorAll('[aria-invalid=true]').length);
     if (errors < 2) fail(`propose form (${kind}): only ${errors} fields marked invalid (${title})`);
+    if (!title.startsWith('Erreur')) fail(`propose form (${kind}): the title does not start with Erreur: ${title}`);
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    if (focused !== 'erreurs') fail(`propose form (${kind}): focus is on #${focused}, not on the error summary`);
   });
 }
 

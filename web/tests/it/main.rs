@@ -11,6 +11,7 @@ mod fuzz;
 mod hostile;
 mod pages;
 mod proposals;
+mod propose_alone;
 mod readable;
 mod review;
 mod util;

@@ -15,7 +15,10 @@ async fn an_empty_form_shows_every_error_with_a_summary() -> Result {
         )
         .await;
     assert_eq!(r.status, 422);
-    assert!(r.body.contains("class=\"error-summary\" role=\"alert\""));
+    assert!(
+        r.body
+            .contains("class=\"error-summary\" id=\"erreurs\" role=\"alert\"")
+    );
     for field in [
         "f-id",
         "f-title",
