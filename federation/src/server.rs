@@ -132,8 +132,8 @@ impl Publisher {
 }
 
 /// The router of the protocol's endpoints, to be merged into the web
-/// crate's router.
-pub fn router(publisher: Arc<Publisher>) -> Router {
+/// crate's router (whatever that router's own state is).
+pub fn router<S: Clone + Send + Sync + 'static>(publisher: Arc<Publisher>) -> Router<S> {
     let endpoints = Endpoints::default();
     Router::new()
         .route("/.well-known/conservatoire", get(discovery))

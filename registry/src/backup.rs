@@ -203,8 +203,16 @@ fn unpack(archive: &Path, into: &Path) -> Result<BackupSummary, BackupError> {
         entry
             .read_to_end(&mut data)
             .map_err(|e| bad(format!("damaged archive: {e}")))?;
-        let mut out =
-            fs::File::create(&target).map_err(|e| StorageError::io("writing", &target, e))?;
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(if is_secret(&rel) { 0o600 } else { 0o644 });
+        }
+        let mut out = options
+            .open(&target)
+            .map_err(|e| StorageError::io("writing", &target, e))?;
         out.write_all(&data)
             .and_then(|()| out.sync_all())
             .map_err(|e| StorageError::io("writing", &target, e))?;
@@ -306,6 +314,13 @@ fn list_files(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Sto
     Ok(())
 }
 
+/// Files only their owner may read: the federation key and peers (in
+/// `federation/`) and the curators' password hashes. They keep that mode
+/// through a backup and a restore.
+fn is_secret(rel: &Path) -> bool {
+    rel.starts_with("federation") || rel == Path::new("cdl-curators.toml")
+}
+
 fn append<W: Write>(
     tar: &mut tar::Builder<W>,
     rel: &Path,
@@ -314,7 +329,7 @@ fn append<W: Write>(
 ) -> Result<(), BackupError> {
     let mut header = tar::Header::new_gnu();
     header.set_size(data.len() as u64);
-    header.set_mode(0o640);
+    header.set_mode(if is_secret(rel) { 0o600 } else { 0o640 });
     header.set_entry_type(tar::EntryType::Regular);
     tar.append_data(&mut header, rel, data)
         .map_err(BackupError::Write)?;

@@ -92,6 +92,22 @@ fn a_restored_registry_is_the_same_registry() {
     ok(d, &["index", "--registry", "reg.git"]);
     let before = state(d, "reg.git");
 
+    // A federation key, as the first `serve` makes it: owner-only.
+    std::fs::create_dir_all(d.join("reg.git/federation")).unwrap();
+    let key = d.join("reg.git/federation/key");
+    std::fs::write(
+        &key,
+        format!(
+            "conservatoire-federation-key/1 ed25519\n{}\n",
+            "A".repeat(43)
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     let out = ok(d, &["backup", "--registry", "reg.git", "backup.tar"]);
     assert!(out.contains("backed up"), "{out}");
     // A plain tar file: stock tar lists it, without the index.
@@ -114,6 +130,14 @@ fn a_restored_registry_is_the_same_registry() {
         std::fs::read(d.join("reg.git/cdl-curators.toml")).unwrap(),
         std::fs::read(d.join("restored/reg.git/cdl-curators.toml")).unwrap()
     );
+    // Secrets come back readable by their owner only.
+    #[cfg(unix)]
+    for secret in ["federation/key", "cdl-curators.toml"] {
+        use std::os::unix::fs::PermissionsExt;
+        let path = d.join("restored/reg.git").join(secret);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{secret}");
+    }
     let fsck = Command::new("git")
         .args([
             "--git-dir",

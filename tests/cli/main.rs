@@ -4,6 +4,7 @@
 
 mod backup;
 mod check;
+mod federation;
 mod registry;
 mod search;
 mod serve;

@@ -51,6 +51,9 @@ pub struct App {
     pub parse_slots: Arc<tokio::sync::Semaphore>,
     /// The sitemap, for one `main` commit and site address: (key, XML).
     pub sitemap: Mutex<Option<(String, Arc<String>)>>,
+    /// What the federation endpoints publish (its own registry handle,
+    /// key and signed checkpoint).
+    pub federation: Arc<cdl_federation::server::Publisher>,
 }
 
 /// The handle handlers receive: cheap to clone.
@@ -71,6 +74,12 @@ pub enum StartError {
     /// The search index could not be opened or brought up to date.
     #[error("search index: {0}")]
     Index(#[from] cdl_indexer::IndexError),
+    /// The federation key or identity could not be set up.
+    #[error("federation: {0}")]
+    Federation(String),
+    /// The registry could not be opened a second time for federation.
+    #[error("federation: {0}")]
+    Open(#[from] cdl_registry::OpenError),
 }
 
 /// One of the latest additions.
@@ -130,7 +139,30 @@ impl App {
         let (index, _) = SearchIndex::open(&index_dir, options)?;
         index.catch_up(&registry, &mut |_| {})?;
         let curators_file = config.curators_file_for(registry.git_dir());
+        let federation = {
+            use cdl_federation::peers;
+            // The key is made on the first `serve` and kept outside Git.
+            let (identity, _) =
+                peers::identity(&registry).map_err(|e| StartError::Federation(e.to_string()))?;
+            let id =
+                peers::local_id(&registry).map_err(|e| StartError::Federation(e.to_string()))?;
+            let base_url = config
+                .base_url
+                .as_ref()
+                .or(registry.config().base_url.as_ref())
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            let handle = Registry::open_with(registry.git_dir(), registry.options().clone())?;
+            Arc::new(cdl_federation::server::Publisher::new(
+                handle,
+                identity,
+                id,
+                registry.config().name.clone(),
+                base_url,
+            ))
+        };
         Ok(App {
+            federation,
             sessions: Sessions::new(Duration::from_secs(
                 config.session_minutes.saturating_mul(60),
             )),

@@ -1,0 +1,182 @@
+//! `conservatoire peer` and `conservatoire sync` against a real `serve`:
+//! a city pins another's key, mirrors its catalogue, and an unchanged poll
+//! writes nothing.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::serve::{Child, http_get};
+use crate::util::{run, stderr, stdout, write};
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run(dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?}:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+#[test]
+fn a_city_pins_another_and_mirrors_its_catalogue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "init",
+            "paris.git",
+            "--name",
+            "Ville de Paris",
+            "--id",
+            "paris",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "init",
+            "lyon.git",
+            "--name",
+            "Ville de Lyon",
+            "--id",
+            "lyon",
+        ],
+    );
+    write(
+        d,
+        "lutece.toml",
+        "id = \"lutece\"\nkind = \"software\"\ntitle = \"Lutece\"\nlicense = \"BSD-3-Clause\"\n",
+    );
+    let p = ok(d, &["propose", "--registry", "paris.git", "lutece.toml"]);
+    ok(
+        d,
+        &[
+            "proposals",
+            "merge",
+            p.lines().last().unwrap(),
+            "--registry",
+            "paris.git",
+        ],
+    );
+
+    let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
+        .args([
+            "serve",
+            "--registry",
+            "paris.git",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .current_dir(d)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Child(child);
+    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("serving on http://")
+                .map(|a| a.trim_end_matches('/').to_owned())
+        })
+        .expect("the server says where it listens");
+    // Keep reading the server's standard error so that it never blocks.
+    std::thread::spawn(move || for _ in lines {});
+    let url = format!("http://{addr}/");
+    // The key was made on the first serve, outside Git, for the owner only.
+    let key = d.join("paris.git/federation/key");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    assert!(
+        http_get(&addr, "/.well-known/conservatoire")
+            .contains("application/vnd.conservatoire.discovery+json")
+    );
+
+    // Without a fingerprint: it shows the key and adds nothing.
+    let shown = run(d, &["peer", "add", "--registry", "lyon.git", &url]);
+    assert_eq!(shown.status.code(), Some(1));
+    let fingerprint = stdout(&shown).lines().next().unwrap().to_owned();
+    assert!(fingerprint.starts_with("ed25519:"), "{fingerprint}");
+    assert_eq!(ok(d, &["peer", "list", "--registry", "lyon.git"]), "");
+    // The wrong fingerprint is refused.
+    let wrong = run(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &url,
+            "--fingerprint",
+            "ed25519:00000000000000000000000000000000",
+        ],
+    );
+    assert_eq!(wrong.status.code(), Some(1), "{}", stderr(&wrong));
+    assert!(stderr(&wrong).contains(&fingerprint), "{}", stderr(&wrong));
+    // The right one pins the peer.
+    let added = ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &url,
+            "--fingerprint",
+            &fingerprint,
+        ],
+    );
+    assert!(added.contains("added paris (Ville de Paris)"), "{added}");
+    assert!(ok(d, &["peer", "list", "--registry", "lyon.git"]).contains(&fingerprint));
+
+    let first = ok(d, &["sync", "--registry", "lyon.git"]);
+    assert!(
+        first.contains("paris: version 2, 1 records added or changed"),
+        "{first}"
+    );
+    let again = ok(d, &["sync", "--registry", "lyon.git", "paris"]);
+    assert_eq!(again.trim(), "paris: unchanged");
+    // Lyon's own catalogue is untouched; the mirror holds Paris's record.
+    assert_eq!(
+        ok(d, &["export", "--registry", "lyon.git", "--format", "json"]).trim(),
+        "[]"
+    );
+    let git = Command::new("git")
+        .args([
+            "--git-dir",
+            "lyon.git",
+            "show",
+            "refs/mirrors/paris:records/software/lutece.toml",
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&git.stdout).contains("title = \"Lutece\""));
+    // The key is never in the tracked tree.
+    let tree = Command::new("git")
+        .args([
+            "--git-dir",
+            "paris.git",
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "main",
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&tree.stdout).contains("federation"));
+    ok(d, &["peer", "remove", "--registry", "lyon.git", "paris"]);
+    assert_eq!(ok(d, &["peer", "list", "--registry", "lyon.git"]), "");
+}
