@@ -28,7 +28,7 @@ enum PeerCommand {
         /// The registry.
         #[arg(long)]
         registry: PathBuf,
-        /// The peer's base address (https://conservatoire.example.fr/).
+        /// The peer's base address, such as `https://conservatoire.example.fr/`.
         url: String,
         /// The fingerprint of the peer's key, checked with the other city.
         #[arg(long, conflicts_with = "trust_on_first_use")]
