@@ -12,4 +12,5 @@ mod hostile;
 mod pages;
 mod proposals;
 mod review;
+mod search;
 mod util;
