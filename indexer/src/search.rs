@@ -11,7 +11,7 @@ use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument};
 
 use crate::analysis::{english, french};
 pub use crate::compile::TYPO_FALLBACK_BELOW;
-use crate::compile::{Compiled, Compiler, Mode};
+use crate::compile::{Compiled, Compiler, Mode, is_droppable};
 use crate::error::{EngineContext, Result};
 use crate::gather::{Order, SegmentCache, gather};
 use crate::query;
@@ -238,15 +238,50 @@ fn relax(
     strict: &Compiled,
     results: &mut SearchResults,
 ) -> Result<()> {
-    let words = strict.droppable.len();
     let complete = results.total;
+    // Words found nowhere go first, and cheaply: the other words then stay
+    // required (an intersection, where leaving any word out is a union
+    // over every record holding one of them).
+    let mut absent = Vec::new();
+    for (clause, query) in &strict.droppable {
+        if count(searcher, query.as_ref())? == 0 {
+            absent.push(clause.words.clone());
+        }
+    }
+    let mut parsed = parsed.clone();
+    if !absent.is_empty() && absent.len() < strict.droppable.len() {
+        parsed
+            .clauses
+            .retain(|c| !(is_droppable(c) && absent.iter().any(|words| words == &clause_words(c))));
+        let compiled = Compiler::new(fields, mode).compile(&parsed)?;
+        let found = execute(searcher, fields, request, &compiled, cache)?;
+        if found.total >= RELAX_BELOW || compiled.droppable.len() < 2 {
+            if found.total > complete {
+                let label = |words: &Vec<String>| words.join(" OR ");
+                *results = SearchResults {
+                    relaxed: Some(Relaxed {
+                        complete,
+                        kept: compiled
+                            .droppable
+                            .iter()
+                            .map(|(c, _)| label(&c.words))
+                            .collect(),
+                        dropped: absent.iter().map(label).collect(),
+                    }),
+                    ..found
+                };
+            }
+            return Ok(());
+        }
+    }
+    let words = strict.droppable.len() - absent.len();
     let mut chosen = None;
-    let mut tries = vec![words - 1];
+    let mut tries = vec![words.saturating_sub(1).max(1)];
     if words > 2 {
         tries.push(1);
     }
     for min in tries {
-        let compiled = Compiler::new(fields, mode).relaxed(min).compile(parsed)?;
+        let compiled = Compiler::new(fields, mode).relaxed(min).compile(&parsed)?;
         let found = execute(searcher, fields, request, &compiled, cache)?;
         let enough = found.total >= RELAX_BELOW;
         if found.total > complete {
@@ -282,6 +317,7 @@ fn relax(
             dropped.push(label);
         }
     }
+    dropped.extend(absent.iter().map(|words| words.join(" OR ")));
     found.relaxed = Some(Relaxed {
         complete,
         kept,
@@ -289,6 +325,32 @@ fn relax(
     });
     *results = found;
     Ok(())
+}
+
+/// The words of a clause of words.
+fn clause_words(clause: &query::Clause) -> Vec<String> {
+    clause
+        .any_of
+        .iter()
+        .filter_map(|a| match a {
+            query::Atom::Word(w) => Some(w.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many live records `query` matches.
+fn count(searcher: &Searcher, query: &dyn tantivy::query::Query) -> Result<usize> {
+    let weight = query
+        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            searcher,
+        ))
+        .engine("preparing the query")?;
+    let mut n = 0;
+    for reader in searcher.segment_readers() {
+        n += weight.count(reader).engine("counting")? as usize;
+    }
+    Ok(n)
 }
 
 /// Whether `query` matches the document at `address`.
