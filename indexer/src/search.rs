@@ -318,6 +318,14 @@ fn relax(
         }
     }
     dropped.extend(absent.iter().map(|words| words.join(" OR ")));
+    // In the order of the query.
+    let position = |label: &String| {
+        strict
+            .droppable
+            .iter()
+            .position(|(c, _)| &c.words.join(" OR ") == label)
+    };
+    dropped.sort_by_key(position);
     found.relaxed = Some(Relaxed {
         complete,
         kept,

@@ -52,6 +52,13 @@ fn all_words_finding_nothing_shows_most_of_them() {
     assert_eq!(relaxed.complete, 0);
     assert_eq!(relaxed.kept.len(), 1, "{relaxed:?}");
     assert_eq!(relaxed.kept.len() + relaxed.dropped.len(), 3);
+    let words = ["données", "bruit", "paris"];
+    let order = |list: &[String]| {
+        list.iter()
+            .map(|w| words.iter().position(|x| x == w).unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert!(order(&relaxed.dropped).is_sorted(), "{relaxed:?}");
 
     let r = idx.search("données paris");
     assert!(r.total >= 3, "{r:?}");
@@ -75,6 +82,18 @@ fn records_matching_more_words_come_first() {
     let relaxed = r.relaxed.unwrap();
     assert_eq!(relaxed.kept, ["données", "paris"]);
     assert_eq!(relaxed.dropped, ["bruit"]);
+}
+
+#[test]
+fn dropped_words_follow_the_query_order() {
+    let idx = index_of(&[
+        dataset("a", "Données", "Rien d'autre."),
+        software("b", "Paris"),
+    ]);
+    let r = idx.search("zeppelin données paris");
+    let relaxed = r.relaxed.unwrap();
+    assert_eq!(relaxed.dropped.len(), 2, "{relaxed:?}");
+    assert_eq!(relaxed.dropped[0], "zeppelin", "{relaxed:?}");
 }
 
 #[test]
