@@ -4,7 +4,7 @@
 //! Results come before the facets in the page (keyboard and screen reader
 //! users meet them first; on narrow screens they come first on screen),
 //! and the facets fold into a `<details>`. The texts only this page says
-//! are in [`Texts`].
+//! are in `Texts`, beside it.
 
 use askama::Template;
 use axum::extract::{RawQuery, State};
