@@ -9,8 +9,9 @@
 //! before stemming (so that "ecole" and "école" meet on the same stem).
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    TokenizerManager,
 };
 
 /// Name under which the French analyzer is registered in the index.
@@ -21,6 +22,9 @@ pub const FRENCH: &str = "cdl_fr";
 pub const FOLDED: &str = "cdl_folded";
 /// Name under which the English analyzer is registered in the index.
 pub const ENGLISH: &str = "cdl_en";
+/// Name under which the French phonetic analyzer is registered: the folded
+/// analyzer followed by [`phonetic`], so that words spelt by ear meet.
+pub const PHONETIC: &str = "cdl_phonetic";
 
 /// Tokens longer than this many bytes (base64 blobs, long URLs) are dropped.
 const MAX_TOKEN_BYTES: usize = 64;
@@ -156,11 +160,176 @@ pub fn english() -> TextAnalyzer {
         .build()
 }
 
+/// The phonetic analyzer: the folded analyzer, each word then replaced by
+/// its French [`phonetic`] key.
+pub fn phonetic_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(FrenchTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(stop_words(Language::French))
+        .filter(AsciiFoldingFilter)
+        .filter(PhoneticFilter)
+        .build()
+}
+
 /// Registers the analyzers of this crate in an index's tokenizer manager.
 pub(crate) fn register(manager: &TokenizerManager) {
     manager.register(FRENCH, french());
     manager.register(ENGLISH, english());
     manager.register(FOLDED, folded());
+    manager.register(PHONETIC, phonetic_analyzer());
+}
+
+/// The key by which titles are sorted A to Z: lower-cased, accents folded,
+/// every run of other characters than letters and digits one space (so
+/// that `École`, `ecole` and `« Ecole »` sort together, after `Dune` and
+/// before `Forêt`). Byte order of the keys is then the order of a French
+/// reader, at the level of letters.
+pub fn sort_key(title: &str) -> String {
+    let mut analyzer = TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build();
+    let folded = analyze(&mut analyzer, title).concat();
+    let mut key = String::with_capacity(folded.len());
+    for word in folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+    key
+}
+
+/// The French phonetic key of a word (lower-case, accents folded): how it
+/// sounds, roughly, so that words spelt by ear meet their written form
+/// (`elefant` and `elephant`, `filosofie` and `philosophie`, `cocorico`
+/// and `kokoriko`).
+///
+/// No maintained crate computes French phonetics (the Soundex and
+/// Metaphone crates are built for English; Phonex and Soundex2 exist
+/// only as descriptions), so these rules are our own, a simplification of
+/// Phonex: `ph` is `f`; `qu`, `q`, `ck`, `k` and a hard `c` are `k`; a
+/// soft `c` (before `e`, `i`, `y`) is `s`; `ch`, `sh`, `sch` are one
+/// sound; a soft `g` is `j`, `gu` before `e`/`i` a hard `g`; `h` is
+/// silent; `eau` and `au` are `o`; `ai` and `ei` are `e`; `y` is `i`; `w`
+/// is `v`; `s` between vowels is `z`; the nasal vowels `an`/`en`/`am`/`em`,
+/// `in`/`im`/`ain`/`ein`/`un`, and `on`/`om` each have one key; doubled
+/// letters count once; a final `e`, then a final silent `s`, `x`, `t`, `d`,
+/// `p` or `z` (two at most: `bruits`) are dropped.
+pub fn phonetic(word: &str) -> String {
+    let w: Vec<u8> = word
+        .bytes()
+        .filter(u8::is_ascii_alphabetic)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let vowel = |b: Option<&u8>| matches!(b, Some(b'a' | b'e' | b'i' | b'o' | b'u' | b'y'));
+    let soft = |b: Option<&u8>| matches!(b, Some(b'e' | b'i' | b'y'));
+    // A nasal: `n` or `m` then a consonant other than `n`/`m`, or the end.
+    let nasal_at = |i: usize| {
+        matches!(w.get(i), Some(b'n' | b'm'))
+            && (i + 1 == w.len()
+                || !(vowel(w.get(i + 1)) || matches!(w.get(i + 1), Some(b'n' | b'm'))))
+    };
+    let mut out: Vec<u8> = Vec::with_capacity(w.len());
+    let mut i = 0;
+    while let Some(&c) = w.get(i) {
+        let next = w.get(i + 1);
+        let next2 = w.get(i + 2);
+        let (key, used): (&[u8], usize) = match c {
+            b'p' if next == Some(&b'h') => (b"f", 2),
+            b'q' if next == Some(&b'u') => (b"k", 2),
+            b'q' | b'k' => (b"k", 1),
+            b'c' if next == Some(&b'h') => (b"X", 2),
+            b'c' if next == Some(&b'k') => (b"k", 2),
+            b'c' if soft(next) => (b"s", 1),
+            b'c' => (b"k", 1),
+            b's' if next == Some(&b'c') && next2 == Some(&b'h') => (b"X", 3),
+            b's' if next == Some(&b'h') => (b"X", 2),
+            b's' if i > 0 && vowel(w.get(i - 1)) && vowel(next) => (b"z", 1),
+            b'g' if next == Some(&b'u') && soft(next2) => (b"g", 2),
+            b'g' if soft(next) => (b"j", 1),
+            b'h' => (b"", 1),
+            b'e' if next == Some(&b'a') && next2 == Some(&b'u') => (b"o", 3),
+            b'a' if next == Some(&b'u') => (b"o", 2),
+            b'a' | b'e' if next == Some(&b'i') && nasal_at(i + 2) => (b"I", 3),
+            b'a' | b'e' if next == Some(&b'i') => (b"e", 2),
+            b'a' | b'e' if nasal_at(i + 1) => (b"A", 2),
+            b'i' | b'y' | b'u' if nasal_at(i + 1) => (b"I", 2),
+            b'o' if nasal_at(i + 1) => (b"O", 2),
+            b'o' if next == Some(&b'u') => (b"u", 2),
+            b'y' => (b"i", 1),
+            b'w' => (b"v", 1),
+            _ => (std::slice::from_ref(&w[i]), 1),
+        };
+        for &k in key {
+            if out.last() != Some(&k) {
+                out.push(k);
+            }
+        }
+        i += used;
+    }
+    if out.len() > 2 && out.last() == Some(&b'e') {
+        out.pop();
+    }
+    for _ in 0..2 {
+        if out.len() > 2 && matches!(out.last(), Some(b's' | b'x' | b't' | b'd' | b'p' | b'z')) {
+            out.pop();
+        }
+    }
+    if out.len() > 2 && out.last() == Some(&b'e') {
+        out.pop();
+    }
+    out.into_iter().map(char::from).collect()
+}
+
+/// A token filter replacing each token by its [`phonetic`] key.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PhoneticFilter;
+
+impl TokenFilter for PhoneticFilter {
+    type Tokenizer<T: Tokenizer> = PhoneticTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> PhoneticTokenizer<T> {
+        PhoneticTokenizer(tokenizer)
+    }
+}
+
+/// The tokenizer made by [`PhoneticFilter`].
+#[derive(Clone, Debug)]
+pub struct PhoneticTokenizer<T>(T);
+
+impl<T: Tokenizer> Tokenizer for PhoneticTokenizer<T> {
+    type TokenStream<'a> = PhoneticTokenStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PhoneticTokenStream(self.0.token_stream(text))
+    }
+}
+
+/// The token stream of [`PhoneticTokenizer`].
+pub struct PhoneticTokenStream<S>(S);
+
+impl<S: TokenStream> TokenStream for PhoneticTokenStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        let key = phonetic(&self.0.token().text);
+        self.0.token_mut().text = key;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.0.token_mut()
+    }
 }
 
 /// The terms `analyzer` makes of `text`, in order.
@@ -225,6 +394,60 @@ mod tests {
     fn mais_and_mais_differ() {
         assert!(fr("mais").is_empty());
         assert_eq!(fr("maïs").len(), 1);
+    }
+
+    #[test]
+    fn phonetic_keys_meet_spellings_by_ear() {
+        let same = [
+            ("elefant", "elephant"),
+            ("filosofie", "philosophie"),
+            ("kokoriko", "cocorico"),
+            ("bato", "bateau"),
+            ("otomne", "automne"),
+            ("pomier", "pommier"),
+            ("chato", "chateau"),
+            ("fotografi", "photographie"),
+            ("kalite", "qualite"),
+            ("jeranium", "geranium"),
+            ("bruit", "bruits"),
+            ("merle", "merles"),
+            ("sinema", "cinema"),
+            ("maison", "maizon"),
+        ];
+        for (heard, written) in same {
+            assert_eq!(phonetic(heard), phonetic(written), "{heard} / {written}");
+        }
+        let different = [
+            ("elephant", "element"),
+            ("poisson", "poison"),
+            ("cole", "ecole"),
+            ("tomate", "tomme"),
+            ("chat", "cat"),
+        ];
+        for (a, b) in different {
+            assert_ne!(phonetic(a), phonetic(b), "{a} / {b}");
+        }
+        assert_eq!(phonetic("philosophie"), "filozofi");
+        assert_eq!(phonetic(""), "");
+        assert_eq!(phonetic("h"), "");
+    }
+
+    #[test]
+    fn phonetic_analyzer_keys_every_word() {
+        let keys = analyze(&mut phonetic_analyzer(), "L'Éléphant et la Philosophie");
+        assert_eq!(keys, [phonetic("elephant"), phonetic("philosophie")]);
+    }
+
+    #[test]
+    fn sort_keys_ignore_case_accents_and_punctuation() {
+        assert_eq!(sort_key("École"), sort_key("ecole"));
+        assert_eq!(sort_key("« Écoles »  du monde"), "ecoles du monde");
+        let mut titles = ["forêt", "Zoo", "École", "abeille", "Érable", "dune"];
+        titles.sort_by_key(|t| sort_key(t));
+        assert_eq!(
+            titles,
+            ["abeille", "dune", "École", "Érable", "forêt", "Zoo"]
+        );
     }
 
     #[test]

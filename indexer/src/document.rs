@@ -196,9 +196,12 @@ pub(crate) fn to_document(
     doc.add_text(fields.origin, &meta.origin);
     doc.add_text(fields.title, &record.title);
     doc.add_text(fields.fuzzy, &record.title);
+    doc.add_text(fields.phonetic, &record.title);
+    doc.add_text(fields.title_key, crate::analysis::sort_key(&record.title));
     if let Some(s) = &record.summary {
         doc.add_text(fields.summary, s);
         doc.add_text(fields.fuzzy, s);
+        doc.add_text(fields.phonetic, s);
     }
     if let Some(d) = &record.description {
         doc.add_text(fields.description, d);
@@ -223,6 +226,7 @@ pub(crate) fn to_document(
     for tag in &record.tags {
         doc.add_text(fields.tags, tag);
         doc.add_text(fields.fuzzy, tag);
+        doc.add_text(fields.phonetic, tag);
         doc.add_facet(fields.facets, FacetDim::Tag.facet(&tag.to_lowercase()));
     }
     let extra = extra_text(record);

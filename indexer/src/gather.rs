@@ -10,6 +10,10 @@
 //! - When every match has the same score (browsing, filters only), hits
 //!   are the most recent matches: each segment keeps its documents in
 //!   recency order, and the page is read off that order.
+//! - Sorted by recency or by title, hits are read off an order kept per
+//!   segment in the same way (the title order is that of the segment's
+//!   title-key column, whose term ordinals follow byte order); segments
+//!   are then merged by the keys themselves.
 //! - Facets are counted from the set of matches; when a query matches
 //!   most of a segment, the segment's total counts (kept per segment)
 //!   minus the counts of the documents that do not match cost less.
@@ -36,6 +40,7 @@ use crate::error::{EngineContext, Result};
 /// The name of the facet field and of the recency column.
 const FACETS: &str = "facets";
 const RECENCY: &str = "recency";
+const TITLE_KEY: &str = "title_key";
 
 /// Deepest page (offset + limit) for which pruning pays: deeper, the k-th
 /// score stays so low that almost nothing is skipped, and one plain
@@ -43,20 +48,34 @@ const RECENCY: &str = "recency";
 const PRUNE_UP_TO: usize = 1000;
 
 /// One ranked document.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Ranked {
     pub score: Score,
     pub recency: i64,
     pub address: DocAddress,
+    /// The title's sort key, when sorting by title.
+    pub title: Option<Box<str>>,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// By score, ties by recency.
+    Score,
+    /// Most recent first.
+    Recent,
+    /// Title A to Z, ties by recency.
+    Title,
 }
 
 impl Ranked {
-    /// `Less` when `self` ranks before `other`: higher score, then more
-    /// recent, then earlier address (a total, stable order).
+    /// `Less` when `self` ranks before `other`: lower title key (when
+    /// sorting by title), higher score, then more recent, then earlier
+    /// address (a total, stable order).
     fn rank(&self, other: &Self) -> Ordering {
-        other
-            .score
-            .total_cmp(&self.score)
+        self.title
+            .cmp(&other.title)
+            .then_with(|| other.score.total_cmp(&self.score))
             .then_with(|| other.recency.cmp(&self.recency))
             .then_with(|| self.address.cmp(&other.address))
     }
@@ -110,6 +129,14 @@ impl Best {
     /// The score a document must exceed to be offered.
     fn threshold(&self) -> Score {
         self.threshold
+    }
+
+    /// Adds a document offered in rank order (no threshold: with keys
+    /// other than the score, the threshold means nothing).
+    fn push(&mut self, ranked: Ranked) {
+        if self.buffer.len() < self.keep {
+            self.buffer.push(ranked);
+        }
     }
 
     fn is_full(&self) -> bool {
@@ -177,6 +204,9 @@ struct SegmentData {
     /// Documents by decreasing recency (ties by document id), deleted
     /// ones included.
     by_recency: OnceLock<Vec<DocId>>,
+    /// Documents by title key, then decreasing recency, then id, deleted
+    /// ones included.
+    by_title: OnceLock<Vec<DocId>>,
     /// The facet ordinals of every document, deleted ones included.
     facet_table: OnceLock<FacetTable>,
     /// Count of every facet ordinal over all documents, deleted ones
@@ -255,6 +285,9 @@ pub(crate) struct SegmentCache {
     /// Fewest documents worth a part of their own when a scored search is
     /// split into parts scored in parallel.
     min_part: DocId,
+    /// The typo automata, built once (not per segment, but kept across
+    /// searches all the same).
+    pub typos: crate::compile::Typos,
 }
 
 impl SegmentCache {
@@ -264,6 +297,7 @@ impl SegmentCache {
             segments: Mutex::default(),
             threads: threads.max(1),
             min_part: 1 << 16,
+            typos: crate::compile::Typos::default(),
         }
     }
 
@@ -282,7 +316,8 @@ impl SegmentCache {
         };
         map.values()
             .map(|d| {
-                let order = d.by_recency.get().map_or(0, |v| v.capacity() * 4);
+                let order = d.by_recency.get().map_or(0, |v| v.capacity() * 4)
+                    + d.by_title.get().map_or(0, |v| v.capacity() * 4);
                 let table = d
                     .facet_table
                     .get()
@@ -339,14 +374,21 @@ pub(crate) fn gather(
     compiled: &Compiled,
     keep: usize,
     facets: bool,
+    order: Order,
     cache: &SegmentCache,
 ) -> Result<Gathered> {
     cache.retain(searcher);
+    // Sorted otherwise than by score: no score to compute.
+    let shape = match (order, compiled.shape) {
+        (Order::Score, shape) => shape,
+        (_, Shape::Constant(s)) => Shape::Constant(s),
+        _ => Shape::Constant(0.0),
+    };
     let unscored = compiled
         .query
         .weight(EnableScoring::disabled_from_searcher(searcher))
         .engine("preparing the query")?;
-    let scored = match compiled.shape {
+    let scored = match shape {
         Shape::Constant(_) => None,
         Shape::Prunable | Shape::Scored => Some(
             compiled
@@ -356,7 +398,8 @@ pub(crate) fn gather(
         ),
     };
     let job = Job {
-        shape: compiled.shape,
+        shape,
+        order,
         scored: scored.as_deref(),
         unscored: unscored.as_ref(),
         keep,
@@ -368,7 +411,7 @@ pub(crate) fn gather(
         .search_executor()
         .map(
             |(ord, reader, part)| Ok(job.segment(ord, reader, part)),
-            parts(searcher, compiled.shape, cache).into_iter(),
+            parts(searcher, shape, cache).into_iter(),
         )
         .engine("searching")?;
     let mut gathered = Gathered {
@@ -426,6 +469,7 @@ fn parts<'s>(
 /// One search, as run on each segment.
 struct Job<'a> {
     shape: Shape,
+    order: Order,
     scored: Option<&'a dyn Weight>,
     unscored: &'a dyn Weight,
     keep: usize,
@@ -445,6 +489,7 @@ impl Job<'_> {
             score,
             recency: recency_of(doc),
             address: DocAddress::new(ord, doc),
+            title: None,
         };
         let keep = self.keep;
         let mut best = Best::new(keep);
@@ -492,15 +537,41 @@ impl Job<'_> {
                 };
                 collect_matches(self.unscored, reader, &mut matches)?;
                 total = matches.len;
-                let order = kept(&data.by_recency, || {
-                    Ok(recency_order(reader.max_doc(), &recency_of))
-                })?;
+                let titles = match self.order {
+                    Order::Title => reader
+                        .fast_fields()
+                        .str(TITLE_KEY)
+                        .engine("reading titles")?,
+                    _ => None,
+                };
+                let order = match &titles {
+                    Some(titles) => kept(&data.by_title, || {
+                        Ok(title_order(reader.max_doc(), titles, &recency_of))
+                    })?,
+                    None => kept(&data.by_recency, || {
+                        Ok(recency_order(reader.max_doc(), &recency_of))
+                    })?,
+                };
+                let mut key = String::new();
                 for &doc in order {
                     if best.is_full() {
                         break;
                     }
                     if matches.contains(doc) {
-                        best.offer(ranked(doc, score));
+                        let mut r = ranked(doc, score);
+                        if let Some(titles) = &titles {
+                            key.clear();
+                            if let Some(o) = titles.ords().first(doc) {
+                                titles.ord_to_str(o, &mut key).map_err(|e| {
+                                    crate::error::IndexError::Engine {
+                                        action: "reading titles",
+                                        source: e.into(),
+                                    }
+                                })?;
+                            }
+                            r.title = Some(key.as_str().into());
+                        }
+                        best.push(r);
                     }
                 }
             }
@@ -543,6 +614,20 @@ fn recency_order(max_doc: DocId, recency_of: &impl Fn(DocId) -> i64) -> Vec<DocI
     let mut keyed: Vec<(i64, DocId)> = (0..max_doc).map(|d| (recency_of(d), d)).collect();
     keyed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     keyed.into_iter().map(|(_, d)| d).collect()
+}
+
+/// Every document of a segment by title key, ties by decreasing recency
+/// then id (a document without a title key comes first).
+fn title_order(
+    max_doc: DocId,
+    titles: &tantivy::columnar::StrColumn,
+    recency_of: &impl Fn(DocId) -> i64,
+) -> Vec<DocId> {
+    let mut keyed: Vec<(u64, i64, DocId)> = (0..max_doc)
+        .map(|d| (titles.ords().first(d).unwrap_or(0), recency_of(d), d))
+        .collect();
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    keyed.into_iter().map(|(_, _, d)| d).collect()
 }
 
 /// Adds the facet counts of `matches` in one segment to `tally` (which
@@ -602,6 +687,7 @@ mod tests {
             score,
             recency,
             address: DocAddress::new(0, doc),
+            title: None,
         }
     }
 
@@ -682,6 +768,7 @@ mod tests {
                     },
                     recency: recency.first(doc).unwrap_or(0),
                     address: DocAddress::new(ord as u32, doc),
+                    title: None,
                 });
                 let mut seen = Vec::new();
                 for o in facets.facet_ords(doc) {
@@ -797,11 +884,14 @@ mod tests {
         let mut checked = 0;
         for q in queries {
             let parsed = crate::query::parse(q).unwrap();
-            let compiled = Compiler::new(fields, false).compile(&parsed);
+            let compiled = Compiler::new(fields, crate::compile::Mode::Exact)
+                .compile(&parsed)
+                .unwrap();
             for keep in [1, 20, 300, 5000] {
                 // Scored searches split into parts of 50 documents.
-                let got_split = gather(&searcher, &compiled, keep, true, &split).unwrap();
-                let got = gather(&searcher, &compiled, keep, true, cache).unwrap();
+                let got_split =
+                    gather(&searcher, &compiled, keep, true, Order::Score, &split).unwrap();
+                let got = gather(&searcher, &compiled, keep, true, Order::Score, cache).unwrap();
                 assert_eq!(got_split.total, got.total, "{q:?}: total when split");
                 assert_eq!(got_split.facets, got.facets, "{q:?}: facets when split");
                 assert_eq!(
@@ -821,7 +911,8 @@ mod tests {
                 for (g, w) in got.top.iter().zip(&want) {
                     assert!((g.score - w.score).abs() < 1e-4, "{q:?}: scores");
                 }
-                let unfaceted = gather(&searcher, &compiled, keep, false, cache).unwrap();
+                let unfaceted =
+                    gather(&searcher, &compiled, keep, false, Order::Score, cache).unwrap();
                 assert_eq!(unfaceted.total, total, "{q:?}: total without facets");
                 assert_eq!(addresses(&unfaceted.top), addresses(&want));
                 checked += 1;

@@ -16,14 +16,15 @@ pub mod synth;
 
 #[cfg(feature = "registry")]
 pub use catch_up::{CatchUp, Progress, index_dir, open_for_registry};
-pub use compile::FUZZY_MIN_CHARS;
+pub use compile::{FUZZY_MIN_CHARS, TWO_TYPOS_MIN_CHARS, TYPO_FALLBACK_BELOW};
 pub use document::{Change, DocMeta, licence_ids};
 pub use error::{IndexError, Result};
 pub use index::{ApplyStats, IndexOptions, IndexState, OpenStatus, SearchIndex};
 pub use query::{ParsedQuery, QueryError};
 pub use schema::{FacetDim, SCHEMA_VERSION};
 pub use search::{
-    FacetCount, Hit, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults, Snippet, escape_into,
+    FacetCount, Hit, MAX_LIMIT, MAX_WINDOW, RELAX_BELOW, Relaxed, SearchRequest, SearchResults,
+    Snippet, Sort, escape_into,
 };
 
 /// The tantivy document of a record, as [`SearchIndex`] would index it, with

@@ -8,11 +8,11 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{ENGLISH, FOLDED, FRENCH};
+use crate::analysis::{ENGLISH, FOLDED, FRENCH, PHONETIC};
 
 /// The version of the index layout. An index written with another version
 /// is rebuilt from the registry on start-up.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields of the index, resolved once.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +46,12 @@ pub(crate) struct Fields {
     /// Title, English title, tags and summary, folded but not stemmed:
     /// where one typo is forgiven.
     pub fuzzy: Field,
+    /// Title, tags and summary as French phonetic keys
+    /// ([`crate::analysis::phonetic`]): where spelling by ear is forgiven.
+    pub phonetic: Field,
+    /// The title's sort key ([`crate::analysis::sort_key`]), a fast
+    /// column for sorting A to Z.
+    pub title_key: Field,
     /// Exact filter keys such as `kind=seed-lot` or `license=mit`.
     pub keys: Field,
     /// Recency in seconds since the Unix epoch, for tie-breaks.
@@ -91,6 +97,15 @@ pub(crate) fn build() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
+        phonetic: b.add_text_field(
+            "phonetic",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PHONETIC)
+                    .set_index_option(IndexRecordOption::Basic),
+            ),
+        ),
+        title_key: b.add_text_field("title_key", TextOptions::default().set_fast("raw")),
         keys: b.add_text_field("keys", STRING),
         recency: b.add_i64_field("recency", INDEXED | FAST | STORED),
         facets: b.add_facet_field("facets", FacetOptions::default()),

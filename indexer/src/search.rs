@@ -7,12 +7,13 @@ use std::ops::Range;
 use serde::Serialize;
 use tantivy::schema::{Field, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument};
 
 use crate::analysis::{english, french};
-use crate::compile::{Compiled, Compiler};
+pub use crate::compile::TYPO_FALLBACK_BELOW;
+use crate::compile::{Compiled, Compiler, Mode, is_droppable};
 use crate::error::{EngineContext, Result};
-use crate::gather::{SegmentCache, gather};
+use crate::gather::{Order, SegmentCache, gather};
 use crate::query;
 use crate::schema::{FacetDim, Fields};
 
@@ -21,9 +22,10 @@ pub const MAX_LIMIT: usize = 100;
 /// How deep pages may go: `offset + limit` at most (as search engines do,
 /// deeper pages are refused rather than slow).
 pub const MAX_WINDOW: usize = 10_000;
-/// A search with typos forgiven is run when exact words find fewer records
-/// than this.
-pub const TYPO_FALLBACK_BELOW: usize = 50;
+/// When every word together finds fewer records than this, records that
+/// match only some of the words are shown too, after those that match
+/// them all (see [`Relaxed`]).
+pub const RELAX_BELOW: usize = 3;
 /// Length of snippets, in characters.
 pub const SNIPPET_CHARS: usize = 200;
 
@@ -42,6 +44,64 @@ pub struct SearchRequest {
     /// Whether to count facets. Counting visits every match: a page after
     /// the first can reuse the counts of the first page and skip them.
     pub facets: bool,
+    /// The order of the hits.
+    pub sort: Sort,
+}
+
+/// The order of hits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sort {
+    /// Best matches first, ties by recency (the default).
+    #[default]
+    Relevance,
+    /// Most recent first (`updated`, else `created`, else the commit).
+    Recent,
+    /// Title A to Z, without regard to case, accents or punctuation
+    /// ([`crate::analysis::sort_key`]).
+    Title,
+}
+
+impl Sort {
+    /// Every order, the default first.
+    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::Recent, Sort::Title];
+
+    /// The name, as in `sort=recent`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Recent => "recent",
+            Sort::Title => "title",
+        }
+    }
+
+    /// The order named `name` (`relevance`, `recent`, `title`).
+    pub fn from_name(name: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    fn order(self) -> Order {
+        match self {
+            Sort::Relevance => Order::Score,
+            Sort::Recent => Order::Recent,
+            Sort::Title => Order::Title,
+        }
+    }
+}
+
+/// Words left out: every word together found fewer than [`RELAX_BELOW`]
+/// records, so records that match only some of the words follow those
+/// that match them all, ranked by how many they match. Phrases, filters
+/// and exclusions are never left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relaxed {
+    /// How many records match every word.
+    pub complete: usize,
+    /// The words that the best record matching only some of them
+    /// contains, as typed (words joined by `OR` as one entry, `a OR b`).
+    pub kept: Vec<String>,
+    /// The words it lacks.
+    pub dropped: Vec<String>,
 }
 
 impl SearchRequest {
@@ -53,6 +113,7 @@ impl SearchRequest {
             limit: 20,
             facet_values: 20,
             facets: true,
+            sort: Sort::Relevance,
         }
     }
 
@@ -120,6 +181,8 @@ pub struct SearchResults {
     /// `species`), each sorted by decreasing count then value; empty when
     /// the request asked for no facets.
     pub facets: BTreeMap<&'static str, Vec<FacetCount>>,
+    /// Set when words were left out to find more (see [`Relaxed`]).
+    pub relaxed: Option<Relaxed>,
 }
 
 /// Runs `request` on `searcher`.
@@ -130,16 +193,190 @@ pub(crate) fn run(
     cache: &SegmentCache,
 ) -> Result<SearchResults> {
     let parsed = query::parse(&request.query)?;
-    // Exact words first; typos are forgiven when that finds few records,
-    // which spares the typo alternatives of common words (each one visits
-    // every record holding a neighbour of the word).
-    let exact = Compiler::new(fields, false).compile(&parsed);
-    let results = execute(searcher, fields, request, &exact, cache)?;
-    if results.total >= TYPO_FALLBACK_BELOW || !exact.fuzzy_candidates {
-        return Ok(results);
+    // Exact words first; typos and sounds-alike are forgiven when that
+    // finds few records, which spares the alternatives of common words
+    // (each one visits every record holding a neighbour of the word).
+    let exact = Compiler::new(fields, Mode::Exact).compile(&parsed)?;
+    let mut results = execute(searcher, fields, request, &exact, cache)?;
+    let mut mode = Mode::Exact;
+    let mut compiled = exact;
+    if results.total < TYPO_FALLBACK_BELOW && compiled.fuzzy_candidates {
+        let forgiving = Mode::Forgiving(searcher, &cache.typos);
+        let again = Compiler::new(fields, forgiving).compile(&parsed)?;
+        if again.forgiven {
+            results = execute(searcher, fields, request, &again, cache)?;
+            mode = forgiving;
+            compiled = again;
+        }
     }
-    let forgiving = Compiler::new(fields, true).compile(&parsed);
-    execute(searcher, fields, request, &forgiving, cache)
+    if results.total < RELAX_BELOW && compiled.droppable.len() >= 2 {
+        relax(
+            searcher,
+            fields,
+            request,
+            cache,
+            &parsed,
+            mode,
+            &compiled,
+            &mut results,
+        )?;
+    }
+    Ok(results)
+}
+
+/// Lets words be left out when every word together finds fewer than
+/// [`RELAX_BELOW`] records: at least all words but one, else one word, and
+/// says which words the best of the partial matches contains.
+#[allow(clippy::too_many_arguments)]
+fn relax(
+    searcher: &Searcher,
+    fields: &Fields,
+    request: &SearchRequest,
+    cache: &SegmentCache,
+    parsed: &query::ParsedQuery,
+    mode: Mode<'_>,
+    strict: &Compiled,
+    results: &mut SearchResults,
+) -> Result<()> {
+    let complete = results.total;
+    // Words found nowhere go first, and cheaply: the other words then stay
+    // required (an intersection, where leaving any word out is a union
+    // over every record holding one of them).
+    let mut absent = Vec::new();
+    for (clause, query) in &strict.droppable {
+        if count(searcher, query.as_ref())? == 0 {
+            absent.push(clause.words.clone());
+        }
+    }
+    let mut parsed = parsed.clone();
+    if !absent.is_empty() && absent.len() < strict.droppable.len() {
+        parsed
+            .clauses
+            .retain(|c| !(is_droppable(c) && absent.iter().any(|words| words == &clause_words(c))));
+        let compiled = Compiler::new(fields, mode).compile(&parsed)?;
+        let found = execute(searcher, fields, request, &compiled, cache)?;
+        if found.total >= RELAX_BELOW || compiled.droppable.len() < 2 {
+            if found.total > complete {
+                let label = |words: &Vec<String>| words.join(" OR ");
+                *results = SearchResults {
+                    relaxed: Some(Relaxed {
+                        complete,
+                        kept: compiled
+                            .droppable
+                            .iter()
+                            .map(|(c, _)| label(&c.words))
+                            .collect(),
+                        dropped: absent.iter().map(label).collect(),
+                    }),
+                    ..found
+                };
+            }
+            return Ok(());
+        }
+    }
+    let words = strict.droppable.len() - absent.len();
+    let mut chosen = None;
+    let mut tries = vec![words.saturating_sub(1).max(1)];
+    if words > 2 {
+        tries.push(1);
+    }
+    for min in tries {
+        let compiled = Compiler::new(fields, mode).relaxed(min).compile(&parsed)?;
+        let found = execute(searcher, fields, request, &compiled, cache)?;
+        let enough = found.total >= RELAX_BELOW;
+        if found.total > complete {
+            chosen = Some((compiled, found));
+        }
+        if enough {
+            break;
+        }
+    }
+    let Some((compiled, mut found)) = chosen else {
+        return Ok(());
+    };
+    // The best record that lacks some words: the first after the
+    // complete ones, in the order of relevance.
+    let gathered = gather(
+        searcher,
+        &compiled,
+        complete + 1,
+        false,
+        Order::Score,
+        cache,
+    )?;
+    let Some(best) = gathered.top.get(complete) else {
+        return Ok(());
+    };
+    let mut kept = Vec::new();
+    let mut dropped = Vec::new();
+    for (clause, query) in &compiled.droppable {
+        let label = clause.words.join(" OR ");
+        if matches_doc(searcher, query.as_ref(), best.address)? {
+            kept.push(label);
+        } else {
+            dropped.push(label);
+        }
+    }
+    dropped.extend(absent.iter().map(|words| words.join(" OR ")));
+    // In the order of the query.
+    let position = |label: &String| {
+        strict
+            .droppable
+            .iter()
+            .position(|(c, _)| &c.words.join(" OR ") == label)
+    };
+    dropped.sort_by_key(position);
+    found.relaxed = Some(Relaxed {
+        complete,
+        kept,
+        dropped,
+    });
+    *results = found;
+    Ok(())
+}
+
+/// The words of a clause of words.
+fn clause_words(clause: &query::Clause) -> Vec<String> {
+    clause
+        .any_of
+        .iter()
+        .filter_map(|a| match a {
+            query::Atom::Word(w) => Some(w.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many live records `query` matches.
+fn count(searcher: &Searcher, query: &dyn tantivy::query::Query) -> Result<usize> {
+    let weight = query
+        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            searcher,
+        ))
+        .engine("preparing the query")?;
+    let mut n = 0;
+    for reader in searcher.segment_readers() {
+        n += weight.count(reader).engine("counting")? as usize;
+    }
+    Ok(n)
+}
+
+/// Whether `query` matches the document at `address`.
+fn matches_doc(
+    searcher: &Searcher,
+    query: &dyn tantivy::query::Query,
+    address: DocAddress,
+) -> Result<bool> {
+    let weight = query
+        .weight(tantivy::query::EnableScoring::disabled_from_searcher(
+            searcher,
+        ))
+        .engine("preparing the query")?;
+    let reader = searcher.segment_reader(address.segment_ord);
+    let mut scorer = weight.scorer(reader, 1.0).engine("searching")?;
+    let target = address.doc_id;
+    // `seek` may only move forward.
+    Ok(scorer.doc() <= target && scorer.seek(target) == target)
 }
 
 /// Runs a compiled query.
@@ -153,7 +390,14 @@ fn execute(
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let offset = request.offset.min(MAX_WINDOW.saturating_sub(limit));
 
-    let gathered = gather(searcher, compiled, offset + limit, request.facets, cache)?;
+    let gathered = gather(
+        searcher,
+        compiled,
+        offset + limit,
+        request.facets,
+        request.sort.order(),
+        cache,
+    )?;
     let count = gathered.total;
     let snippets = Snippets::new(fields, compiled);
     let mut hits = Vec::with_capacity(limit);
@@ -182,6 +426,7 @@ fn execute(
         offset,
         hits,
         facets: by_dim,
+        relaxed: None,
     })
 }
 

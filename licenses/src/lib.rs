@@ -42,6 +42,27 @@ pub fn spdx_list_version() -> &'static str {
     spdx::license_version()
 }
 
+/// The name of the licence `id` for people: the SPDX list's full name
+/// (`MIT License` for `MIT`), or for a seed commons `LicenseRef-*` the name
+/// the embedded policy gives it; `None` for an id neither knows.
+///
+/// ```
+/// assert_eq!(cdl_licenses::licence_name("MIT").as_deref(), Some("MIT License"));
+/// assert!(cdl_licenses::licence_name("LicenseRef-OSSI-Pledge").is_some());
+/// assert_eq!(cdl_licenses::licence_name("LicenseRef-Unheard-Of"), None);
+/// ```
+pub fn licence_name(id: &str) -> Option<String> {
+    if let Some(licence) = spdx::license_id(id) {
+        return Some(licence.full_name.to_owned());
+    }
+    policy()
+        .ok()?
+        .seed_commons_licences()
+        .iter()
+        .find(|l| l.id == id)
+        .map(|l| l.name.clone())
+}
+
 /// Certifies whether `expression` makes a resource of this `kind` free, under
 /// the embedded policy.
 ///

@@ -20,7 +20,8 @@ use crate::search::{Params, run};
 use crate::security::ClientIp;
 use crate::state::AppState;
 
-/// `GET /api/v1/search?q=…&kind=…&page=…`: `total`, `hits`, `facets`.
+/// `GET /api/v1/search?q=…&kind=…&sort=…&page=…`: `total`, `hits`,
+/// `facets`, and `relaxed` when words were left out.
 ///
 /// # Errors
 /// 400 for a query that does not parse or bad parameters.
@@ -50,9 +51,11 @@ pub async fn search(
         .collect();
     Ok(Json(json!({
         "query": params.q,
+        "sort": params.sort,
         "page": params.page,
         "per_page": per_page,
         "total": results.total,
+        "relaxed": results.relaxed,
         "hits": hits,
         "facets": results.facets,
     }))

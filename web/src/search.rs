@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
-use cdl_indexer::{IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults};
+use cdl_indexer::{IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults, Sort};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -38,6 +38,29 @@ pub struct Params {
     pub page: usize,
     /// Hits per page, when the client asks (API).
     pub per_page: Option<usize>,
+    /// The order of the hits (`sort=relevance|recent|title`).
+    pub sort: Sort,
+}
+
+/// The order named by a `sort` parameter; an empty value is the default.
+///
+/// # Errors
+/// [`AppError::BadQuery`] naming the orders there are.
+pub fn parse_sort(value: &str) -> Result<Sort, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(Sort::default());
+    }
+    Sort::from_name(value).ok_or_else(|| {
+        let names: Vec<&str> = Sort::ALL.iter().map(|s| s.as_str()).collect();
+        AppError::BadQuery {
+            fr: format!(
+                "« {value} » n’est pas un ordre de tri : choisissez {}.",
+                names.join(", ")
+            ),
+            en: format!("\"{value}\" is not a sort order: use {}.", names.join(", ")),
+        }
+    })
 }
 
 impl Params {
@@ -50,7 +73,7 @@ impl Params {
     ///
     /// # Errors
     /// [`AppError::BadRequest`] for a bad `page` or `per_page`;
-    /// [`AppError::BadQuery`] for too many filters.
+    /// [`AppError::BadQuery`] for too many filters or an unknown `sort`.
     pub fn parse(query: Option<&str>) -> Result<Params, AppError> {
         let mut params = Params {
             page: 1,
@@ -79,6 +102,7 @@ impl Params {
                     );
                 }
                 "lang" => {}
+                "sort" => params.sort = parse_sort(&v)?,
                 name if !v.trim().is_empty() => {
                     let dim = if name == "language" { "lang" } else { name };
                     let Some(i) = FILTERS.iter().position(|f| *f == dim) else {
@@ -147,6 +171,9 @@ impl Params {
         if let Some((k, v)) = add {
             out.append_pair(param_name(k), v);
         }
+        if self.sort != Sort::default() {
+            out.append_pair("sort", self.sort.as_str());
+        }
         if page > 1 {
             out.append_pair("page", &page.to_string());
         }
@@ -159,7 +186,8 @@ impl Params {
     }
 }
 
-/// The key of a cached search: the index commit, the query, the page.
+/// The key of a cached search: the index commit, the query and its
+/// order, the page.
 type Key = (String, String, usize, usize);
 
 /// The cached results, and their keys oldest first.
@@ -319,15 +347,18 @@ pub async fn run(
         offset,
         limit: per_page,
         facet_values: 12,
+        sort: params.sort,
         ..SearchRequest::new("")
     };
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         state.sync_index();
         let start = Instant::now();
+        // The order is part of the key (facet counts do not depend on it,
+        // but one key for both keeps the reuse below simple).
         let key: Key = (
             state.index.commit().unwrap_or_default(),
-            request.query.clone(),
+            format!("{}\u{0}{}", request.query, request.sort.as_str()),
             request.offset,
             request.limit,
         );
@@ -452,6 +483,18 @@ mod tests {
             p.href(2, None, Some(("kind", "seed-lot"))),
             "/search?q=tomate+bio&tag=jardin+partag%C3%A9&page=2"
         );
+        let p = Params::parse(Some("q=x&sort=title&page=2")).unwrap();
+        assert_eq!(p.sort, Sort::Title);
+        assert_eq!(p.href(3, None, None), "/search?q=x&sort=title&page=3");
+        assert_eq!(Params::parse(Some("sort=")).unwrap().sort, Sort::Relevance);
+        let Err(AppError::BadQuery { fr, en }) = Params::parse(Some("sort=titre")) else {
+            panic!("an unknown order accepted");
+        };
+        assert!(
+            fr.contains("« titre »") && fr.contains("relevance, recent, title"),
+            "{fr}"
+        );
+        assert!(en.contains("not a sort order"), "{en}");
         let p = Params::parse(Some("q=x&lang=en&language=fr")).unwrap();
         assert_eq!(p.query(), "x lang:\"fr\"", "`lang` is the interface's");
         assert_eq!(p.href(1, None, None), "/search?q=x&language=fr");

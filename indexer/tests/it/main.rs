@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod facets;
+mod forgiving;
 mod french;
 mod lifecycle;
 mod ranking;

@@ -14,4 +14,5 @@ mod proposals;
 mod propose_alone;
 mod readable;
 mod review;
+mod search;
 mod util;

@@ -182,6 +182,22 @@ impl Server {
             .unwrap();
         assert!(report.is_mergeable(), "{}", report.summary());
         registry.merge(id.as_str(), &curator).unwrap();
+        Server::serve(config, registry, dir).await
+    }
+
+    /// A server of the demo catalogue shipped in the binary.
+    pub async fn demo() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let (registry, _) = cdl_web::demo::prepare(&dir.path().join("demo")).unwrap();
+        Server::serve(WebConfig::default(), registry, dir).await
+    }
+
+    /// Serves `registry` (kept in `dir`) on a loopback port.
+    async fn serve(
+        config: WebConfig,
+        registry: cdl_registry::Registry,
+        dir: tempfile::TempDir,
+    ) -> Server {
         let git_dir = registry.git_dir().to_owned();
         let app = tokio::task::spawn_blocking(move || App::start(config, registry))
             .await

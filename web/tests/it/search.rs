@@ -1,0 +1,252 @@
+//! The search page and API of issue 9: words left out with a line that
+//! says so, typos that do not bury exact matches, sorting, plurals, the
+//! page number in the title, pages past the last, results before facets,
+//! facet labels.
+
+use crate::util::{Result, Server};
+
+/// The ids of the hits of an API answer.
+fn ids(answer: &serde_json::Value) -> Vec<String> {
+    answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn words_left_out_are_said_on_the_page_and_in_the_api() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let r = c.get("/search?q=arbres+paris+bruit").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("/records/dataset/arbres-remarquables"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains(
+            "Aucun résultat avec tous les mots ; voici les fiches qui contiennent «\u{a0}arbres\u{a0}» et «\u{a0}paris\u{a0}» (sans «\u{a0}bruit\u{a0}»)."
+        ),
+        "{}",
+        r.body
+    );
+    let en = c.get("/search?q=arbres+paris+bruit&lang=en").await;
+    assert!(
+        en.body
+            .contains("No result with all the words; here are the records that contain"),
+        "{}",
+        en.body
+    );
+    let api = c.get("/api/v1/search?q=arbres+paris+bruit").await.json();
+    assert_eq!(ids(&api)[0], "arbres-remarquables");
+    assert_eq!(api["relaxed"]["complete"], 0);
+    assert_eq!(
+        api["relaxed"]["kept"],
+        serde_json::json!(["arbres", "paris"])
+    );
+    assert_eq!(api["relaxed"]["dropped"], serde_json::json!(["bruit"]));
+    let plain = c.get("/api/v1/search?q=tomate").await.json();
+    assert!(plain["relaxed"].is_null(), "{plain}");
+    // A quoted phrase is never left out.
+    let api = c
+        .get("/api/v1/search?q=%22jardin+partag%C3%A9%22+paris+bruit")
+        .await
+        .json();
+    assert_eq!(api["total"], 0, "{api}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_demo_queries_of_the_issue_find_something() -> Result {
+    let server = Server::demo().await;
+    let mut c = server.client();
+    for q in ["données paris", "données bruit paris"] {
+        let api = c
+            .get(&format!("/api/v1/search?q={}", q.replace(' ', "+")))
+            .await
+            .json();
+        assert!(api["total"].as_u64().unwrap() > 0, "{q}: {api}");
+        assert!(!api["relaxed"].is_null(), "{q}: {api}");
+        let page = c.get(&format!("/search?q={}", q.replace(' ', "+"))).await;
+        assert!(
+            page.body.contains("Aucun résultat avec tous les mots"),
+            "{q}: {}",
+            page.body
+        );
+    }
+    // `école`: no painting by Thomas Cole in the top three.
+    let api = c.get("/api/v1/search?q=%C3%A9cole").await.json();
+    let hits = api["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{api}");
+    for h in hits.iter().take(3) {
+        let title = h["title"].as_str().unwrap();
+        assert!(
+            !title.contains("View of") && h["kind"] != "cultural-work",
+            "{title}: {api}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn sorting_in_the_page_and_the_api() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let api = c.get("/api/v1/search?q=&sort=title").await.json();
+    assert_eq!(api["sort"], "title");
+    let got = ids(&api);
+    assert_eq!(got[0], "arbres-remarquables", "{got:?}");
+    assert_eq!(got[1], "compost-collectif", "{got:?}");
+    assert_eq!(got.last().unwrap(), "tomate-coeur-de-boeuf-2025", "{got:?}");
+    let relevance = c.get("/api/v1/search?q=").await.json();
+    assert_eq!(relevance["sort"], "relevance");
+    assert_ne!(ids(&relevance), got, "the order changed");
+
+    let page = c.get("/search?q=&sort=title").await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("<option value=\"title\" selected>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<select id=\"sort\" name=\"sort\">"));
+    let first = page.body.find("Arbres remarquables").unwrap();
+    let later = page.body.find("Tomate cœur de bœuf").unwrap();
+    assert!(first < later);
+    // Facet links keep the order.
+    assert!(
+        page.body.contains("sort=title"),
+        "facet and pager links keep the order"
+    );
+
+    let bad = c.get("/search?q=tomate&sort=titre").await;
+    assert_eq!(bad.status, 400);
+    assert!(
+        bad.body
+            .contains("«\u{a0}titre\u{a0}» n’est pas un ordre de tri")
+            || bad.body.contains("« titre » n’est pas un ordre de tri"),
+        "{}",
+        bad.body
+    );
+    let bad_en = server
+        .client()
+        .get("/search?q=tomate&sort=titre&lang=en")
+        .await;
+    assert_eq!(bad_en.status, 400);
+    assert!(
+        bad_en.body.contains("is not a sort order"),
+        "{}",
+        bad_en.body
+    );
+    let bad_api = c.get("/api/v1/search?sort=nope").await;
+    assert_eq!(bad_api.status, 400);
+    assert!(
+        bad_api
+            .header("content-type")
+            .starts_with("application/problem+json")
+    );
+    assert_eq!(bad_api.json()["code"], "bad-query", "{}", bad_api.body);
+    Ok(())
+}
+
+#[tokio::test]
+async fn counts_in_french_plurals_and_page_numbers_in_titles() -> Result {
+    let small = cdl_web::WebConfig {
+        page_size: 2,
+        ..cdl_web::WebConfig::default()
+    };
+    let server = Server::start_with(small).await;
+    let mut c = server.client();
+    let none = c.get("/search?q=zzzzzz").await;
+    assert!(none.body.contains("0 résultat "), "{}", none.body);
+    assert!(!none.body.contains("0 résultats"), "{}", none.body);
+    let none_en = server.client().get("/search?q=zzzzzz&lang=en").await;
+    assert!(none_en.body.contains("0 results"), "{}", none_en.body);
+    let all = c.get("/search").await;
+    assert!(all.body.contains("7 résultats"), "{}", all.body);
+
+    let title = |html: &str| {
+        html.split("<title>")
+            .nth(1)
+            .and_then(|t| t.split("</title>").next())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(!title(&all.body).contains("page"), "{}", title(&all.body));
+    let second = c.get("/search?page=2").await;
+    assert!(
+        title(&second.body).contains("– page 2"),
+        "{}",
+        title(&second.body)
+    );
+    let second = c.get("/search?q=tomate&page=2").await;
+    assert!(
+        title(&second.body).contains("– page 2"),
+        "{}",
+        title(&second.body)
+    );
+
+    // Page 9 of 4.
+    let past = c.get("/search?page=9").await;
+    assert_eq!(past.status, 200);
+    assert!(
+        past.body
+            .contains("La page 9 n’existe pas : les résultats s’arrêtent à la page 4."),
+        "{}",
+        past.body
+    );
+    assert!(
+        past.body.contains("href=\"/search?page=4\""),
+        "{}",
+        past.body
+    );
+    assert!(!past.body.contains("Aucune ressource"), "{}", past.body);
+    assert!(!past.body.contains("rel=\"next\""));
+    let past_en = server.client().get("/search?page=9&lang=en").await;
+    assert!(
+        past_en.body.contains("Page 9 does not exist"),
+        "{}",
+        past_en.body
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn results_come_before_facets_which_show_names() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let r = c.get("/search?q=").await;
+    let body = &r.body;
+    assert!(body.contains("<a class=\"skip\" href=\"#resultats\">Aller aux résultats</a>"));
+    let results = body.find("id=\"resultats\"").unwrap();
+    let facets = body.find("class=\"facets\"").unwrap();
+    let first_hit = body.find("<ol class=\"hits\">").unwrap();
+    assert!(results < facets && first_hit < facets, "results first");
+    assert!(body[facets..].contains("<details"), "facets fold");
+    // Licence names, ids in smaller text.
+    assert!(
+        body.contains("Creative Commons Zero v1.0 Universal</span> <small>CC0-1.0</small>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<span lang=\"en\">"),
+        "SPDX names are English"
+    );
+    // The origin by its name, not its slug.
+    assert!(body.contains(">Test registry</a>"), "{body}");
+    assert!(!body.contains(">test-registry</a>"), "{body}");
+    // Kinds from the vocabulary, in French.
+    assert!(body.contains(">Jeu de données</a>"), "{body}");
+    let en = c.get("/search?q=&lang=en").await;
+    assert!(en.body.contains(">Dataset</a>"), "{}", en.body);
+    assert!(
+        en.body
+            .contains("Creative Commons Zero v1.0 Universal <small>CC0-1.0</small>"),
+        "{}",
+        en.body
+    );
+    Ok(())
+}
