@@ -226,6 +226,8 @@ pub struct Messages {
     pub results_for: &'static str,
     /// No results.
     pub no_results: &'static str,
+    /// A way forward when nothing matches: the whole catalogue.
+    pub no_results_browse: &'static str,
     /// Facets heading.
     pub refine: &'static str,
     /// Active filters heading.
@@ -502,6 +504,7 @@ pub static FR: Messages = Messages {
     result: "résultat",
     results_for: "pour",
     no_results: "Aucune ressource ne correspond. Essayez d’autres mots ou retirez un filtre.",
+    no_results_browse: "Parcourir tout le catalogue",
     refine: "Affiner",
     active_filters: "Filtres actifs",
     remove_filter: "Retirer le filtre",
@@ -655,6 +658,7 @@ pub static EN: Messages = Messages {
     result: "result",
     results_for: "for",
     no_results: "No resource matches. Try other words or remove a filter.",
+    no_results_browse: "Browse the whole catalogue",
     refine: "Refine",
     active_filters: "Active filters",
     remove_filter: "Remove the filter",

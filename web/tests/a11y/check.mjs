@@ -137,6 +137,7 @@ async function check(path, label, expectStatus = 200, prepare = null) {
 await check('/', 'home');
 await check('/search?q=', 'search results (everything)');
 await check('/search?q=&page=2', 'search results, page 2');
+await check('/search?q=bruit', 'search with no result');
 const searchPage = await check('/search?q=peinture', 'search results');
 if (SHOTS) {
   mkdirSync(SHOTS, { recursive: true });

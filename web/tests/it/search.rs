@@ -256,3 +256,23 @@ async fn results_come_before_facets_which_show_names() -> Result {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_search_that_finds_nothing_offers_a_way_forward() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let page = c.get("/search?q=zzzqqq").await;
+    assert!(
+        page.body.contains("Aucune ressource ne correspond"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<a href=\"/search?q=\">Parcourir tout le catalogue</a>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<a href=\"/propose\">"), "{}", page.body);
+    Ok(())
+}
