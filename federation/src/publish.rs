@@ -120,26 +120,21 @@ pub fn changes(
     let mut out = Vec::new();
     let mut more = None;
     let origin = vec![id.clone()];
-    let mut push = |path: String, change: Change, out: &mut Vec<Change>| -> bool {
-        if after.is_some_and(|a| path.as_str() <= a) {
-            return true;
-        }
-        if out.len() == limit {
-            return false;
-        }
-        out.push(change);
-        more = Some(path);
-        true
-    };
+    let skip = |path: &str| after.is_some_and(|a| path <= a);
     let mut complete = true;
     if since == 0 {
         for f in registry.catalogue_files(state.commit)? {
-            let bytes = registry.blob(f.blob)?;
-            let change = put(f.path.clone(), &bytes, &origin)?;
-            if !push(f.path, change, &mut out) {
+            // Blobs before the cursor or past a full page are never read.
+            if skip(&f.path) {
+                continue;
+            }
+            if out.len() == limit {
                 complete = false;
                 break;
             }
+            let bytes = registry.blob(f.blob)?;
+            out.push(put(f.path.clone(), &bytes, &origin)?);
+            more = Some(f.path);
         }
     } else {
         let chain = registry.first_parents(state.commit)?;
@@ -150,9 +145,17 @@ pub fn changes(
             &from.to_hex().to_string(),
             &state.commit.to_hex().to_string(),
         )?;
-        let mut entries: Vec<(String, Change)> = Vec::with_capacity(diff.len());
-        for c in diff {
-            let path = c.key.path();
+        let mut diff: Vec<_> = diff
+            .into_iter()
+            .map(|c| (c.key.path(), c))
+            .filter(|(path, _)| !skip(path))
+            .collect();
+        diff.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        for (path, c) in diff {
+            if out.len() == limit {
+                complete = false;
+                break;
+            }
             let change = match (c.change, c.new) {
                 (ChangeKind::Added | ChangeKind::Modified, Some(blob)) => {
                     put(path.clone(), &registry.blob(blob)?, &origin)?
@@ -162,14 +165,8 @@ pub fn changes(
                     reason: None,
                 },
             };
-            entries.push((path, change));
-        }
-        entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        for (path, change) in entries {
-            if !push(path, change, &mut out) {
-                complete = false;
-                break;
-            }
+            out.push(change);
+            more = Some(path);
         }
     }
     Ok(Changes {

@@ -460,3 +460,26 @@ fn every_tampering_is_refused_and_the_mirror_unchanged() {
         Applied::Written { put: 2, .. }
     ));
 }
+
+#[test]
+fn pages_of_changes_join_into_the_whole_feed() {
+    let paris = Peer::new("paris", 1);
+    for i in 0..5 {
+        add(&paris.t.registry, &format!("outil-{i}"), "Outil");
+    }
+    let s = state(&paris.t.registry).unwrap();
+    let whole = changes(&paris.t.registry, &paris.id, &s, 0, None, 100).unwrap();
+    assert_eq!(whole.next, None);
+    let mut joined = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = changes(&paris.t.registry, &paris.id, &s, 0, after.as_deref(), 2).unwrap();
+        assert!(page.changes.len() <= 2);
+        joined.extend(page.changes);
+        match page.next {
+            Some(n) => after = Some(n),
+            None => break,
+        }
+    }
+    assert_eq!(joined, whole.changes);
+}
