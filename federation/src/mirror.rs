@@ -117,6 +117,11 @@ pub fn apply(
     let mut files = state.files.clone();
     let mut edits: BTreeMap<String, MirrorEdit> = BTreeMap::new();
     let (mut put, mut withdrawn) = (0, 0);
+    // The feed lists each path once, in byte order across its pages (the
+    // cursor is the last path of a page): a path out of order or twice is
+    // a feed that was tampered with, even when the state it leads to is
+    // the signed one.
+    let mut last: Option<&str> = None;
     for page in pages {
         if &page.registry != peer {
             return Err(SyncError::Feed(format!(
@@ -131,6 +136,16 @@ pub fn apply(
             )));
         }
         for change in &page.changes {
+            let path = match change {
+                Change::Put { path, .. } | Change::Withdraw { path, .. } => path.as_str(),
+            };
+            if last.is_some_and(|l| l.as_bytes() >= path.as_bytes()) {
+                return Err(SyncError::Feed(format!(
+                    "the changes list `{}` out of order or twice",
+                    path.chars().take(200).collect::<String>()
+                )));
+            }
+            last = Some(path);
             match change {
                 Change::Put {
                     path,

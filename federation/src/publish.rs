@@ -16,6 +16,17 @@ pub const CHECKPOINT_VALIDITY: SignedDuration = SignedDuration::from_hours(7 * 2
 /// At most this many changes in one page of the feed.
 pub const PAGE_CHANGES: usize = 1000;
 
+/// At most this many bytes of changes in one page, as JSON: what a mirror
+/// reads ([`crate::client::MAX_PAGE_BYTES`]) less room for the page's own
+/// fields. A page always holds at least one change (a record is at most
+/// 256 KiB, far below).
+pub const PAGE_BYTES: usize = crate::client::MAX_PAGE_BYTES - 16 * 1024;
+
+/// The bytes a change takes in a page, as JSON (and its comma).
+fn cost(change: &Change) -> usize {
+    serde_json::to_vec(change).map_or(usize::MAX, |v| v.len() + 1)
+}
+
 /// The state of `main` a checkpoint describes: its version, commit and the
 /// digest of every record file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +133,16 @@ pub fn changes(
     let origin = vec![id.clone()];
     let skip = |path: &str| after.is_some_and(|a| path <= a);
     let mut complete = true;
+    let mut used = 0usize;
+    // Whether `change` still fits in the page.
+    let mut fits = |change: &Change, out: &[Change]| {
+        let c = cost(change);
+        if !out.is_empty() && used.saturating_add(c) > PAGE_BYTES {
+            return false;
+        }
+        used = used.saturating_add(c);
+        true
+    };
     if since == 0 {
         for f in registry.catalogue_files(state.commit)? {
             // Blobs before the cursor or past a full page are never read.
@@ -133,7 +154,12 @@ pub fn changes(
                 break;
             }
             let bytes = registry.blob(f.blob)?;
-            out.push(put(f.path.clone(), &bytes, &origin)?);
+            let change = put(f.path.clone(), &bytes, &origin)?;
+            if !fits(&change, &out) {
+                complete = false;
+                break;
+            }
+            out.push(change);
             more = Some(f.path);
         }
     } else {
@@ -165,6 +191,10 @@ pub fn changes(
                     reason: None,
                 },
             };
+            if !fits(&change, &out) {
+                complete = false;
+                break;
+            }
             out.push(change);
             more = Some(path);
         }
