@@ -231,6 +231,86 @@ impl Registry {
         Ok(reached)
     }
 
+    /// Writes the objects of one write (held in memory) as a pack, with
+    /// every loose object they reach: a packed object must be packed with
+    /// everything it reaches, since the reachability walk of [`Registry::gc`]
+    /// stops at packs. The loose copies stay until a gc packs them again.
+    pub(crate) fn write_pack_of_memory(
+        &self,
+        storage: &gix::odb::memory::Storage,
+    ) -> Result<(), StorageError> {
+        let objects_dir = self.git_dir().join("objects");
+        let is_loose = |id: &ObjectId| {
+            let hex = id.to_hex().to_string();
+            objects_dir.join(&hex[..2]).join(&hex[2..]).is_file()
+        };
+        // What the new objects point to outside themselves.
+        let mut roots = Vec::new();
+        for (kind, data) in storage.values() {
+            match kind {
+                gix::object::Kind::Commit => {
+                    let mut commit =
+                        gix::objs::CommitRefIter::from_bytes(data, gix::hash::Kind::Sha1);
+                    roots.extend(commit.tree_id().ok());
+                    roots.extend(commit.parent_ids());
+                }
+                gix::object::Kind::Tree => {
+                    for entry in gix::objs::TreeRefIter::from_bytes(data, gix::hash::Kind::Sha1) {
+                        let entry = entry.git("reading a tree")?;
+                        if !entry.mode.is_commit() {
+                            roots.push(entry.oid.to_owned());
+                        }
+                    }
+                }
+                gix::object::Kind::Tag => {
+                    if let Ok(target) =
+                        gix::objs::TagRefIter::from_bytes(data, gix::hash::Kind::Sha1).target_id()
+                    {
+                        roots.push(target);
+                    }
+                }
+                gix::object::Kind::Blob => {}
+            }
+        }
+        roots.retain(|id| !storage.contains_key(id));
+        let repo = self.reader();
+        let mut loose = Vec::new();
+        walk_reachable(roots, |id| {
+            if storage.contains_key(&id) || !is_loose(&id) {
+                return Ok(None);
+            }
+            let object = repo.find_object(id).git("reading an object")?;
+            loose.push((id, object.kind, object.data.clone()));
+            Ok(Some(object))
+        })?;
+        let hash = gix::hash::Kind::Sha1;
+        let mut entries = Vec::with_capacity(storage.len() + loose.len());
+        let all = storage
+            .iter()
+            .map(|(id, (kind, data))| (*id, *kind, data.as_slice()))
+            .chain(
+                loose
+                    .iter()
+                    .map(|(id, kind, data)| (*id, *kind, data.as_slice())),
+            );
+        for (id, kind, data) in all {
+            let count = output::Count::from_data(id, None);
+            let entry = output::Entry::from_data(
+                &count,
+                &gix::objs::Data::new(data, kind, hash),
+                gix::zlib::Compression::DEFAULT,
+            )
+            .git("preparing pack entries")?;
+            entries.push(entry);
+        }
+        let num = entries.len();
+        let staging = self.tmp_dir().join(unique_name("pack"));
+        fs::create_dir(&staging).map_err(|e| StorageError::io("creating", &staging, e))?;
+        let result = self.write_pack_in(&staging, std::iter::once(Ok(entries)), num);
+        let _ = fs::remove_dir_all(&staging);
+        result.map(|_| ())
+    }
+
     /// Writes a pack of `ids` and its index into `objects/pack/`, synced,
     /// and returns the index path (`None` when `ids` is empty).
     fn write_pack(&self, ids: &[ObjectId]) -> Result<Option<PathBuf>, StorageError> {
@@ -353,6 +433,10 @@ impl Registry {
         })
     }
 }
+
+/// A write of at least this many objects goes to disk as one pack rather
+/// than as loose files.
+pub(crate) const PACK_WRITES_FROM: usize = 256;
 
 /// How many times an explicit compaction tries the lock, 25 ms apart.
 const LOCK_ATTEMPTS: u32 = 40;

@@ -279,6 +279,11 @@ impl Registry {
             return Ok(());
         };
         repo.objects.enable_object_memory();
+        if storage.len() >= crate::maintenance::PACK_WRITES_FROM {
+            // One file instead of thousands (a mirror's first sync, an
+            // import): loose files cost a create and a sync each.
+            return self.write_pack_of_memory(&storage);
+        }
         let objects_dir = self.git_dir.join("objects");
         let mut touched_dirs = BTreeSet::new();
         for (id, (kind, data)) in storage.iter() {

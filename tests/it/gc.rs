@@ -89,3 +89,48 @@ fn gc_packs_reachable_objects_and_prunes_garbage() {
         1
     );
 }
+
+/// A large write (a mirror's first sync, an import) goes to disk as one
+/// pack, with the loose history it reaches, so that a gc that stops its
+/// walk at packs never prunes what the new pack needs.
+#[test]
+fn a_large_write_is_one_pack_that_a_gc_keeps_whole() {
+    let t = TempRegistry::new();
+    let r = &t.registry;
+    // Some small writes first: loose commits, trees and blobs.
+    for i in 0..3 {
+        let id = format!("petit-{i}");
+        let (p, _) = r
+            .propose(
+                &[file(&id, software(&id, "Petit", "MIT"))],
+                &Pseudonym::new("z"),
+                None,
+            )
+            .unwrap();
+        r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+    }
+    let loose_before = loose_count(r.git_dir());
+    let files: Vec<_> = (0..400)
+        .map(|i| {
+            let id = format!("gros-{i}");
+            file(&id, software(&id, "Gros", "MIT"))
+        })
+        .collect();
+    let (p, _) = r.propose(&files, &Pseudonym::new("z"), None).unwrap();
+    // The proposal's 400 blobs and its trees went into a pack, not into
+    // hundreds of loose files.
+    assert!(
+        loose_count(r.git_dir()) < loose_before + 50,
+        "{} loose objects after a write of 400 records",
+        loose_count(r.git_dir())
+    );
+    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
+    fsck(r.git_dir());
+    // The loose history below the pack is packed with it: pruning every
+    // loose object a walk from the references does not reach loses nothing.
+    r.gc_with(&GcOptions::default().prune_grace(Duration::ZERO))
+        .unwrap();
+    fsck(r.git_dir());
+    assert_eq!(r.snapshot(None).unwrap().records.len(), 403);
+    assert_eq!(loose_count(r.git_dir()), 0);
+}
