@@ -17,24 +17,10 @@ use cdl_federation::client::{Client, Synced, sync};
 use cdl_federation::mirror::{Applied, read_state};
 use cdl_federation::server::{Publisher, router};
 use cdl_federation::{Envelope, Identity, RegistryId};
-use cdl_registry::testing::{TempRegistry, software};
-use cdl_registry::{Pseudonym, RecordFile, RecordKey, Registry, Withdrawal, WithdrawalReason};
+use cdl_registry::testing::{TempRegistry, merge_software as add, software};
+use cdl_registry::{Pseudonym, RecordKey, Registry, Withdrawal, WithdrawalReason};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-
-fn add(r: &Registry, rid: &str, title: &str) {
-    let (p, _) = r
-        .propose(
-            &[RecordFile {
-                name: format!("{rid}.toml"),
-                text: software(rid, title, "MIT"),
-            }],
-            &Pseudonym::new("z"),
-            None,
-        )
-        .unwrap();
-    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
-}
 
 /// A change to a JSON page of changes.
 type Edit = fn(&mut serde_json::Value);
@@ -242,6 +228,18 @@ async fn serve_one(proxy: Arc<Proxy>, mut stream: TcpStream) {
     answer(&mut stream, &format!("{} {reason}", status.as_u16()), &body).await;
 }
 
+/// GETs `url` directly (past the proxy) and returns the body.
+async fn fetch(http: &reqwest::Client, url: String) -> Vec<u8> {
+    http.get(url)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap()
+        .to_vec()
+}
+
 async fn start_proxy(upstream: String) -> (Arc<Proxy>, String) {
     let proxy = Arc::new(Proxy {
         upstream,
@@ -387,16 +385,7 @@ async fn a_hostile_network_changes_nothing() {
         matches!(first, Synced::Applied(Applied::Written { put: 4, .. }, _)),
         "{first:?}"
     );
-    let old_checkpoint = proxy
-        .http
-        .get(format!("{upstream}/federation/v1/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let old_checkpoint = fetch(&proxy.http, format!("{upstream}/federation/v1/checkpoint")).await;
 
     // The peer moves on: a change, an addition, a withdrawal.
     add(&paris.registry, "outil-1", "Outil 1, nouvelle version");
@@ -413,35 +402,21 @@ async fn a_hostile_network_changes_nothing() {
             },
         )
         .unwrap();
-    let checkpoint_now = proxy
-        .http
-        .get(format!("{upstream}/federation/v1/checkpoint"))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+    let checkpoint_now = fetch(&proxy.http, format!("{upstream}/federation/v1/checkpoint")).await;
     let state = read_state(&lyon.registry, &paris_id).unwrap();
     let since = state.since();
-    let page = proxy
-        .http
-        .get(format!(
+    let page = fetch(
+        &proxy.http,
+        format!(
             "{upstream}/federation/v1/changes?since={since}&version={}",
             Envelope::from_bytes(&checkpoint_now, 1 << 16)
                 .unwrap()
                 .open::<cdl_federation::Checkpoint>(&[public])
                 .unwrap()
                 .version
-        ))
-        .send()
-        .await
-        .unwrap()
-        .bytes()
-        .await
-        .unwrap()
-        .to_vec();
+        ),
+    )
+    .await;
     let payload_len = STANDARD
         .decode(
             serde_json::from_slice::<serde_json::Value>(&checkpoint_now).unwrap()["payload"]

@@ -8,22 +8,8 @@ use cdl_federation::client::{Client, Synced, sync};
 use cdl_federation::mirror::{Applied, read_state};
 use cdl_federation::server::{Publisher, router};
 use cdl_federation::{Identity, RegistryId};
-use cdl_registry::testing::{TempRegistry, software};
-use cdl_registry::{Pseudonym, RecordFile, Registry};
-
-fn add(r: &Registry, rid: &str, title: &str) {
-    let (p, _) = r
-        .propose(
-            &[RecordFile {
-                name: format!("{rid}.toml"),
-                text: software(rid, title, "MIT"),
-            }],
-            &Pseudonym::new("z"),
-            None,
-        )
-        .unwrap();
-    r.merge(p.as_str(), &Pseudonym::new("c")).unwrap();
-}
+use cdl_registry::Registry;
+use cdl_registry::testing::{TempRegistry, merge_software as add};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_mirror_syncs_over_http_and_an_unchanged_poll_costs_one_304() {

@@ -44,3 +44,24 @@ pub fn software(id: &str, title: &str, license: &str) -> String {
         "id = \"{id}\"\nkind = \"software\"\ntitle = \"{title}\"\nlicense = \"{license}\"\nsummary = \"Un logiciel libre de test.\"\n"
     )
 }
+
+/// Proposes the software record `id` titled `title` (MIT) and merges it.
+///
+/// # Panics
+/// When proposing or merging fails.
+#[allow(clippy::expect_used)]
+pub fn merge_software(registry: &Registry, id: &str, title: &str) {
+    let (p, _) = registry
+        .propose(
+            &[crate::RecordFile {
+                name: format!("{id}.toml"),
+                text: software(id, title, "MIT"),
+            }],
+            &crate::Pseudonym::new("z"),
+            None,
+        )
+        .expect("propose");
+    registry
+        .merge(p.as_str(), &crate::Pseudonym::new("c"))
+        .expect("merge");
+}
