@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod logging;
 
 /// mimalloc rather than the system allocator: searches allocate and free
 /// many short-lived buffers from several threads at once, where glibc's
@@ -18,6 +19,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Debug, Parser)]
 #[command(name = "conservatoire", version, about, long_about = None, propagate_version = true)]
 struct Cli {
+    /// How log lines are written to standard error: `human` or `json` (one
+    /// object per line). `RUST_LOG` chooses what is logged (default: `info`
+    /// for `serve`, `warn` for the other commands).
+    #[arg(long, global = true, value_enum, default_value = "human")]
+    log_format: logging::LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -70,6 +76,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init(cli.log_format, matches!(cli.command, Command::Serve(_)));
     let result = match cli.command {
         Command::New(args) => cmd::new::run(args),
         Command::Check(args) => cmd::check::run(args),
@@ -95,6 +102,11 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(err) if cli.log_format == logging::LogFormat::Json => {
+            // `{:#}` is the whole chain of causes, joined by `: `.
+            tracing::error!(error = %format!("{err:#}"), "the command failed");
+            ExitCode::from(cmd::EXIT_FAILURE)
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(cmd::EXIT_FAILURE)

@@ -175,8 +175,54 @@ pub enum Synced {
 ///
 /// # Errors
 /// A [`SyncError`] naming what was refused; the mirror is then unchanged.
+///
+/// Logs one `info` event per sync (target `cdl_federation::sync`): the
+/// peer's id, the outcome and the time taken, never the peer's address
+/// (it may hold credentials).
 #[allow(clippy::too_many_arguments)]
 pub async fn sync(
+    client: &Client,
+    registry: &Registry,
+    local: &RegistryId,
+    peer: &RegistryId,
+    base_url: &str,
+    keys: &[PublicKey],
+    etag: Option<&str>,
+    now: Timestamp,
+) -> Result<Synced, SyncError> {
+    let start = std::time::Instant::now();
+    let result = sync_once(client, registry, local, peer, base_url, keys, etag, now).await;
+    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+    match &result {
+        Ok(Synced::NotModified) => tracing::info!(
+            target: "cdl_federation::sync",
+            peer = %peer, elapsed_ms, outcome = "not-modified", "sync"
+        ),
+        Ok(Synced::Applied(..)) => tracing::info!(
+            target: "cdl_federation::sync",
+            peer = %peer, elapsed_ms, outcome = "applied", "sync"
+        ),
+        Err(e) => {
+            let mut error = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                let text = s.to_string();
+                if !error.contains(&text) {
+                    error = format!("{error}: {text}");
+                }
+                source = s.source();
+            }
+            tracing::info!(
+                target: "cdl_federation::sync",
+                peer = %peer, elapsed_ms, outcome = "refused", error, "sync"
+            );
+        }
+    }
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn sync_once(
     client: &Client,
     registry: &Registry,
     local: &RegistryId,

@@ -151,6 +151,33 @@ impl Registry {
         Ok(chain)
     }
 
+    /// How many commits `commit` is behind `main` along `main`'s first
+    /// parents: 0 when it is `main`; `None` when it is not found within
+    /// `limit` commits (not an ancestor, or further behind). Reads at most
+    /// `limit` commits.
+    ///
+    /// # Errors
+    /// When `main` or a commit of its chain cannot be read.
+    pub fn commits_behind_main(
+        &self,
+        commit: ObjectId,
+        limit: usize,
+    ) -> Result<Option<usize>, ReadError> {
+        let repo = self.reader();
+        let mut next = read_ref(&repo, crate::MAIN_REF)?;
+        for behind in 0..limit {
+            let Some(id) = next else {
+                return Ok(None);
+            };
+            if id == commit {
+                return Ok(Some(behind));
+            }
+            let c = repo.find_commit(id).git("reading a commit")?;
+            next = c.parent_ids().next().map(|p| p.detach());
+        }
+        Ok(None)
+    }
+
     /// The commit a mirror of `peer` is at, if the peer was ever mirrored.
     ///
     /// # Errors

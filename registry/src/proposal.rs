@@ -333,6 +333,38 @@ impl Registry {
         Ok(out)
     }
 
+    /// How many proposals are open, without reading their changes: one
+    /// commit read per proposal (and a merge-base per open one), for
+    /// gauges scraped often.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn open_proposals(&self) -> Result<usize, ProposalError> {
+        let repo = self.reader();
+        let main = read_ref(&repo, MAIN_REF)?;
+        let platform = repo.references().git("listing references")?;
+        let refs = platform
+            .prefixed(PROPOSALS_PREFIX)
+            .git("listing proposals")?;
+        let mut open = 0;
+        for r in refs {
+            let r = r.git("listing proposals")?;
+            let name = r.name().as_bstr().to_string();
+            let Some(id) = name
+                .strip_prefix(PROPOSALS_PREFIX)
+                .and_then(ProposalId::parse)
+            else {
+                continue;
+            };
+            if let Some(tip) = r.try_id()
+                && status_of(&repo, &id, tip.detach(), main)?.1 == ProposalStatus::Open
+            {
+                open += 1;
+            }
+        }
+        Ok(open)
+    }
+
     /// One proposal.
     ///
     /// # Errors

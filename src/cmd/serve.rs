@@ -49,12 +49,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             format!("preparing the demo registry in {}", args.demo_dir.display())
         })?;
         match prepared {
-            cdl_web::demo::Prepared::Created { records, skipped } => cdl_web::log_line!(
-                "created the demo registry in {} with {records} records ({skipped} samples skipped)",
-                args.demo_dir.display()
+            cdl_web::demo::Prepared::Created { records, skipped } => tracing::info!(
+                dir = %args.demo_dir.display(),
+                records,
+                skipped,
+                "created the demo registry"
             ),
             cdl_web::demo::Prepared::Existing => {
-                cdl_web::log_line!("serving the demo registry in {}", args.demo_dir.display());
+                tracing::info!(dir = %args.demo_dir.display(), "serving the demo registry");
             }
         }
         registry
@@ -64,10 +66,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .context("--registry DIR or --demo is needed")?;
         Registry::open(&dir).with_context(|| format!("opening the registry {}", dir.display()))?
     };
-    cdl_web::log_line!("catching up the search index…");
+    tracing::info!("catching up the search index");
     let listen = config.listen;
     let base_url = config.base_url.clone();
     let app = App::start(config, registry)?.into_state();
+    tracing::info!(
+        records = app.index.num_docs(),
+        commit = app.index.commit().as_deref().unwrap_or(""),
+        "search index ready"
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -77,17 +84,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("listening on {listen}"))?;
         let local = listener.local_addr()?;
-        cdl_web::log_line!("serving on http://{local}/");
+        // Scripts and tests read this exact line on standard output to
+        // learn the port; the logs go to standard error.
+        {
+            use std::io::Write as _;
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "serving on http://{local}/");
+            let _ = out.flush();
+        }
+        tracing::info!(address = %local, "listening");
         match &base_url {
-            Some(base) => cdl_web::log_line!("absolute links (feed, sitemap, JSON-LD) use {base}"),
-            None => cdl_web::log_line!(
+            Some(base) => tracing::info!(base_url = %base, "absolute links (feed, sitemap, JSON-LD) use base_url"),
+            None => tracing::warn!(
                 "absolute links (feed, sitemap, JSON-LD) use http://{local}/; set base_url in \
                  the --config file or CONSERVATOIRE_BASE_URL to the public address"
             ),
         }
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
-            cdl_web::log_line!("stopping");
+            tracing::info!("stopping");
         };
         cdl_web::serve(listener, app, shutdown).await?;
         anyhow::Ok(())

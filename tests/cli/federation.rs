@@ -72,11 +72,12 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
             "127.0.0.1:0",
         ])
         .current_dir(d)
-        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut child = Child(child);
-    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
     let addr = lines
         .by_ref()
         .map_while(Result::ok)
@@ -85,7 +86,7 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
                 .map(|a| a.trim_end_matches('/').to_owned())
         })
         .expect("the server says where it listens");
-    // Keep reading the server's standard error so that it never blocks.
+    // Keep reading the server's standard output so that it never blocks.
     std::thread::spawn(move || for _ in lines {});
     let url = format!("http://{addr}/");
     // The key was made on the first serve, outside Git, for the owner only.

@@ -5,7 +5,9 @@
 mod backup;
 mod check;
 mod federation;
+mod logs;
 mod registry;
 mod search;
+mod secrets;
 mod serve;
 mod util;

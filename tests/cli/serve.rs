@@ -72,11 +72,12 @@ fn curators_add_then_serve_a_registry() {
     let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
         .args(["serve", "--registry", reg, "--listen", "127.0.0.1:0"])
         .current_dir(dir.path())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut child = Child(child);
-    let mut lines = BufReader::new(child.0.stderr.take().unwrap()).lines();
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
     let addr = lines
         .by_ref()
         .map_while(Result::ok)

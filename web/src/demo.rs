@@ -75,7 +75,7 @@ pub fn prepare(dir: &Path) -> Result<(Registry, Prepared), DemoError> {
                 });
             }
             _ => {
-                crate::log_line!("demo: skipping sample {name}");
+                tracing::info!(sample = %name, "demo: sample skipped (invalid or not certified free)");
                 skipped += 1;
             }
         }

@@ -73,9 +73,10 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// Wraps any error as an internal one.
-    pub fn internal(e: impl std::fmt::Display) -> AppError {
-        AppError::Internal(e.to_string())
+    /// Wraps any error (or message) as an internal one, keeping its
+    /// chain of sources for the log (see [`chain`]).
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> AppError {
+        AppError::Internal(chain(e.into().as_ref()))
     }
 
     fn status(&self) -> StatusCode {
@@ -92,6 +93,23 @@ impl AppError {
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
+}
+
+/// An error and its sources as one line, `outer: cause: root cause`;
+/// a source whose text the message already holds (`#[error("...: {0}")]`
+/// over `#[source]`) is not repeated.
+pub fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(e) = source {
+        let text = e.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = e.source();
+    }
+    out
 }
 
 /// The description of an error response, carried in the response's
@@ -148,8 +166,9 @@ impl IntoResponse for AppError {
             AppError::Internal(_) => ("internal", None, None),
         };
         if matches!(self, AppError::Internal(_) | AppError::Unavailable(_)) {
-            // The only place internal details go: the server's log.
-            crate::log_line!("error: {self}");
+            // The only place internal details go: the server's log, inside
+            // the request's span (so with its request id).
+            tracing::error!(status = status.as_u16(), code, error = %self, "request failed");
         }
         let mut response = status.into_response();
         if let AppError::TooManyRequests { retry_after } = self

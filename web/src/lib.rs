@@ -1,17 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-/// Writes one line to standard error and ignores failures: a server whose
-/// standard error was closed (a terminal gone, a pipe whose reader left)
-/// must go on serving; `eprintln!` would panic there.
-#[macro_export]
-macro_rules! log_line {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
-    }};
-}
-
 pub mod api;
 pub mod config;
 mod conn;
@@ -38,6 +27,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -133,8 +123,11 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            metrics::count_requests,
-        ));
+            metrics::observe_requests,
+        ))
+        .layer(PropagateRequestIdLayer::new(metrics::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(metrics::REQUEST_ID, MakeRequestUuid))
+        .layer(middleware::from_fn(metrics::screen_request_id));
     for (name, value) in security::security_headers() {
         router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
@@ -250,7 +243,7 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
                 Err(e) => {
-                    crate::log_line!("error: accepting a connection: {e}");
+                    tracing::error!(error = %e, "accepting a connection failed; retrying");
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }

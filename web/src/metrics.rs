@@ -1,83 +1,329 @@
-//! `/healthz` and `/metrics` (Prometheus text format), and the counters
-//! behind them.
+//! `/healthz`, `/metrics` (OpenMetrics text, from `prometheus-client`) and
+//! the middleware that counts, times and logs every request.
+//!
+//! The request line is one `tracing` event per request (target
+//! `cdl_web::request`) with the method, the matched route (never the raw
+//! path nor the query string, which may carry anything), the status, the
+//! latency and the request id that the client also gets back in
+//! `x-request-id`. Handlers' own events run inside a `request` span that
+//! carries the same id.
 
-use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+use tower_http::request_id::RequestId;
+use tracing::Instrument;
 
 use crate::state::AppState;
 
-/// Upper bounds of the search latency histogram, in seconds.
-const BUCKETS: [f64; 8] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5];
+/// The header that carries a request's id, both ways.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The server's counters. All relaxed atomics: exact totals, no ordering.
-#[derive(Debug, Default)]
+/// The longest request id taken from a client; longer ones are replaced.
+pub const MAX_REQUEST_ID: usize = 64;
+
+/// The route label of requests that matched no route (404s of unknown
+/// paths): one label, whatever the path.
+pub const UNMATCHED: &str = "unmatched";
+
+/// Upper bounds of the search latency histogram, in seconds.
+const SEARCH_BUCKETS: [f64; 8] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5];
+
+/// Upper bounds of the request latency histogram, in seconds.
+const REQUEST_BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+/// How many commits behind `main` the index lag gauge counts at most;
+/// further behind reads as this.
+pub const MAX_LAG_COMMITS: usize = 10_000;
+
+/// The labels of the request metrics: a bounded set (methods outside the
+/// standard ones read `OTHER`, unknown paths read [`UNMATCHED`]).
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: &'static str,
+    route: String,
+    status: u16,
+}
+
+fn request_histogram() -> Histogram {
+    Histogram::new(REQUEST_BUCKETS)
+}
+
+/// The server's metrics, registered once in their own registry (no global
+/// state): see [`Metrics::encode`] for the names.
+#[derive(Debug)]
 pub struct Metrics {
-    responses: [AtomicU64; 5],
-    searches: AtomicU64,
-    search_buckets: [AtomicU64; BUCKETS.len()],
-    search_micros: AtomicU64,
-    proposals: AtomicU64,
-    records_checked: AtomicU64,
-    rate_limited: AtomicU64,
-    merges: AtomicU64,
-    rejections: AtomicU64,
+    registry: Registry,
+    responses: Family<RequestLabels, Counter>,
+    durations: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    searches: Histogram,
+    proposals: Counter,
+    records_checked: Counter,
+    rate_limited: Counter,
+    merges: Counter,
+    rejections: Counter,
+    indexed_records: Gauge,
+    index_segments: Gauge,
+    search_cache_bytes: Gauge,
+    index_lag: Gauge,
+    proposals_open: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
 }
 
 impl Metrics {
+    /// Every metric at zero, registered.
+    pub fn new() -> Metrics {
+        let mut registry = Registry::default();
+        let responses = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "cdl_http_responses",
+            "HTTP responses by method, matched route and status code",
+            responses.clone(),
+        );
+        let durations = Family::<RequestLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            request_histogram,
+        );
+        registry.register(
+            "cdl_http_request_duration_seconds",
+            "Time from a request's head to its response's head, by method, matched route and status code",
+            durations.clone(),
+        );
+        let searches = Histogram::new(SEARCH_BUCKETS);
+        registry.register(
+            "cdl_search_duration_seconds",
+            "Time to run a search",
+            searches.clone(),
+        );
+        let counter = |registry: &mut Registry, name: &str, help: &str| {
+            let c = Counter::default();
+            registry.register(name, help, c.clone());
+            c
+        };
+        let proposals = counter(&mut registry, "cdl_proposals", "Proposals made");
+        let records_checked = counter(
+            &mut registry,
+            "cdl_records_checked",
+            "Submitted records parsed and checked",
+        );
+        let rate_limited = counter(
+            &mut registry,
+            "cdl_rate_limited",
+            "Requests refused by a rate limit",
+        );
+        let merges = counter(&mut registry, "cdl_merges", "Proposals merged here");
+        let rejections = counter(&mut registry, "cdl_rejections", "Proposals rejected here");
+        let gauge = |registry: &mut Registry, name: &str, help: &str| {
+            let g = Gauge::default();
+            registry.register(name, help, g.clone());
+            g
+        };
+        let indexed_records = gauge(
+            &mut registry,
+            "cdl_indexed_records",
+            "Records in the search index",
+        );
+        let index_segments = gauge(
+            &mut registry,
+            "cdl_index_segments",
+            "Segments of the search index",
+        );
+        let search_cache_bytes = gauge(
+            &mut registry,
+            "cdl_search_cache_bytes",
+            "Memory kept per index segment to speed searches up",
+        );
+        let index_lag = gauge(
+            &mut registry,
+            "cdl_index_lag_commits",
+            "Commits of main the search index has not caught up with yet (at most 10000)",
+        );
+        let proposals_open = gauge(
+            &mut registry,
+            "cdl_proposals_open",
+            "Proposals waiting for a curator",
+        );
+        Metrics {
+            registry,
+            responses,
+            durations,
+            searches,
+            proposals,
+            records_checked,
+            rate_limited,
+            merges,
+            rejections,
+            indexed_records,
+            index_segments,
+            search_cache_bytes,
+            index_lag,
+            proposals_open,
+        }
+    }
+
     /// Counts a search that took `elapsed`.
     pub fn search(&self, elapsed: Duration) {
-        self.searches.fetch_add(1, Ordering::Relaxed);
-        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
-        self.search_micros.fetch_add(micros, Ordering::Relaxed);
-        let secs = elapsed.as_secs_f64();
-        for (bound, counter) in BUCKETS.iter().zip(&self.search_buckets) {
-            if secs <= *bound {
-                counter.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+        self.searches.observe(elapsed.as_secs_f64());
     }
 
     /// Counts a proposal made.
     pub fn proposal(&self) {
-        self.proposals.fetch_add(1, Ordering::Relaxed);
+        self.proposals.inc();
     }
 
     /// Counts a submitted record parsed and checked.
     pub fn record_checked(&self) {
-        self.records_checked.fetch_add(1, Ordering::Relaxed);
+        self.records_checked.inc();
     }
 
     /// Counts a request refused by a rate limit.
     pub fn rate_limited(&self) {
-        self.rate_limited.fetch_add(1, Ordering::Relaxed);
+        self.rate_limited.inc();
     }
 
     /// Counts a merge.
     pub fn merge(&self) {
-        self.merges.fetch_add(1, Ordering::Relaxed);
+        self.merges.inc();
     }
 
     /// Counts a rejection.
     pub fn rejection(&self) {
-        self.rejections.fetch_add(1, Ordering::Relaxed);
+        self.rejections.inc();
+    }
+
+    /// Counts and times one answered request.
+    fn request(&self, labels: &RequestLabels, elapsed: Duration) {
+        self.responses.get_or_create(labels).inc();
+        self.durations
+            .get_or_create(labels)
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// Every metric in the OpenMetrics text format (what Prometheus
+    /// scrapes), ending with `# EOF`. Counters end in `_total`:
+    /// `cdl_http_responses_total`, `cdl_proposals_total`,
+    /// `cdl_records_checked_total`, `cdl_rate_limited_total`,
+    /// `cdl_merges_total`, `cdl_rejections_total`; histograms:
+    /// `cdl_http_request_duration_seconds`, `cdl_search_duration_seconds`;
+    /// gauges: `cdl_indexed_records`, `cdl_index_segments`,
+    /// `cdl_search_cache_bytes`, `cdl_index_lag_commits`,
+    /// `cdl_proposals_open`.
+    ///
+    /// # Errors
+    /// Never in practice: writing to a `String` does not fail.
+    pub fn encode(&self) -> Result<String, std::fmt::Error> {
+        let mut out = String::new();
+        prometheus_client::encoding::text::encode(&mut out, &self.registry)?;
+        Ok(out)
     }
 }
 
-/// Middleware counting responses by status class.
-pub async fn count_requests(
+/// The methods counted by name; any other reads `OTHER`.
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        Method::PATCH => "PATCH",
+        _ => "OTHER",
+    }
+}
+
+/// Whether a client's request id can be kept: short, and only letters,
+/// digits and `-_.:`, so that it can go into a log line as it is.
+pub fn acceptable_request_id(value: &HeaderValue) -> bool {
+    let bytes = value.as_bytes();
+    !bytes.is_empty()
+        && bytes.len() <= MAX_REQUEST_ID
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+/// Middleware before the request id is set: drops a client's
+/// `x-request-id` that [`acceptable_request_id`] refuses, so that a fresh
+/// one is made.
+pub async fn screen_request_id(mut request: Request, next: Next) -> Response {
+    if request
+        .headers()
+        .get_all(REQUEST_ID)
+        .iter()
+        .enumerate()
+        .any(|(i, v)| i > 0 || !acceptable_request_id(v))
+    {
+        request.headers_mut().remove(REQUEST_ID);
+    }
+    next.run(request).await
+}
+
+/// Middleware counting, timing and logging every request: one line per
+/// request (see the module's documentation), at `info`, or `warn` for
+/// server errors.
+pub async fn observe_requests(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Response {
-    let response = next.run(request).await;
-    let class = usize::from(response.status().as_u16() / 100).clamp(1, 5) - 1;
-    state.metrics.responses[class].fetch_add(1, Ordering::Relaxed);
+    let start = Instant::now();
+    let method = method_label(request.method());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str)
+        .filter(|r| !r.contains("__private__"))
+        .unwrap_or(UNMATCHED)
+        .to_owned();
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let span = tracing::info_span!("request", request_id = %id);
+    let response = next.run(request).instrument(span).await;
+    let elapsed = start.elapsed();
+    let status = response.status().as_u16();
+    // Microseconds are enough; more digits are noise in a log line.
+    let latency_ms = (elapsed.as_micros() as f64) / 1000.0;
+    if response.status().is_server_error() {
+        tracing::warn!(
+            target: "cdl_web::request",
+            method, route = %route, status, latency_ms, request_id = %id,
+            "request"
+        );
+    } else {
+        tracing::info!(
+            target: "cdl_web::request",
+            method, route = %route, status, latency_ms, request_id = %id,
+            "request"
+        );
+    }
+    state.metrics.request(
+        &RequestLabels {
+            method,
+            route,
+            status,
+        },
+        elapsed,
+    );
     response
 }
 
@@ -102,96 +348,63 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
-/// `GET /metrics`: the counters in the Prometheus text format.
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// The OpenMetrics content type, which Prometheus asks for first.
+pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+/// Sets the gauges read at scrape time: index size and lag, open
+/// proposals. Blocking; a few reference reads and one commit read per
+/// proposal (and per commit the index is behind).
+fn refresh_gauges(state: &AppState) {
     let m = &state.metrics;
-    let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# HELP cdl_http_responses_total HTTP responses by status class."
-    );
-    let _ = writeln!(out, "# TYPE cdl_http_responses_total counter");
-    for (i, counter) in m.responses.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "cdl_http_responses_total{{class=\"{}xx\"}} {}",
-            i + 1,
-            get(counter)
-        );
+    let index = &state.index;
+    let to_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    m.indexed_records.set(to_i64(index.num_docs()));
+    m.index_segments.set(to_i64(
+        u64::try_from(index.segment_count()).unwrap_or(u64::MAX),
+    ));
+    m.search_cache_bytes.set(to_i64(
+        u64::try_from(index.search_cache_bytes()).unwrap_or(u64::MAX),
+    ));
+    let lag = index
+        .commit()
+        .and_then(|c| cdl_registry::ObjectId::from_hex(c.as_bytes()).ok())
+        .map_or(Ok(None), |c| {
+            state.registry.commits_behind_main(c, MAX_LAG_COMMITS)
+        });
+    match lag {
+        Ok(behind) => {
+            m.index_lag
+                .set(to_i64(behind.unwrap_or(MAX_LAG_COMMITS) as u64));
+        }
+        Err(e) => {
+            tracing::warn!(error = %crate::error::chain(&e), "index lag: cannot read main");
+        }
     }
-    let _ = writeln!(
-        out,
-        "# HELP cdl_search_duration_seconds Time to run a search."
-    );
-    let _ = writeln!(out, "# TYPE cdl_search_duration_seconds histogram");
-    for (bound, counter) in BUCKETS.iter().zip(&m.search_buckets) {
-        let _ = writeln!(
-            out,
-            "cdl_search_duration_seconds_bucket{{le=\"{bound}\"}} {}",
-            get(counter)
-        );
+    match state.registry.open_proposals() {
+        Ok(open) => {
+            m.proposals_open.set(to_i64(open as u64));
+        }
+        Err(e) => {
+            tracing::warn!(error = %crate::error::chain(&e), "open proposals: cannot read");
+        }
     }
-    let searches = get(&m.searches);
-    let _ = writeln!(
-        out,
-        "cdl_search_duration_seconds_bucket{{le=\"+Inf\"}} {searches}"
-    );
-    #[allow(clippy::cast_precision_loss)]
-    let sum = get(&m.search_micros) as f64 / 1e6;
-    let _ = writeln!(out, "cdl_search_duration_seconds_sum {sum}");
-    let _ = writeln!(out, "cdl_search_duration_seconds_count {searches}");
-    for (name, help, value) in [
-        ("cdl_proposals_total", "Proposals made.", get(&m.proposals)),
-        (
-            "cdl_records_checked_total",
-            "Submitted records parsed and checked.",
-            get(&m.records_checked),
-        ),
-        (
-            "cdl_rate_limited_total",
-            "Requests refused by a rate limit.",
-            get(&m.rate_limited),
-        ),
-        ("cdl_merges_total", "Proposals merged here.", get(&m.merges)),
-        (
-            "cdl_rejections_total",
-            "Proposals rejected here.",
-            get(&m.rejections),
-        ),
-    ] {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} counter");
-        let _ = writeln!(out, "{name} {value}");
+}
+
+/// `GET /metrics`: every metric in the OpenMetrics text format.
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let st = state.clone();
+    let encoded = tokio::task::spawn_blocking(move || {
+        refresh_gauges(&st);
+        st.metrics.encode()
+    })
+    .await;
+    match encoded {
+        Ok(Ok(body)) => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))],
+            body,
+        )
+            .into_response(),
+        Ok(Err(e)) => crate::error::AppError::internal(e).into_response(),
+        Err(e) => crate::error::AppError::internal(e).into_response(),
     }
-    let _ = writeln!(
-        out,
-        "# HELP cdl_indexed_records Records in the search index."
-    );
-    let _ = writeln!(out, "# TYPE cdl_indexed_records gauge");
-    let _ = writeln!(out, "cdl_indexed_records {}", state.index.num_docs());
-    for (name, help, value) in [
-        (
-            "cdl_index_segments",
-            "Segments of the search index.",
-            state.index.segment_count(),
-        ),
-        (
-            "cdl_search_cache_bytes",
-            "Memory kept per index segment to speed searches up.",
-            state.index.search_cache_bytes(),
-        ),
-    ] {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} gauge");
-        let _ = writeln!(out, "{name} {value}");
-    }
-    (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-        )],
-        out,
-    )
-        .into_response()
 }

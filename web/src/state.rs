@@ -199,10 +199,20 @@ impl App {
         if self.index.commit().as_deref() == Some(main.to_hex().to_string().as_str()) {
             return;
         }
-        if let Ok(_guard) = self.catching_up.try_lock()
-            && let Err(e) = self.index.catch_up(&self.registry, &mut |_| {})
-        {
-            crate::log_line!("error: catching up the index: {e}");
+        if let Ok(_guard) = self.catching_up.try_lock() {
+            let start = std::time::Instant::now();
+            match self.index.catch_up(&self.registry, &mut |_| {}) {
+                Ok(_) => tracing::info!(
+                    commit = self.index.commit().as_deref().unwrap_or(""),
+                    records = self.index.num_docs(),
+                    elapsed_ms = start.elapsed().as_secs_f64() * 1000.0,
+                    "search index caught up with main"
+                ),
+                Err(e) => tracing::error!(
+                    error = %crate::error::chain(&e),
+                    "catching up the search index failed"
+                ),
+            }
         }
     }
 
