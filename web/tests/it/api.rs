@@ -145,9 +145,9 @@ async fn openapi_health_and_metrics() -> Result {
     let r = c.get("/metrics").await;
     assert!(
         r.header("content-type")
-            .starts_with("text/plain; version=0.0.4")
+            .starts_with("application/openmetrics-text; version=1.0.0")
     );
-    assert!(r.body.contains("# TYPE cdl_http_responses_total counter"));
+    assert!(r.body.contains("# TYPE cdl_http_responses counter"));
     assert!(
         r.body.contains("cdl_search_duration_seconds_count 1"),
         "{}",
