@@ -23,9 +23,8 @@ struct Sample {
 fn parse(text: &str) -> std::result::Result<Vec<Sample>, String> {
     let mut types: BTreeMap<String, String> = BTreeMap::new();
     let mut samples = Vec::new();
-    let mut lines = text.lines().peekable();
     let mut eof = false;
-    while let Some(line) = lines.next() {
+    for line in text.lines() {
         if eof {
             return Err(format!("text after # EOF: {line}"));
         }
