@@ -1,6 +1,7 @@
 //! `conservatoire peer add|list|remove` and `conservatoire sync`: the
 //! registries this one mirrors, pinned to their keys.
 
+use futures_util::stream::{self, StreamExt};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -66,6 +67,9 @@ pub struct SyncArgs {
 fn open(path: &PathBuf) -> anyhow::Result<Registry> {
     Registry::open(path).with_context(|| format!("opening the registry {}", path.display()))
 }
+
+/// How many peers a sync fetches at once.
+const SYNC_AT_ONCE: usize = 4;
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
@@ -199,23 +203,42 @@ pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
     }
     let client = Client::new()?;
     let runtime = runtime()?;
+    let now = jiff::Timestamp::now();
+    // Every peer at once, at most `SYNC_AT_ONCE` fetching together: one
+    // slow or dead city costs its own timeouts, not the others'. Each
+    // writes only its own `refs/mirrors/<peer>`.
+    let chosen: Vec<usize> = (0..all.peers.len())
+        .filter(|&i| only.as_ref().is_none_or(|o| o == &all.peers[i].id))
+        .collect();
+    let results = runtime.block_on(
+        stream::iter(chosen.iter().map(|&i| {
+            let p = &all.peers[i];
+            let (client, registry, local) = (&client, &registry, &local);
+            async move {
+                let r = sync(
+                    client,
+                    registry,
+                    local,
+                    &p.id,
+                    &p.url,
+                    &p.keys,
+                    p.etag.as_deref(),
+                    now,
+                )
+                .await;
+                (i, r)
+            }
+        }))
+        .buffer_unordered(SYNC_AT_ONCE)
+        .collect::<Vec<_>>(),
+    );
+    let mut results = results;
+    // Reported in the order of the peers file, whatever finished first.
+    results.sort_by_key(|(i, _)| *i);
     let mut failed = false;
     let mut out = std::io::stdout().lock();
-    for p in all.peers.iter_mut() {
-        if only.as_ref().is_some_and(|o| o != &p.id) {
-            continue;
-        }
-        let now = jiff::Timestamp::now();
-        let result = runtime.block_on(sync(
-            &client,
-            &registry,
-            &local,
-            &p.id,
-            &p.url,
-            &p.keys,
-            p.etag.as_deref(),
-            now,
-        ));
+    for (i, result) in results {
+        let p = &mut all.peers[i];
         match result {
             Ok(Synced::NotModified) => {
                 p.last_sync = Some(now);

@@ -167,13 +167,14 @@ fn a_restored_registry_is_the_same_registry() {
             "127.0.0.1:0",
         ])
         .current_dir(d)
-        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut server = Child(child);
-    // Kept open until the server stops: a server whose standard error is
-    // closed fails on its next message.
-    let mut lines = BufReader::new(server.0.stderr.take().unwrap()).lines();
+    // The address is on standard output (the logs on standard error);
+    // kept open until the server stops.
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
     let addr = lines
         .by_ref()
         .map_while(Result::ok)

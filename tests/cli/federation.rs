@@ -63,31 +63,7 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
         ],
     );
 
-    let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
-        .args([
-            "serve",
-            "--registry",
-            "paris.git",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .current_dir(d)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = Child(child);
-    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.strip_prefix("serving on http://")
-                .map(|a| a.trim_end_matches('/').to_owned())
-        })
-        .expect("the server says where it listens");
-    // Keep reading the server's standard output so that it never blocks.
-    std::thread::spawn(move || for _ in lines {});
+    let (_paris, addr) = serve(d, "paris.git");
     let url = format!("http://{addr}/");
     // The key was made on the first serve, outside Git, for the owner only.
     let key = d.join("paris.git/federation/key");
@@ -178,6 +154,83 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
         .output()
         .unwrap();
     assert!(!String::from_utf8_lossy(&tree.stdout).contains("federation"));
+
+    // A second peer that has gone away: the sync still brings Paris, says
+    // what failed for Marseille, writes nothing of it and exits 1.
+    ok(
+        d,
+        &[
+            "init",
+            "marseille.git",
+            "--name",
+            "Ville de Marseille",
+            "--id",
+            "marseille",
+        ],
+    );
+    let (marseille, marseille_addr) = serve(d, "marseille.git");
+    let added = ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &format!("http://{marseille_addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    assert!(added.contains("added marseille"), "{added}");
+    drop(marseille);
+    let both = run(d, &["sync", "--registry", "lyon.git"]);
+    assert_eq!(both.status.code(), Some(1), "{}", stderr(&both));
+    let lines: Vec<String> = stdout(&both).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(lines.iter().any(|l| l == "paris: unchanged"), "{lines:?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("marseille: refused, nothing written")),
+        "{lines:?}"
+    );
+    let mirrors = Command::new("git")
+        .args(["--git-dir", "lyon.git", "for-each-ref", "refs/mirrors"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    let mirrors = String::from_utf8_lossy(&mirrors.stdout);
+    assert!(mirrors.contains("refs/mirrors/paris"), "{mirrors}");
+    assert!(!mirrors.contains("marseille"), "{mirrors}");
+    ok(
+        d,
+        &["peer", "remove", "--registry", "lyon.git", "marseille"],
+    );
+
     ok(d, &["peer", "remove", "--registry", "lyon.git", "paris"]);
     assert_eq!(ok(d, &["peer", "list", "--registry", "lyon.git"]), "");
+}
+
+/// Starts `serve` on a loopback port for `registry`: the child (killed on
+/// drop) and the address it listens on.
+fn serve(dir: &Path, registry: &str) -> (Child, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
+        .args(["serve", "--registry", registry, "--listen", "127.0.0.1:0"])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut child = Child(child);
+    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
+    let addr = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.strip_prefix("serving on http://")
+                .map(|a| a.trim_end_matches('/').to_owned())
+        })
+        .expect("the server says where it listens");
+    // Keep reading the server's standard output so that it never blocks.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
 }

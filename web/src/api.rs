@@ -8,11 +8,10 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use cdl_licenses::certify;
-use cdl_records::{Kind, RecordId};
-use cdl_registry::RecordKey;
 use serde_json::{Value, json};
 
 use crate::error::AppError;
+use crate::extract::{Format, RecordPath};
 use crate::pages::proposal::load as load_proposal;
 use crate::pages::record::load as load_record;
 use crate::proposals::{Checked, Refused, check, count, create, rate_limit};
@@ -68,11 +67,13 @@ pub async fn search(
 /// 404 for an unknown record; 410 for a withdrawn one.
 pub async fn record(
     State(state): State<AppState>,
-    Path((kind, id)): Path<(String, String)>,
+    RecordPath { key, format }: RecordPath,
 ) -> Result<Response, AppError> {
-    let kind: Kind = kind.parse().map_err(|_| AppError::NotFound)?;
-    let id = RecordId::new(id).map_err(|_| AppError::NotFound)?;
-    match load_record(&state, RecordKey::new(kind, id)).await? {
+    // The API answers JSON at the plain address only.
+    if format != Format::Html {
+        return Err(AppError::NotFound);
+    }
+    match load_record(&state, key).await? {
         Ok(record) => {
             let certificate = certify(record.kind(), &record.license);
             Ok(Json(json!({ "record": record, "certificate": certificate })).into_response())

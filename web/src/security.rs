@@ -3,9 +3,17 @@
 //! carries.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::Mutex;
+use std::num::{NonZeroU32, NonZeroUsize};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use governor::Quota;
+use governor::clock::{Clock, MonotonicClock};
+use governor::nanos::Nanos;
+use governor::state::StateStore;
+use lru::LruCache;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -202,80 +210,126 @@ pub fn security_headers() -> [(HeaderName, HeaderValue); 5] {
     ]
 }
 
-/// Token buckets per key (a client address by default): `burst` requests
-/// at once, refilled at `per_hour` per hour.
-#[derive(Debug)]
-pub struct RateLimiter<K = IpAddr> {
-    burst: f64,
-    per_second: f64,
-    buckets: Mutex<HashMap<K, (f64, Instant)>>,
+/// Rate limits per key (a client address by default): `burst` requests at
+/// once, refilled at `per_hour` per hour.
+///
+/// The arithmetic is governor's (GCRA, one timestamp per key). The state
+/// store is this crate's own, for two things governor's keyed stores lack:
+/// a hard bound on memory (at most [`MAX_TRACKED`] keys, the least recently
+/// seen forgotten first, each step O(1) whatever the number of keys) and
+/// the login's needs to give a token back ([`refund`](Self::refund)) and to
+/// clear a key ([`forget`](Self::forget)).
+pub struct RateLimiter<K: Hash + Eq + Clone = IpAddr> {
+    limiter: governor::RateLimiter<K, BoundedStore<K>, MonotonicClock>,
+    store: BoundedStore<K>,
+    /// The time one token takes to come back.
+    interval: Nanos,
 }
 
-/// The most keys tracked before full buckets are forgotten.
-const MAX_TRACKED: usize = 100_000;
+impl<K: Hash + Eq + Clone> std::fmt::Debug for RateLimiter<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimiter")
+            .field("tracked", &self.tracked())
+            .field("interval", &self.interval)
+            .finish_non_exhaustive()
+    }
+}
 
-impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
-    /// A limiter allowing `burst` at once and `per_hour` per hour.
+/// The most keys a limiter remembers: past it, the least recently seen is
+/// forgotten (its bucket refills at once). About 64 bytes each.
+pub const MAX_TRACKED: usize = 100_000;
+
+/// The most burst a limiter allows, so that its arithmetic in nanoseconds
+/// cannot overflow with the longest refill period.
+const MAX_BURST: u32 = 10_000;
+
+/// A key's state: governor's "theoretical arrival time", in nanoseconds
+/// since the limiter's start, in a least-recently-used map.
+struct BoundedStore<K: Hash + Eq>(Arc<Mutex<LruCache<K, Nanos>>>);
+
+impl<K: Hash + Eq> Clone for BoundedStore<K> {
+    fn clone(&self) -> Self {
+        BoundedStore(Arc::clone(&self.0))
+    }
+}
+
+impl<K: Hash + Eq> BoundedStore<K> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, LruCache<K, Nanos>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<K: Hash + Eq + Clone> StateStore for BoundedStore<K> {
+    type Key = K;
+
+    fn measure_and_replace<T, F, E>(&self, key: &K, f: F) -> Result<T, E>
+    where
+        F: Fn(Option<Nanos>) -> Result<(T, Nanos), E>,
+    {
+        // One lock around read and write: no lost update, so no retry loop.
+        let mut map = self.lock();
+        let (result, next) = f(map.get(key).copied())?;
+        map.put(key.clone(), next);
+        Ok(result)
+    }
+}
+
+impl<K: Hash + Eq + Clone> RateLimiter<K> {
+    /// A limiter allowing `burst` at once and `per_hour` per hour (0: a
+    /// token comes back after a year).
     pub fn new(burst: u32, per_hour: u32) -> RateLimiter<K> {
+        RateLimiter::with_capacity(burst, per_hour, MAX_TRACKED)
+    }
+
+    /// The same, remembering at most `capacity` keys.
+    pub fn with_capacity(burst: u32, per_hour: u32, capacity: usize) -> RateLimiter<K> {
+        let period = match per_hour {
+            0 => Duration::from_secs(365 * 24 * 3600),
+            n => Duration::from_secs(3600) / n,
+        };
+        let burst = NonZeroU32::new(burst.clamp(1, MAX_BURST)).unwrap_or(NonZeroU32::MIN);
+        // `period` is at least 3600 s / u32::MAX, so never zero.
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_hour(NonZeroU32::MIN))
+            .allow_burst(burst);
+        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
+        let store = BoundedStore(Arc::new(Mutex::new(LruCache::new(capacity))));
         RateLimiter {
-            burst: f64::from(burst.max(1)),
-            per_second: f64::from(per_hour) / 3600.0,
-            buckets: Mutex::new(HashMap::new()),
+            limiter: governor::RateLimiter::new(quota, store.clone(), MonotonicClock),
+            store,
+            interval: Nanos::from(quota.replenish_interval()),
         }
     }
 
     /// Takes one token for `key`: `Ok` if allowed, else `Err(seconds to wait)`.
     pub fn check(&self, key: K) -> Result<(), u64> {
-        let now = Instant::now();
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() >= MAX_TRACKED {
-            let (burst, rate) = (self.burst, self.per_second);
-            buckets.retain(|_, (tokens, at)| {
-                *tokens + rate * now.duration_since(*at).as_secs_f64() < burst
-            });
-        }
-        let (tokens, at) = buckets.entry(key).or_insert((self.burst, now));
-        let refilled =
-            (*tokens + self.per_second * now.duration_since(*at).as_secs_f64()).min(self.burst);
-        if refilled >= 1.0 {
-            *tokens = refilled - 1.0;
-            *at = now;
-            Ok(())
-        } else {
-            *tokens = refilled;
-            *at = now;
-            let wait = if self.per_second > 0.0 {
-                ((1.0 - refilled) / self.per_second).ceil()
-            } else {
-                3600.0
-            };
-            // A float of at most a few hours: the cast cannot truncate.
-            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            Err(wait.max(1.0) as u64)
-        }
+        self.limiter.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(MonotonicClock.now());
+            wait.as_secs()
+                .saturating_add(u64::from(wait.subsec_nanos() > 0))
+                .max(1)
+        })
     }
 
     /// Gives back the token a [`check`](Self::check) of `key` took (an
     /// attempt that turned out not to count).
     pub fn refund(&self, key: &K) {
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some((tokens, _)) = buckets.get_mut(key) {
-            *tokens = (*tokens + 1.0).min(self.burst);
+        let mut map = self.store.lock();
+        if let Some(tat) = map.get_mut(key) {
+            *tat = tat.saturating_sub(self.interval);
         }
     }
 
     /// Forgets `key`: its bucket is full again.
     pub fn forget(&self, key: &K) {
-        self.buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(key);
+        self.store.lock().pop(key);
+    }
+
+    /// How many keys are remembered.
+    pub fn tracked(&self) -> usize {
+        self.store.lock().len()
     }
 }
 
@@ -376,6 +430,44 @@ mod tests {
                 .check(IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)))
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn the_wait_is_the_time_a_token_takes_to_come_back() {
+        // One per minute: refused at once, the answer says up to 60 s.
+        let limiter: RateLimiter<u32> = RateLimiter::new(1, 60);
+        assert!(limiter.check(7).is_ok());
+        let wait = limiter.check(7).unwrap_err();
+        assert!((59..=60).contains(&wait), "{wait}");
+        // A refused attempt takes nothing: the wait does not grow.
+        assert!(limiter.check(7).unwrap_err() <= 60);
+    }
+
+    #[test]
+    fn memory_is_bounded_and_the_least_recent_key_goes_first() {
+        let limiter: RateLimiter<u32> = RateLimiter::with_capacity(1, 0, 1_000);
+        for key in 0..5_000 {
+            assert!(limiter.check(key).is_ok(), "{key}");
+        }
+        assert_eq!(limiter.tracked(), 1_000);
+        // The last thousand are remembered (and limited), the first forgotten.
+        assert!(limiter.check(4_999).is_err());
+        assert!(limiter.check(4_000).is_err());
+        assert!(limiter.check(0).is_ok());
+        assert_eq!(limiter.tracked(), 1_000);
+    }
+
+    #[test]
+    fn a_flood_of_addresses_stays_within_the_bound() {
+        // Past the bound each check is one map step, not a scan: 150,000
+        // addresses, each limited once, the map never larger.
+        let limiter = RateLimiter::new(1, 0);
+        for n in 0u32..150_000 {
+            let ip = IpAddr::V4(Ipv4Addr::from(0x0a00_0000 | n));
+            assert!(limiter.check(ip).is_ok());
+            assert!(limiter.check(ip).is_err());
+        }
+        assert_eq!(limiter.tracked(), MAX_TRACKED);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cdl_licenses::{Certificate, ReasonCode, Verdict};
@@ -19,6 +19,7 @@ use cdl_registry::{LineChange, RecordKey, RecordState};
 
 use super::{Ctx, Layout, Nav, blocking, render, render_with};
 use crate::error::AppError;
+use crate::extract::KindPath;
 use crate::form::{self, Input, LICENCE_OTHER, OTHER, Problem};
 use crate::i18n::Lang;
 use crate::pages::record::reasons;
@@ -259,16 +260,11 @@ fn message_hint(lang: Lang) -> &'static str {
     )
 }
 
-fn parse_kind(kind: &str) -> Result<Kind, AppError> {
-    kind.parse().map_err(|_| AppError::NotFound)
-}
-
 /// `GET /propose/{kind}`: the empty form.
 ///
 /// # Errors
 /// 404 for an unknown kind.
-pub async fn form(ctx: Ctx, Path(kind): Path<String>) -> Result<Response, AppError> {
-    let kind = parse_kind(&kind)?;
+pub async fn form(ctx: Ctx, KindPath(kind): KindPath) -> Result<Response, AppError> {
     render(&form_page(
         &ctx,
         kind,
@@ -701,10 +697,9 @@ pub async fn submit(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     ctx: Ctx,
-    Path(kind): Path<String>,
+    KindPath(kind): KindPath,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let kind = parse_kind(&kind)?;
     let mut values: HashMap<String, String> = pairs
         .into_iter()
         .map(|(k, v)| (k, form::normalise_line_ends(&v)))

@@ -3,40 +3,20 @@
 //! download the record.
 
 use askama::Template;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cdl_licenses::{Certificate, certify};
-use cdl_records::{Kind, Record, RecordId};
+use cdl_records::Record;
 use cdl_registry::{ChangeKind, HistoryEntry, RecordKey, RecordState};
 
 use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::error::AppError;
+use crate::extract::{Format, RecordPath};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::view::{Section, json_ld, licence_name, names_lang, sections, title_lang};
-
-/// What a record page asks for.
-enum Format {
-    Html,
-    Toml,
-    Json,
-}
-
-/// Parses `{kind}` and `{id}` (with an optional `.toml` or `.json`).
-fn key_of(kind: &str, id: &str) -> Result<(RecordKey, Format), AppError> {
-    let (id, format) = if let Some(id) = id.strip_suffix(".toml") {
-        (id, Format::Toml)
-    } else if let Some(id) = id.strip_suffix(".json") {
-        (id, Format::Json)
-    } else {
-        (id, Format::Html)
-    };
-    let kind: Kind = kind.parse().map_err(|_| AppError::NotFound)?;
-    let id = RecordId::new(id).map_err(|_| AppError::NotFound)?;
-    Ok((RecordKey::new(kind, id), format))
-}
 
 /// Reads a record: present, or 404 (410 for a withdrawn one).
 ///
@@ -216,9 +196,8 @@ pub async fn record(
     State(state): State<AppState>,
     ctx: Ctx,
     site: Site,
-    Path((kind, id)): Path<(String, String)>,
+    RecordPath { key, format }: RecordPath,
 ) -> Result<Response, AppError> {
-    let (key, format) = key_of(&kind, &id)?;
     let record = match load(&state, key.clone()).await? {
         Ok(record) => record,
         Err(title) => {

@@ -13,6 +13,7 @@ use super::proposal::{EntryView, change_note, load, report_view, status_words};
 use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::curators::Curators;
 use crate::error::AppError;
+use crate::extract::Curator;
 use crate::i18n::Lang;
 use crate::security::{ClientIp, SESSION_COOKIE, account_key, cookie_name, set_cookie};
 use crate::state::AppState;
@@ -135,11 +136,6 @@ pub async fn logout(
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
 }
 
-/// The way to the login page, for visitors who are not curators.
-fn to_login() -> Response {
-    Redirect::to("/login").into_response()
-}
-
 struct Item {
     id: String,
     author: String,
@@ -169,10 +165,10 @@ struct QueuePage {
 ///
 /// # Errors
 /// When the registry cannot be read.
-pub async fn queue(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
-    if ctx.curator.is_none() {
-        return Ok(to_login());
-    }
+pub async fn queue(
+    State(state): State<AppState>,
+    Curator { ctx, .. }: Curator,
+) -> Result<Response, AppError> {
     let st = state.clone();
     let proposals = blocking(move || st.registry.proposals())
         .await?
@@ -346,13 +342,10 @@ async fn show_page_with(
 /// 404 for an unknown proposal.
 pub async fn show(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Curator { ctx, .. }: Curator,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
-    if ctx.curator.is_none() {
-        return Ok(to_login());
-    }
     let m = ctx.m();
     let notice = match query.as_deref() {
         Some("done=merged") => Some(m.review_merged.to_owned()),
@@ -368,14 +361,11 @@ pub async fn show(
 /// 403 without a valid CSRF token; 404 for an unknown proposal.
 pub async fn merge(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Curator { name, ctx }: Curator,
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
-    let Some(name) = ctx.curator.clone() else {
-        return Ok(to_login());
-    };
     let view = load(&state, &id).await?;
     let pid = view.proposal.id.to_string();
     let st = state.clone();
@@ -464,14 +454,11 @@ pub struct RejectForm {
 /// 403 without a valid CSRF token; 404 for an unknown proposal.
 pub async fn reject(
     State(state): State<AppState>,
-    ctx: Ctx,
+    Curator { name, ctx }: Curator,
     Path(id): Path<String>,
     Form(form): Form<RejectForm>,
 ) -> Result<Response, AppError> {
     ctx.check_csrf(&form.csrf)?;
-    let Some(name) = ctx.curator.clone() else {
-        return Ok(to_login());
-    };
     let view = load(&state, &id).await?;
     let pid = view.proposal.id.to_string();
     let reason = form.reason.trim().chars().take(2000).collect::<String>();

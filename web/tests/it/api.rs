@@ -120,6 +120,31 @@ async fn records_with_their_certificate() -> Result {
     assert_eq!(r.json()["code"], "not-found");
     assert_eq!(r.json()["instance"], "/api/v1/records/dataset/absent");
     assert_eq!(c.get("/api/v1/nothing").await.json()["status"], 404);
+    // The same extractor as the pages: a bad kind or id is 404 before any
+    // read, and the API has no download suffixes.
+    for path in [
+        "/api/v1/records/painting/arbres-remarquables",
+        "/api/v1/records/dataset/Arbres%20remarquables",
+        "/api/v1/records/dataset/arbres-remarquables.toml",
+        "/api/v1/records/dataset/arbres-remarquables.json",
+    ] {
+        let r = c.get(path).await;
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(r.json()["code"], "not-found", "{path}");
+    }
+    // ... while the page keeps them.
+    let r = c.get("/records/dataset/arbres-remarquables.toml").await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body.contains("id = \"arbres-remarquables\""),
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        c.get("/records/painting/arbres-remarquables").await.status,
+        404
+    );
+    assert_eq!(c.get("/propose/painting").await.status, 404);
     Ok(())
 }
 

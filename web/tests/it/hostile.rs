@@ -64,16 +64,36 @@ async fn forms_without_the_csrf_token_are_refused() -> Result {
         )
         .await;
     assert_eq!(r.status, 403);
-    for path in [
-        "/login",
-        "/logout",
-        "/review/0123456789ab/merge",
-        "/review/0123456789ab/reject",
-    ] {
+    for path in ["/login", "/logout"] {
         let r = c
             .post_form(path, &[("name", "a"), ("password", "b"), ("reason", "r")])
             .await;
         assert_eq!(r.status, 403, "{path}");
+    }
+    // A curator's actions: a visitor is sent to log in; a logged-in
+    // curator without the token (a forged cross-site form) gets 403.
+    let decisions = ["/review/0123456789ab/merge", "/review/0123456789ab/reject"];
+    for path in decisions {
+        let r = c.post_form(path, &[("reason", "r")]).await;
+        assert_eq!((r.status, r.header("location")), (303, "/login"), "{path}");
+    }
+    let password = server.add_curator("alice");
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(
+            "/login",
+            &[("csrf", &csrf), ("name", "alice"), ("password", &password)],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    for path in decisions {
+        let r = c.post_form(path, &[("reason", "r")]).await;
+        assert_eq!(r.status, 403, "{path}");
+        let r = c.post_form(path, &[("csrf", &csrf), ("reason", "r")]).await;
+        assert_eq!(
+            r.status, 403,
+            "{path}: the visitor's token, not the session's"
+        );
     }
     Ok(())
 }

@@ -30,6 +30,25 @@ async fn review_needs_a_curator() -> Result {
     let r = c.get("/review").await;
     assert_eq!(r.status, 303);
     assert_eq!(r.header("location"), "/login");
+    // Every curator's page and action, read or write, sends a visitor to
+    // the login page before anything is read or changed.
+    let id = propose(&mut c, "logiciel-garde", "Logiciel gardé").await;
+    let csrf = c.csrf().await;
+    for path in [format!("/review/{id}")] {
+        let r = c.get(&path).await;
+        assert_eq!((r.status, r.header("location")), (303, "/login"), "{path}");
+    }
+    for path in [
+        format!("/review/{id}/merge"),
+        format!("/review/{id}/reject"),
+    ] {
+        let r = c
+            .post_form(&path, &[("csrf", &csrf), ("reason", "non")])
+            .await;
+        assert_eq!((r.status, r.header("location")), (303, "/login"), "{path}");
+    }
+    let r = c.get(&format!("/api/v1/proposals/{id}")).await;
+    assert_eq!(r.json()["status"], "open", "{}", r.body);
     let password = server.add_curator("alice");
     assert_eq!(login(&mut c, "alice", "wrong-password").await, 401);
     assert_eq!(login(&mut c, "nobody", &password).await, 401);
