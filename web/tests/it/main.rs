@@ -9,6 +9,7 @@ mod cost;
 mod demo;
 mod fuzz;
 mod hostile;
+mod openapi;
 mod pages;
 mod proposals;
 mod propose_alone;
