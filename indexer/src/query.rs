@@ -21,7 +21,8 @@ use std::fmt;
 use cdl_licenses::{LicenceFamily, Verdict};
 use cdl_records::Kind;
 
-/// Longest query accepted, in bytes.
+/// Longest query accepted, in characters (as JSON Schema's `maxLength`
+/// counts them, so that the API's document can state it).
 pub const MAX_QUERY_LEN: usize = 1_000;
 /// Most words, phrases and filters in one query.
 pub const MAX_TERMS: usize = 32;
@@ -146,7 +147,7 @@ pub enum QueryError {
     /// The query is longer than [`MAX_QUERY_LEN`].
     #[error("{}", self.bilingual())]
     TooLong {
-        /// Its length in bytes.
+        /// Its length in characters.
         len: usize,
     },
     /// More than [`MAX_TERMS`] words, phrases and filters.
@@ -308,8 +309,9 @@ enum Item {
 /// # Errors
 /// A [`QueryError`] saying what is wrong and where.
 pub fn parse(query: &str) -> Result<ParsedQuery, QueryError> {
-    if query.len() > MAX_QUERY_LEN {
-        return Err(QueryError::TooLong { len: query.len() });
+    let len = query.chars().count();
+    if len > MAX_QUERY_LEN {
+        return Err(QueryError::TooLong { len });
     }
     let items = lex(query)?;
     let mut clauses: Vec<Clause> = Vec::new();

@@ -49,7 +49,7 @@ pub struct SearchRequest {
 }
 
 /// The order of hits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Sort {
     /// Best matches first, ties by recency (the default).
@@ -93,7 +93,7 @@ impl Sort {
 /// records, so records that match only some of the words follow those
 /// that match them all, ranked by how many they match. Phrases, filters
 /// and exclusions are never left out.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Relaxed {
     /// How many records match every word.
     pub complete: usize,
@@ -159,7 +159,7 @@ pub struct Hit {
 }
 
 /// One value of a facet and how many matching records have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FacetCount {
     /// The value.
     pub value: String,

@@ -6,7 +6,19 @@ use cdl_records::Kind;
 use serde::{Deserialize, Serialize};
 
 /// Whether a licence expression makes a resource free, for one kind of resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// The expression lets everyone use, study, share and modify the resource.
@@ -60,7 +72,7 @@ impl fmt::Display for Verdict {
 ///
 /// It is deterministic: the same policy, kind and expression always give an
 /// equal certificate, with reasons in the same order. It holds no time stamp.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Certificate {
     /// The kind of resource the expression was judged for.
     pub kind: Kind,
@@ -95,7 +107,7 @@ impl Certificate {
 }
 
 /// One reason of a certificate: a stable machine code plus a message for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Reason {
     /// The stable machine code.
     pub code: ReasonCode,
@@ -127,7 +139,19 @@ impl Reason {
 ///
 /// Codes are part of the public contract: web pages and other cities match on
 /// them. New codes may be added; existing ones keep their meaning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum ReasonCode {

@@ -9,7 +9,19 @@ use crate::certify::{Parsed, fold, parse};
 use crate::policy::Policy;
 
 /// The broad family of a licence expression, independent of the kind of resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum LicenceFamily {
     /// Derived works must stay under the same terms (GPL, CC BY-SA, ODbL, LAL...).

@@ -36,7 +36,7 @@ impl Text {
 }
 
 /// What kind of problem a [`Diagnostic`] reports. Stable, for machines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Code {
@@ -85,7 +85,7 @@ impl Code {
 }
 
 /// One problem in a record file, with where it is and how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// What kind of problem.
     pub code: Code,

@@ -408,3 +408,15 @@ impl Serialize for Record {
         Wire::from_record(self).serialize(s)
     }
 }
+
+/// A record's JSON Schema is that of its file shape, which is what it
+/// serialises to (the API's record documents).
+impl schemars::JsonSchema for Record {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Record".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        Wire::json_schema(generator)
+    }
+}

@@ -14,7 +14,9 @@ pub const WITHDRAWN_DIR: &str = "withdrawn";
 pub const CONFIG_FILE: &str = "registry.toml";
 
 /// One record of the registry, by kind and id: `software/gimp`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
 pub struct RecordKey {
     /// The kind of resource.
     pub kind: Kind,

@@ -66,6 +66,19 @@ impl ProposalId {
     }
 }
 
+/// The schema of an id: a string of [`ProposalId::LEN`] lowercase
+/// hexadecimal digits, as [`ProposalId::parse`] reads it.
+impl schemars::JsonSchema for ProposalId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ProposalId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let pattern = format!("^[0-9a-f]{{{}}}$", ProposalId::LEN);
+        schemars::json_schema!({ "type": "string", "pattern": pattern })
+    }
+}
+
 impl fmt::Display for ProposalId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -125,14 +138,14 @@ pub struct Proposal {
 
 /// The validation and certification report of a proposal: one entry per
 /// changed record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// One entry per changed record, by key.
     pub entries: Vec<ReportEntry>,
 }
 
 /// The report on one changed record.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ReportEntry {
     /// The record.
     pub key: RecordKey,

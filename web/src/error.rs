@@ -6,7 +6,6 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::i18n::Lang;
 
@@ -233,6 +232,35 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     }
 }
 
+/// The body of every error of the API: an RFC 9457 problem document.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+pub struct Problem {
+    /// `/api/v1/problems/<code>`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The reason phrase of the status.
+    pub title: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// Stable machine code: not-found, bad-query, invalid-record,
+    /// rate-limited, too-large, unsupported-media-type, cross-site...
+    pub code: &'static str,
+    /// What is wrong, in English.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// What is wrong, in French.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail_fr: Option<String>,
+    /// The path of the request.
+    pub instance: String,
+    /// The problems of an invalid record (422 `invalid-record`): at most
+    /// [`cdl_records::MAX_DIAGNOSTICS`], then a final `more-errors` entry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Vec<cdl_records::Diagnostic>>")]
+    #[schemars(length(max = cdl_records::MAX_DIAGNOSTICS + 1))]
+    pub errors: Option<serde_json::Value>,
+}
+
 /// Errors as `application/problem+json`.
 async fn render_api_errors(request: Request, next: Next) -> Response {
     let instance = request
@@ -249,29 +277,25 @@ async fn render_api_errors(request: Request, next: Next) -> Response {
     let status = response.status();
     let info = response.extensions().get::<ErrorInfo>().cloned();
     let code = info.as_ref().map_or_else(|| code_of(status), |i| i.code);
-    let mut body = json!({
-        "type": format!("/api/v1/problems/{code}"),
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "code": code,
-        "instance": instance,
-    });
-    if let Some(info) = &info {
-        if let Some((fr, en)) = &info.detail {
-            body["detail"] = json!(en);
-            body["detail_fr"] = json!(fr);
-        }
-        if let Some(errors) = &info.errors {
-            body["errors"] = errors.clone();
-        }
-    }
+    let detail = info.as_ref().and_then(|i| i.detail.clone());
+    let body = Problem {
+        kind: format!("/api/v1/problems/{code}"),
+        title: status.canonical_reason().unwrap_or("Error"),
+        status: status.as_u16(),
+        code,
+        detail_fr: detail.as_ref().map(|(fr, _)| fr.clone()),
+        detail: detail.map(|(_, en)| en),
+        instance,
+        errors: info.and_then(|i| i.errors),
+    };
+    let body = serde_json::to_string(&body).unwrap_or_default();
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
     parts.headers.remove(header::CONTENT_LENGTH);
-    Response::from_parts(parts, axum::body::Body::from(body.to_string()))
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// The generic message of an error status in `lang`.

@@ -11,6 +11,7 @@ pub mod extract;
 pub mod form;
 pub mod i18n;
 pub mod metrics;
+pub mod openapi;
 pub mod pages;
 pub mod proposals;
 pub mod search;
@@ -95,13 +96,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             pages::cookies_middleware,
         ));
-    let api = Router::new()
-        .route("/search", get(api::search))
-        .route("/records/{kind}/{id}", get(api::record))
-        .route("/proposals", post(api::propose))
-        .route("/proposals/{id}", get(api::proposal))
-        .route("/vocabulary", get(api::vocabulary))
-        .route("/openapi.json", get(api::openapi))
+    let api = api::router()
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

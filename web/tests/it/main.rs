@@ -10,6 +10,7 @@ mod demo;
 mod fuzz;
 mod hostile;
 mod metrics;
+mod openapi;
 mod pages;
 mod proposals;
 mod propose_alone;
