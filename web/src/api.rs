@@ -43,7 +43,7 @@ pub async fn search(
                 "license": h.license,
                 "origin": h.origin,
                 "score": h.score,
-                "snippet": h.snippet.html,
+                "snippet": h.snippet,
                 "url": format!("/records/{}/{}", h.kind, h.id),
                 "api_url": format!("/api/v1/records/{}/{}", h.kind, h.id),
             })
