@@ -83,7 +83,7 @@ fn highlights_stay_valid_whatever_the_text() {
         }
     }
     let edge = r.hits.iter().find(|h| h.snippet.text == "école").unwrap();
-    assert_eq!(edge.snippet.highlights, [0.."école".len()]);
+    assert_eq!(edge.snippet.highlights, vec![0.."école".len()]);
 }
 
 #[test]
