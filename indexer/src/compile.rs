@@ -31,8 +31,9 @@ use tantivy::{Searcher, Term};
 use crate::analysis::{analyze, analyze_positions, english, folded, french, phonetic};
 use crate::document::key;
 use crate::error::{EngineContext, IndexError, Result};
-use crate::query::{Atom, Clause, FilterField, ParsedQuery};
+use crate::query::{Atom, Clause, FilterField, ParsedQuery, QueryError, normalise};
 use crate::schema::{FacetDim, Fields};
+use crate::search::Filter;
 
 /// Words shorter than this (in characters) must match exactly.
 pub const FUZZY_MIN_CHARS: usize = 5;
@@ -160,6 +161,8 @@ pub(crate) struct Compiler<'a> {
     min_words: Option<usize>,
     fuzzy_candidates: bool,
     forgiven: bool,
+    /// The queries of the request's facet filters ([`facet_filters`]).
+    filters: Vec<Box<dyn Query>>,
 }
 
 /// How much a match in each field weighs, for exact terms and phrases.
@@ -202,7 +205,16 @@ impl<'a> Compiler<'a> {
             min_words: None,
             fuzzy_candidates: false,
             forgiven: false,
+            filters: Vec::new(),
         }
+    }
+
+    /// Requires the facet filters `filters` too (made by
+    /// [`facet_filters`]); they are never left out and add no score.
+    #[must_use]
+    pub fn with_filters(mut self, filters: &[Box<dyn Query>]) -> Self {
+        self.filters = filters.iter().map(|q| q.box_clone()).collect();
+        self
     }
 
     /// Lets the word clauses be left out: records matching at least
@@ -275,6 +287,11 @@ impl<'a> Compiler<'a> {
                 clauses.push((Occur::Must, query));
             }
         }
+        let filtered = !self.filters.is_empty();
+        for filter in std::mem::take(&mut self.filters) {
+            positive = true;
+            clauses.push((Occur::Must, filter));
+        }
         if let Some(min) = self.min_words
             && !optional.is_empty()
         {
@@ -300,10 +317,11 @@ impl<'a> Compiler<'a> {
                 Box::new(BooleanQuery::new(clauses))
             }
         };
-        let lone_word = matches!(
-            parsed.clauses.as_slice(),
-            [c] if !c.negated && matches!(c.any_of.as_slice(), [Atom::Word(_)])
-        );
+        let lone_word = !filtered
+            && matches!(
+                parsed.clauses.as_slice(),
+                [c] if !c.negated && matches!(c.any_of.as_slice(), [Atom::Word(_)])
+            );
         let shape = if scored_atoms == 0 {
             // Filters score 0; browsing and exclusions alone score 1.
             Shape::Constant(if positive { 0.0 } else { 1.0 })
@@ -499,6 +517,55 @@ impl<'a> Compiler<'a> {
         };
         Box::new(ConstScoreQuery::new(query, 0.0))
     }
+}
+
+/// The queries of typed facet filters, each without score: the value
+/// checked and normalised as the query language does, then a term of the
+/// facet field (tags also as analyzed words, as `tag:` does). A value that
+/// no record has exactly falls back to the case-folded filter key, so
+/// that an address written by hand (`license=mit`) finds what `license:mit`
+/// finds.
+///
+/// # Errors
+/// [`QueryError::EmptyFilter`] or [`QueryError::BadValue`] for a value
+/// that cannot be; engine errors.
+pub(crate) fn facet_filters(
+    searcher: &Searcher,
+    fields: &Fields,
+    filters: &[Filter],
+) -> Result<Vec<Box<dyn Query>>> {
+    let mut french_analyzer = None;
+    let mut out: Vec<Box<dyn Query>> = Vec::with_capacity(filters.len());
+    for filter in filters {
+        let field = filter.dim.filter_field();
+        let value = filter.value.trim();
+        if value.is_empty() {
+            return Err(QueryError::EmptyFilter { field, at: 0 }.into());
+        }
+        let value = normalise(field, value)?;
+        let query: Box<dyn Query> = if filter.dim == FacetDim::Tag {
+            let exact: Box<dyn Query> = Box::new(TermQuery::new(
+                Term::from_facet(fields.facets, &FacetDim::Tag.facet(&value.to_lowercase())),
+                IndexRecordOption::Basic,
+            ));
+            let fr = french_analyzer.get_or_insert_with(french);
+            let tokens = analyze_positions(fr, &value);
+            match terms_query(fields.tags, &tokens) {
+                Some(analyzed) => Box::new(BooleanQuery::union(vec![exact, analyzed])),
+                None => exact,
+            }
+        } else {
+            let facet = Term::from_facet(fields.facets, &filter.dim.facet(&value));
+            let term = if searcher.doc_freq(&facet).engine("counting a facet value")? > 0 {
+                facet
+            } else {
+                Term::from_field_text(fields.keys, &key(filter.dim.as_str(), &value))
+            };
+            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+        };
+        out.push(Box::new(ConstScoreQuery::new(query, 0.0)));
+    }
+    Ok(out)
 }
 
 /// A term query for one term, a phrase query for several (keeping the

@@ -36,6 +36,7 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader};
 
 use crate::compile::{Compiled, Shape};
 use crate::error::{EngineContext, Result};
+use crate::schema::FacetDim;
 
 /// The name of the facet field and of the recency column.
 const FACETS: &str = "facets";
@@ -354,7 +355,7 @@ fn kept<T>(cell: &OnceLock<T>, compute: impl FnOnce() -> Result<T>) -> Result<&T
 }
 
 /// Facet counts by dimension and value.
-pub(crate) type FacetTally = HashMap<(String, String), u64>;
+pub(crate) type FacetTally = HashMap<(FacetDim, String), u64>;
 
 /// What a search gathered.
 pub(crate) struct Gathered {
@@ -668,10 +669,10 @@ fn count_facets(
         facets
             .facet_from_ord(ord as u64, &mut facet)
             .engine("reading facets")?;
-        if let [dim, value] = facet.to_path().as_slice() {
-            *tally
-                .entry(((*dim).to_owned(), (*value).to_owned()))
-                .or_default() += u64::from(count);
+        if let [dim, value] = facet.to_path().as_slice()
+            && let Some(dim) = FacetDim::from_name(dim)
+        {
+            *tally.entry((dim, (*value).to_owned())).or_default() += u64::from(count);
         }
     }
     Ok(())
@@ -779,7 +780,8 @@ mod tests {
                     let mut f = Facet::root();
                     facets.facet_from_ord(o, &mut f).unwrap();
                     if let [d, v] = f.to_path().as_slice() {
-                        *tally.entry(((*d).to_owned(), (*v).to_owned())).or_default() += 1;
+                        let d = FacetDim::from_name(d).unwrap();
+                        *tally.entry((d, (*v).to_owned())).or_default() += 1;
                     }
                 }
             }

@@ -23,8 +23,8 @@ pub use index::{ApplyStats, IndexOptions, IndexState, OpenStatus, SearchIndex};
 pub use query::{ParsedQuery, QueryError};
 pub use schema::{FacetDim, SCHEMA_VERSION};
 pub use search::{
-    FacetCount, Hit, MAX_LIMIT, MAX_WINDOW, RELAX_BELOW, Relaxed, SearchRequest, SearchResults,
-    Snippet, Sort, escape_into,
+    FacetCount, Filter, Hit, MAX_LIMIT, MAX_WINDOW, RELAX_BELOW, Relaxed, SearchRequest,
+    SearchResults, Snippet, Sort,
 };
 
 /// The tantivy document of a record, as [`SearchIndex`] would index it, with

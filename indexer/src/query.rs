@@ -459,7 +459,7 @@ fn read_until(
 }
 
 /// Checks and normalises a filter's value.
-fn normalise(field: FilterField, value: &str) -> Result<String, QueryError> {
+pub(crate) fn normalise(field: FilterField, value: &str) -> Result<String, QueryError> {
     let lower = value.to_lowercase();
     let bad = |expected: String| QueryError::BadValue {
         field,

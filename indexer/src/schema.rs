@@ -113,8 +113,11 @@ pub(crate) fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-/// A facet dimension: the first component of a facet path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+/// A facet dimension: the first component of a facet path, and a filter
+/// on it ([`crate::Filter`]). Its order is the display order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum FacetDim {
     /// Kind of resource.
@@ -129,10 +132,10 @@ pub enum FacetDim {
     Tag,
     /// Language.
     Lang,
-    /// Origin registry.
-    Origin,
     /// Species (seed and ferment lots).
     Species,
+    /// Origin registry.
+    Origin,
 }
 
 impl FacetDim {
@@ -144,8 +147,8 @@ impl FacetDim {
         FacetDim::Verdict,
         FacetDim::Tag,
         FacetDim::Lang,
-        FacetDim::Origin,
         FacetDim::Species,
+        FacetDim::Origin,
     ];
 
     /// The name, also the first facet path component.
@@ -157,13 +160,61 @@ impl FacetDim {
             FacetDim::Verdict => "verdict",
             FacetDim::Tag => "tag",
             FacetDim::Lang => "lang",
-            FacetDim::Origin => "origin",
             FacetDim::Species => "species",
+            FacetDim::Origin => "origin",
+        }
+    }
+
+    /// The dimension named `name` (as [`FacetDim::as_str`] writes it).
+    pub fn from_name(name: &str) -> Option<FacetDim> {
+        FacetDim::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+
+    /// The filter of the query language on this dimension.
+    pub(crate) fn filter_field(self) -> crate::query::FilterField {
+        use crate::query::FilterField;
+        match self {
+            FacetDim::Kind => FilterField::Kind,
+            FacetDim::License => FilterField::License,
+            FacetDim::Family => FilterField::Family,
+            FacetDim::Verdict => FilterField::Verdict,
+            FacetDim::Tag => FilterField::Tag,
+            FacetDim::Lang => FilterField::Lang,
+            FacetDim::Species => FilterField::Species,
+            FacetDim::Origin => FilterField::Origin,
         }
     }
 
     /// The facet `/<dim>/<value>`.
     pub(crate) fn facet(self, value: &str) -> tantivy::schema::Facet {
         tantivy::schema::Facet::from_path([self.as_str(), value])
+    }
+}
+
+impl std::fmt::Display for FacetDim {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_dimension_is_listed_once_in_order_and_named_back() {
+        let mut sorted = FacetDim::ALL;
+        sorted.sort();
+        assert_eq!(sorted, FacetDim::ALL, "`ALL` is in the enum's order");
+        for d in FacetDim::ALL {
+            assert_eq!(FacetDim::from_name(d.as_str()), Some(d));
+            assert_eq!(
+                serde_json::to_value(d).unwrap(),
+                serde_json::Value::from(d.as_str()),
+                "serialised under its name"
+            );
+            assert_eq!(d.filter_field().as_str(), d.as_str());
+        }
+        assert_eq!(FacetDim::from_name("language"), None);
     }
 }

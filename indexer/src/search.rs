@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Serialize;
-use tantivy::schema::{Field, Value};
+use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{english, french};
 pub use crate::compile::TYPO_FALLBACK_BELOW;
-use crate::compile::{Compiled, Compiler, Mode, is_droppable};
+use crate::compile::{Compiled, Compiler, Mode, facet_filters, is_droppable};
 use crate::error::{EngineContext, Result};
-use crate::gather::{Order, SegmentCache, gather};
+use crate::gather::{Order, Ranked, SegmentCache, gather};
 use crate::query;
 use crate::schema::{FacetDim, Fields};
 
@@ -29,11 +29,14 @@ pub const RELAX_BELOW: usize = 3;
 /// Length of snippets, in characters.
 pub const SNIPPET_CHARS: usize = 200;
 
-/// A search: the query text and the page wanted.
+/// A search: the query text, the facet filters and the page wanted.
 #[derive(Debug, Clone)]
 pub struct SearchRequest {
     /// The query, in the language of [`crate::query`].
     pub query: String,
+    /// Facet filters, all of which must hold (as a value picked among the
+    /// facet counts). They add nothing to the score.
+    pub filters: Vec<Filter>,
     /// How many hits to skip.
     pub offset: usize,
     /// How many hits to return (1 to [`MAX_LIMIT`]).
@@ -46,6 +49,31 @@ pub struct SearchRequest {
     pub facets: bool,
     /// The order of the hits.
     pub sort: Sort,
+}
+
+/// A facet filter: only records whose facet `dim` has `value`.
+///
+/// The value is checked and normalised as in the query language (`kind`,
+/// `family` and `verdict` take their canonical names or aliases, a bad one
+/// is a [`crate::QueryError`]); it then matches the facet value exactly
+/// (tags without case, and also as analyzed words of the tags), or, when
+/// no record has that exact value, without case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Filter {
+    /// The dimension.
+    pub dim: FacetDim,
+    /// The value, as the facet counts give it.
+    pub value: String,
+}
+
+impl Filter {
+    /// The filter `dim` = `value`.
+    pub fn new(dim: FacetDim, value: impl Into<String>) -> Self {
+        Filter {
+            dim,
+            value: value.into(),
+        }
+    }
 }
 
 /// The order of hits.
@@ -109,6 +137,7 @@ impl SearchRequest {
     pub fn new(query: impl Into<String>) -> Self {
         SearchRequest {
             query: query.into(),
+            filters: Vec::new(),
             offset: 0,
             limit: 20,
             facet_values: 20,
@@ -126,15 +155,57 @@ impl SearchRequest {
     }
 }
 
-/// A highlighted extract of a matching record.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+/// A highlighted extract of a matching record: plain text, and which
+/// parts of it to highlight. Rendering (and escaping) is the caller's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Snippet {
     /// The extract, as plain text.
     pub text: String,
-    /// Byte ranges of `text` to highlight.
+    /// Byte ranges of `text` to highlight: on character boundaries, not
+    /// empty, sorted, neither overlapping nor touching (touching ones are
+    /// merged). Serialised as `[start, end]` pairs.
+    #[serde(serialize_with = "pairs")]
+    #[schemars(with = "Vec<[usize; 2]>")]
     pub highlights: Vec<Range<usize>>,
-    /// The extract as HTML: text escaped, highlights in `<mark>`.
-    pub html: String,
+}
+
+impl Snippet {
+    /// The text cut into its parts, each with whether it is highlighted,
+    /// in order; together they are the whole text. Ranges that break the
+    /// rules of [`Snippet::highlights`] are skipped, never a panic.
+    pub fn parts(&self) -> Vec<(&str, bool)> {
+        let mut parts = Vec::with_capacity(2 * self.highlights.len() + 1);
+        let mut at = 0;
+        for r in &self.highlights {
+            if r.start < at || r.start >= r.end {
+                continue;
+            }
+            let (Some(before), Some(marked)) =
+                (self.text.get(at..r.start), self.text.get(r.clone()))
+            else {
+                continue;
+            };
+            if !before.is_empty() {
+                parts.push((before, false));
+            }
+            parts.push((marked, true));
+            at = r.end;
+        }
+        if let Some(rest) = self.text.get(at..)
+            && !rest.is_empty()
+        {
+            parts.push((rest, false));
+        }
+        parts
+    }
+}
+
+/// Serialises ranges as `[start, end]` pairs.
+fn pairs<S: serde::Serializer>(
+    ranges: &[Range<usize>],
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.collect_seq(ranges.iter().map(|r| [r.start, r.end]))
 }
 
 /// One result.
@@ -176,11 +247,10 @@ pub struct SearchResults {
     pub offset: usize,
     /// The hits of the page, best first.
     pub hits: Vec<Hit>,
-    /// Facet counts over every matching record, by dimension name
-    /// (`kind`, `license`, `family`, `verdict`, `tag`, `lang`, `origin`,
-    /// `species`), each sorted by decreasing count then value; empty when
-    /// the request asked for no facets.
-    pub facets: BTreeMap<&'static str, Vec<FacetCount>>,
+    /// Facet counts over every matching record, by dimension (every one
+    /// of [`FacetDim::ALL`], in that order), each sorted by decreasing
+    /// count then value; empty when the request asked for no facets.
+    pub facets: BTreeMap<FacetDim, Vec<FacetCount>>,
     /// Set when words were left out to find more (see [`Relaxed`]).
     pub relaxed: Option<Relaxed>,
 }
@@ -193,16 +263,21 @@ pub(crate) fn run(
     cache: &SegmentCache,
 ) -> Result<SearchResults> {
     let parsed = query::parse(&request.query)?;
+    let filters = facet_filters(searcher, fields, &request.filters)?;
     // Exact words first; typos and sounds-alike are forgiven when that
     // finds few records, which spares the alternatives of common words
     // (each one visits every record holding a neighbour of the word).
-    let exact = Compiler::new(fields, Mode::Exact).compile(&parsed)?;
+    let exact = Compiler::new(fields, Mode::Exact)
+        .with_filters(&filters)
+        .compile(&parsed)?;
     let mut results = execute(searcher, fields, request, &exact, cache)?;
     let mut mode = Mode::Exact;
     let mut compiled = exact;
     if results.total < TYPO_FALLBACK_BELOW && compiled.fuzzy_candidates {
         let forgiving = Mode::Forgiving(searcher, &cache.typos);
-        let again = Compiler::new(fields, forgiving).compile(&parsed)?;
+        let again = Compiler::new(fields, forgiving)
+            .with_filters(&filters)
+            .compile(&parsed)?;
         if again.forgiven {
             results = execute(searcher, fields, request, &again, cache)?;
             mode = forgiving;
@@ -218,6 +293,7 @@ pub(crate) fn run(
             &parsed,
             mode,
             &compiled,
+            &filters,
             &mut results,
         )?;
     }
@@ -236,6 +312,7 @@ fn relax(
     parsed: &query::ParsedQuery,
     mode: Mode<'_>,
     strict: &Compiled,
+    filters: &[Box<dyn tantivy::query::Query>],
     results: &mut SearchResults,
 ) -> Result<()> {
     let complete = results.total;
@@ -253,7 +330,9 @@ fn relax(
         parsed
             .clauses
             .retain(|c| !(is_droppable(c) && absent.iter().any(|words| words == &clause_words(c))));
-        let compiled = Compiler::new(fields, mode).compile(&parsed)?;
+        let compiled = Compiler::new(fields, mode)
+            .with_filters(filters)
+            .compile(&parsed)?;
         let found = execute(searcher, fields, request, &compiled, cache)?;
         if found.total >= RELAX_BELOW || compiled.droppable.len() < 2 {
             if found.total > complete {
@@ -281,7 +360,10 @@ fn relax(
         tries.push(1);
     }
     for min in tries {
-        let compiled = Compiler::new(fields, mode).relaxed(min).compile(&parsed)?;
+        let compiled = Compiler::new(fields, mode)
+            .with_filters(filters)
+            .relaxed(min)
+            .compile(&parsed)?;
         let found = execute(searcher, fields, request, &compiled, cache)?;
         let enough = found.total >= RELAX_BELOW;
         if found.total > complete {
@@ -399,26 +481,28 @@ fn execute(
         cache,
     )?;
     let count = gathered.total;
+    let page: Vec<Ranked> = gathered.top.into_iter().skip(offset).collect();
     let snippets = Snippets::new(fields, compiled);
-    let mut hits = Vec::with_capacity(limit);
-    for r in gathered.top.into_iter().skip(offset) {
+    let masks = snippets.matching_fields(searcher, &page)?;
+    let mut hits = Vec::with_capacity(page.len());
+    for (r, mask) in page.into_iter().zip(masks) {
         hits.push(hit(
-            searcher, fields, &snippets, r.address, r.score, r.recency,
+            searcher, fields, &snippets, mask, r.address, r.score, r.recency,
         )?);
     }
 
     let mut by_dim = BTreeMap::new();
-    if let Some(tally) = &gathered.facets {
-        let mut values: BTreeMap<&str, Vec<FacetCount>> = BTreeMap::new();
-        for ((dim, value), &count) in tally {
-            values.entry(dim).or_default().push(FacetCount {
-                value: value.clone(),
-                count,
-            });
+    if let Some(tally) = gathered.facets {
+        let mut values: BTreeMap<FacetDim, Vec<FacetCount>> = BTreeMap::new();
+        for ((dim, value), count) in tally {
+            values
+                .entry(dim)
+                .or_default()
+                .push(FacetCount { value, count });
         }
         for dim in FacetDim::ALL {
-            let v = values.remove(dim.as_str()).unwrap_or_default();
-            by_dim.insert(dim.as_str(), top_values(v, request.facet_values));
+            let v = values.remove(&dim).unwrap_or_default();
+            by_dim.insert(dim, top_values(v, request.facet_values));
         }
     }
     Ok(SearchResults {
@@ -437,32 +521,87 @@ fn top_values(mut values: Vec<FacetCount>, n: usize) -> Vec<FacetCount> {
     values
 }
 
-/// Snippet generators for the French and English text fields.
+/// Snippet generators for the French and English text fields, in the
+/// order they are tried.
 struct Snippets {
     generators: Vec<(Field, SnippetGenerator)>,
+    /// The terms each generator highlights, as indexed in its field.
+    terms: Vec<Vec<String>>,
 }
 
 impl Snippets {
     fn new(fields: &Fields, compiled: &Compiled) -> Self {
         let mut generators = Vec::new();
+        let mut highlighted = Vec::new();
         let mut add = |field: Field, terms: &BTreeMap<String, f32>, fr: bool| {
             let analyzer = if fr { french() } else { english() };
             let mut g = SnippetGenerator::new(terms.clone(), analyzer, field, SNIPPET_CHARS);
             g.set_max_num_chars(SNIPPET_CHARS);
             generators.push((field, g));
+            highlighted.push(terms.keys().cloned().collect());
         };
         add(fields.summary, &compiled.fr_terms, true);
         add(fields.description, &compiled.fr_terms, true);
         add(fields.title, &compiled.fr_terms, true);
         add(fields.summary_en, &compiled.en_terms, false);
         add(fields.description_en, &compiled.en_terms, false);
-        Snippets { generators }
+        Snippets {
+            generators,
+            terms: highlighted,
+        }
+    }
+
+    /// For each document of `page`, one bit per generator (in order), set
+    /// when the document's field holds a term that generator highlights.
+    /// Read off the postings, a few skips per term: the text of a hit is
+    /// then analysed (stemmed) only in a field that highlights something,
+    /// where trying each field in turn analysed most of the record.
+    fn matching_fields(&self, searcher: &Searcher, page: &[Ranked]) -> Result<Vec<u32>> {
+        let mut masks = vec![0u32; page.len()];
+        let mut by_segment: BTreeMap<u32, Vec<(DocId, usize)>> = BTreeMap::new();
+        for (i, r) in page.iter().enumerate() {
+            by_segment
+                .entry(r.address.segment_ord)
+                .or_default()
+                .push((r.address.doc_id, i));
+        }
+        for (ord, mut docs) in by_segment {
+            // Postings only move forward.
+            docs.sort_unstable();
+            let reader = searcher.segment_reader(ord);
+            for (g, ((field, _), terms)) in self.generators.iter().zip(&self.terms).enumerate() {
+                if terms.is_empty() {
+                    continue;
+                }
+                let inverted = reader.inverted_index(*field).engine("reading words")?;
+                for term in terms {
+                    let term = Term::from_field_text(*field, term);
+                    let postings = inverted
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(tantivy::TantivyError::from)
+                        .engine("reading postings")?;
+                    let Some(mut postings) = postings else {
+                        continue;
+                    };
+                    for &(doc, i) in &docs {
+                        if postings.doc() <= doc && postings.seek(doc) == doc {
+                            masks[i] |= 1 << g;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(masks)
     }
 
     /// The first snippet that highlights something, else the start of the
-    /// summary or description.
-    fn best(&self, doc: &TantivyDocument, fields: &Fields) -> Snippet {
-        for (_, generator) in &self.generators {
+    /// summary or description. `mask`: the generators worth trying
+    /// ([`Snippets::matching_fields`]).
+    fn best(&self, doc: &TantivyDocument, fields: &Fields, mask: u32) -> Snippet {
+        for (g, (_, generator)) in self.generators.iter().enumerate() {
+            if mask & (1 << g) == 0 {
+                continue;
+            }
             let s = generator.snippet_from_doc(doc);
             if !s.highlighted().is_empty() {
                 return snippet(s.fragment(), s.highlighted());
@@ -510,34 +649,9 @@ fn snippet(fragment: &str, ranges: &[Range<usize>]) -> Snippet {
             _ => merged.push(r),
         }
     }
-    let mut html = String::with_capacity(fragment.len() + 16 * merged.len());
-    let mut at = 0;
-    for r in &merged {
-        escape_into(&mut html, &fragment[at..r.start]);
-        html.push_str("<mark>");
-        escape_into(&mut html, &fragment[r.clone()]);
-        html.push_str("</mark>");
-        at = r.end;
-    }
-    escape_into(&mut html, &fragment[at..]);
     Snippet {
         text: fragment.to_owned(),
         highlights: merged,
-        html,
-    }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
     }
 }
 
@@ -551,6 +665,7 @@ fn hit(
     searcher: &Searcher,
     fields: &Fields,
     snippets: &Snippets,
+    mask: u32,
     address: DocAddress,
     score: f32,
     recency: i64,
@@ -565,7 +680,7 @@ fn hit(
         origin: text(fields.origin),
         score,
         recency,
-        snippet: snippets.best(&doc, fields),
+        snippet: snippets.best(&doc, fields, mask),
     })
 }
 
@@ -574,14 +689,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn snippets_escape_and_mark() {
-        let s = snippet("<b>a</b> & b", &[3..4, 0..2]);
+    fn snippet_ranges_are_sorted_merged_and_on_char_boundaries() {
+        let s = snippet("<b>a</b> & b", &[3..4, 0..2, 1..3, 11..12, 12..12]);
         assert_eq!(
-            s.html,
-            "<mark>&lt;b</mark>&gt;<mark>a</mark>&lt;/b&gt; &amp; b"
+            s.highlights,
+            [0..4, 11..12],
+            "overlapping and touching merged"
         );
+        assert_eq!(s.parts(), [("<b>a", true), ("</b> & ", false), ("b", true)]);
+        let s = snippet("été", &[1..2, 9..10, 0..2, 2..5]);
+        assert_eq!(s.highlights, vec![0..5]);
+        assert_eq!(s.parts(), [("été", true)]);
         let s = snippet("été", &[1..2, 9..10]);
-        assert_eq!(s.html, "été", "ranges off char boundaries are dropped");
+        assert!(
+            s.highlights.is_empty(),
+            "ranges off char boundaries are dropped"
+        );
+        assert_eq!(s.parts(), [("été", false)]);
+        assert_eq!(
+            serde_json::to_value(snippet("ab", std::slice::from_ref(&(1..2)))).unwrap(),
+            serde_json::json!({"text": "ab", "highlights": [[1, 2]]})
+        );
+    }
+
+    #[test]
+    fn parts_skip_bad_ranges() {
+        let s = Snippet {
+            text: "aé b".to_owned(),
+            highlights: vec![2..3, 0..1, 1..9, 4..5, 3..3],
+        };
+        assert_eq!(s.parts(), [("a", true), ("é ", false), ("b", true)]);
     }
 
     #[test]

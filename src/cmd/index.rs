@@ -209,8 +209,8 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The JSON form: `total`, `offset`, `hits` (`id`, `kind`, `title`,
-/// `license`, `origin`, `snippet` as escaped HTML with `<mark>`,
-/// `snippet_text`, `highlights`, `score`) and `facets`.
+/// `license`, `origin`, `snippet` as `{text, highlights: [[start, end]]}`
+/// (byte offsets), `snippet_text`, `highlights`, `score`) and `facets`.
 fn json(results: &SearchResults) -> serde_json::Value {
     let hits: Vec<serde_json::Value> = results
         .hits
@@ -222,7 +222,7 @@ fn json(results: &SearchResults) -> serde_json::Value {
                 "title": h.title,
                 "license": h.license,
                 "origin": h.origin,
-                "snippet": h.snippet.html,
+                "snippet": h.snippet,
                 "snippet_text": h.snippet.text,
                 "highlights": h.snippet.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
                 "score": h.score,

@@ -23,7 +23,8 @@ local words = {
   "mobile", "cloud", "base", "serveur", "messagerie",
 }
 local kinds = { "", "", "", "&kind=software", "&kind=dataset", "&kind=cultural-work", "&kind=seed-lot" }
-math.randomseed(os.time())
+-- WRK_SEED=N draws the same queries on every run (web/bench/cpu.sh).
+math.randomseed(tonumber(os.getenv("WRK_SEED") or "") or os.time())
 local function enc(s)
   return (s:gsub("[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end

@@ -17,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use cdl_indexer::query::MAX_QUERY_LEN;
-use cdl_indexer::{FacetCount, MAX_LIMIT, Relaxed, Sort};
+use cdl_indexer::{FacetCount, FacetDim, MAX_LIMIT, Relaxed, Snippet, Sort};
 use cdl_licenses::{Certificate, LicenceFamily, Verdict, certify};
 use cdl_records::{Kind, Record, RecordId};
 use cdl_registry::{ProposalId, ProposalStatus, Report};
@@ -31,7 +31,7 @@ use crate::extract::{Format, RecordPath};
 use crate::pages::proposal::load as load_proposal;
 use crate::pages::record::load as load_record;
 use crate::proposals::{Checked, MAX_AUTHOR, Refused, check, count, create, rate_limit};
-use crate::search::{FILTERS, MAX_VALUES_PER_FILTER, Params, param_name, run};
+use crate::search::{MAX_VALUES_PER_FILTER, Params, param_dim, run};
 use crate::security::ClientIp;
 use crate::state::AppState;
 
@@ -229,7 +229,7 @@ fn is_name_of<T: DeserializeOwned>(value: &str) -> bool {
 /// # Errors
 /// [`AppError::BadQuery`] saying which parameter is wrong.
 pub fn check_search_query(query: &str) -> Result<(), AppError> {
-    let mut per_filter = [0usize; FILTERS.len()];
+    let mut per_filter: BTreeMap<FacetDim, usize> = BTreeMap::new();
     for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
         let valid = match name.as_ref() {
             "q" => {
@@ -245,11 +245,12 @@ pub fn check_search_query(query: &str) -> Result<(), AppError> {
             }
             "sort" => Sort::from_name(&value).is_some(),
             other => {
-                let Some(i) = FILTERS.iter().position(|f| param_name(f) == other) else {
+                let Some(dim) = param_dim(other) else {
                     continue;
                 };
-                per_filter[i] += 1;
-                if per_filter[i] > MAX_VALUES_PER_FILTER {
+                let seen = per_filter.entry(dim).or_default();
+                *seen += 1;
+                if *seen > MAX_VALUES_PER_FILTER {
                     return Err(AppError::BadQuery {
                         fr: format!(
                             "Trop de valeurs pour le filtre « {other} » : {MAX_VALUES_PER_FILTER} au plus."
@@ -259,10 +260,10 @@ pub fn check_search_query(query: &str) -> Result<(), AppError> {
                         ),
                     });
                 }
-                match FILTERS[i] {
-                    "kind" => is_name_of::<Kind>(&value),
-                    "family" => is_name_of::<LicenceFamily>(&value),
-                    "verdict" => is_name_of::<Verdict>(&value),
+                match dim {
+                    FacetDim::Kind => is_name_of::<Kind>(&value),
+                    FacetDim::Family => is_name_of::<LicenceFamily>(&value),
+                    FacetDim::Verdict => is_name_of::<Verdict>(&value),
                     _ => true,
                 }
             }
@@ -298,7 +299,7 @@ pub struct SearchResponse<'a> {
     /// The hits of the page.
     pub hits: Vec<SearchHit<'a>>,
     /// Facet counts over every matching record, by dimension.
-    pub facets: &'a BTreeMap<&'static str, Vec<FacetCount>>,
+    pub facets: &'a BTreeMap<FacetDim, Vec<FacetCount>>,
 }
 
 /// One hit of a search.
@@ -319,7 +320,7 @@ pub struct SearchHit<'a> {
     /// The relevance score (higher is better).
     pub score: f32,
     /// HTML: text escaped, matches in `<mark>`.
-    pub snippet: &'a str,
+    pub snippet: &'a Snippet,
     /// The record's page.
     pub url: String,
     /// The record in this API.
@@ -349,7 +350,7 @@ pub async fn search(
             license: &h.license,
             origin: &h.origin,
             score: h.score,
-            snippet: &h.snippet.html,
+            snippet: &h.snippet,
             url: format!("/records/{}/{}", h.kind, h.id),
             api_url: format!("/api/v1/records/{}/{}", h.kind, h.id),
         })

@@ -5,21 +5,27 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
-use cdl_indexer::{IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults, Sort};
+use cdl_indexer::{
+    FacetDim, Filter, IndexError, MAX_LIMIT, MAX_WINDOW, SearchRequest, SearchResults, Sort,
+};
 
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// The facet filters accepted as query parameters, in display order.
-pub const FILTERS: [&str; 8] = [
-    "kind", "license", "family", "verdict", "tag", "lang", "species", "origin",
-];
-
 /// The query parameter that filters on facet `dim`: its name, except
 /// `language` for the resource-language facet `lang` (the `lang`
 /// parameter picks the interface's language on every page).
-pub fn param_name(dim: &str) -> &str {
-    if dim == "lang" { "language" } else { dim }
+pub fn param_name(dim: FacetDim) -> &'static str {
+    match dim {
+        FacetDim::Lang => "language",
+        other => other.as_str(),
+    }
+}
+
+/// The facet that the query parameter `name` filters on, if any (the
+/// inverse of [`param_name`]).
+pub fn param_dim(name: &str) -> Option<FacetDim> {
+    FacetDim::ALL.into_iter().find(|d| param_name(*d) == name)
 }
 
 /// The most values of one filter in a search (`tag=a&tag=b…`).
@@ -32,8 +38,8 @@ pub const MAX_FILTERS: usize = 50;
 pub struct Params {
     /// The words typed.
     pub q: String,
-    /// Facet filters: (name, value), in the order given.
-    pub filters: Vec<(String, String)>,
+    /// Facet filters, in the order given.
+    pub filters: Vec<Filter>,
     /// The page, from 1.
     pub page: usize,
     /// Hits per page, when the client asks (API).
@@ -79,8 +85,8 @@ impl Params {
             page: 1,
             ..Params::default()
         };
-        let mut seen: HashSet<(String, String)> = HashSet::new();
-        let mut per_filter = [0usize; FILTERS.len()];
+        let mut seen: HashSet<Filter> = HashSet::new();
+        let mut per_filter = [0usize; FacetDim::ALL.len()];
         for (k, v) in url::form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
             match k.as_ref() {
                 "q" => params.q = v.into_owned(),
@@ -104,14 +110,14 @@ impl Params {
                 "lang" => {}
                 "sort" => params.sort = parse_sort(&v)?,
                 name if !v.trim().is_empty() => {
-                    let dim = if name == "language" { "lang" } else { name };
-                    let Some(i) = FILTERS.iter().position(|f| *f == dim) else {
+                    let Some(dim) = param_dim(name) else {
                         continue;
                     };
-                    let pair = (dim.to_owned(), v.trim().to_owned());
-                    if seen.contains(&pair) {
+                    let filter = Filter::new(dim, v.trim());
+                    if seen.contains(&filter) {
                         continue;
                     }
+                    let i = FacetDim::ALL.iter().position(|d| *d == dim).unwrap_or(0);
                     per_filter[i] += 1;
                     if per_filter[i] > MAX_VALUES_PER_FILTER {
                         return Err(AppError::BadQuery {
@@ -131,8 +137,8 @@ impl Params {
                             en: format!("Too many filters: at most {MAX_FILTERS} in a search."),
                         });
                     }
-                    seen.insert(pair.clone());
-                    params.filters.push(pair);
+                    seen.insert(filter.clone());
+                    params.filters.push(filter);
                 }
                 _ => {}
             }
@@ -140,36 +146,25 @@ impl Params {
         Ok(params)
     }
 
-    /// The query in the indexer's language: the words, then each filter as
-    /// `name:"value"`.
-    pub fn query(&self) -> String {
-        let mut q = self.q.trim().to_owned();
-        for (name, value) in &self.filters {
-            let value = value.replace('"', "");
-            q.push_str(&format!(" {name}:\"{value}\""));
-        }
-        q
-    }
-
     /// The query string of this search with changes: `page` set, filter
     /// `add` added, filter `remove` removed.
     pub fn href(
         &self,
         page: usize,
-        add: Option<(&str, &str)>,
-        remove: Option<(&str, &str)>,
+        add: Option<(FacetDim, &str)>,
+        remove: Option<(FacetDim, &str)>,
     ) -> String {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
         if !self.q.is_empty() {
             out.append_pair("q", &self.q);
         }
-        for (k, v) in &self.filters {
-            if remove != Some((k.as_str(), v.as_str())) {
-                out.append_pair(param_name(k), v);
+        for f in &self.filters {
+            if remove != Some((f.dim, f.value.as_str())) {
+                out.append_pair(param_name(f.dim), &f.value);
             }
         }
-        if let Some((k, v)) = add {
-            out.append_pair(param_name(k), v);
+        if let Some((dim, v)) = add {
+            out.append_pair(param_name(dim), v);
         }
         if self.sort != Sort::default() {
             out.append_pair("sort", self.sort.as_str());
@@ -181,13 +176,25 @@ impl Params {
     }
 
     /// True when this filter is active.
-    pub fn has(&self, name: &str, value: &str) -> bool {
-        self.filters.iter().any(|(k, v)| k == name && v == value)
+    pub fn has(&self, dim: FacetDim, value: &str) -> bool {
+        self.filters
+            .iter()
+            .any(|f| f.dim == dim && f.value == value)
+    }
+
+    /// What identifies this search's results, page aside: the words, the
+    /// filters and the order.
+    fn cache_key(&self) -> String {
+        let mut key = format!("{}\u{0}{}", self.q.trim(), self.sort.as_str());
+        for f in &self.filters {
+            key.push_str(&format!("\u{0}{}\u{1}{}", f.dim.as_str(), f.value));
+        }
+        key
     }
 }
 
-/// The key of a cached search: the index commit, the query and its
-/// order, the page.
+/// The key of a cached search: the index commit, the words, filters and
+/// order ([`Params::cache_key`]), the page.
 type Key = (String, String, usize, usize);
 
 /// The cached results, and their keys oldest first.
@@ -342,8 +349,10 @@ pub async fn run(
             en: format!("Results stop at {MAX_WINDOW}: refine the search."),
         });
     };
+    let query_key = params.cache_key();
     let request = SearchRequest {
-        query: params.query(),
+        query: params.q.trim().to_owned(),
+        filters: params.filters.clone(),
         offset,
         limit: per_page,
         facet_values: 12,
@@ -358,7 +367,7 @@ pub async fn run(
         // but one key for both keeps the reuse below simple).
         let key: Key = (
             state.index.commit().unwrap_or_default(),
-            format!("{}\u{0}{}", request.query, request.sort.as_str()),
+            query_key,
             request.offset,
             request.limit,
         );
@@ -452,7 +461,7 @@ mod tests {
             assert!(fr.contains("« tag »"), "{fr}");
         }
         let mut many: Vec<String> = Vec::new();
-        for name in FILTERS {
+        for name in FacetDim::ALL.map(param_name) {
             for i in 0..MAX_VALUES_PER_FILTER {
                 many.push(format!("{name}=v{i}"));
             }
@@ -476,11 +485,14 @@ mod tests {
         .unwrap();
         assert_eq!(p.q, "tomate bio");
         assert_eq!(
-            p.query(),
-            "tomate bio kind:\"seed-lot\" tag:\"jardin partagé\""
+            p.filters,
+            [
+                Filter::new(FacetDim::Kind, "seed-lot"),
+                Filter::new(FacetDim::Tag, "jardin partagé")
+            ]
         );
         assert_eq!(
-            p.href(2, None, Some(("kind", "seed-lot"))),
+            p.href(2, None, Some((FacetDim::Kind, "seed-lot"))),
             "/search?q=tomate+bio&tag=jardin+partag%C3%A9&page=2"
         );
         let p = Params::parse(Some("q=x&sort=title&page=2")).unwrap();
@@ -496,11 +508,47 @@ mod tests {
         );
         assert!(en.contains("not a sort order"), "{en}");
         let p = Params::parse(Some("q=x&lang=en&language=fr")).unwrap();
-        assert_eq!(p.query(), "x lang:\"fr\"", "`lang` is the interface's");
+        assert_eq!(
+            p.filters,
+            [Filter::new(FacetDim::Lang, "fr")],
+            "`lang` is the interface's"
+        );
         assert_eq!(p.href(1, None, None), "/search?q=x&language=fr");
         assert!(Params::parse(Some("page=0")).is_err());
         let repeated = "tag=a&".repeat(10_000);
         assert_eq!(Params::parse(Some(&repeated)).unwrap().filters.len(), 1);
         assert!(Params::parse(Some("page=x")).is_err());
+        let p = Params::parse(Some("q=a&tag=x%22y")).unwrap();
+        assert_eq!(
+            p.filters,
+            [Filter::new(FacetDim::Tag, "x\"y")],
+            "values are passed as they are, not as query text"
+        );
+    }
+
+    #[test]
+    fn every_facet_has_a_parameter_and_back() {
+        let names: Vec<&str> = FacetDim::ALL.map(param_name).to_vec();
+        assert_eq!(
+            names,
+            [
+                "kind", "license", "family", "verdict", "tag", "language", "species", "origin"
+            ],
+            "the names external links use"
+        );
+        for dim in FacetDim::ALL {
+            assert_eq!(param_dim(param_name(dim)), Some(dim));
+        }
+        assert_eq!(param_dim("lang"), None, "the interface's language");
+        assert_eq!(param_dim("q"), None);
+    }
+
+    #[test]
+    fn cache_keys_tell_filters_from_words() {
+        let key = |q: &str| Params::parse(Some(q)).unwrap().cache_key();
+        assert_ne!(key("q=kind:software"), key("kind=software"));
+        assert_ne!(key("tag=a&tag=b"), key("tag=a"));
+        assert_ne!(key("q=x&sort=title"), key("q=x"));
+        assert_eq!(key("q=x+&page=2"), key("q=x"));
     }
 }

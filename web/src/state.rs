@@ -239,7 +239,7 @@ impl App {
         request.limit = 1;
         request.facet_values = 10;
         let results = self.index.search(&request).map_err(|e| e.to_string())?;
-        let kind_facet = results.facets.get("kind");
+        let kind_facet = results.facets.get(&cdl_indexer::FacetDim::Kind);
         let counts = Kind::ALL
             .iter()
             .map(|k| {

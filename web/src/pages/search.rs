@@ -10,14 +10,14 @@ use askama::Template;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use cdl_indexer::{Relaxed, Sort};
+use cdl_indexer::{FacetDim, Relaxed, Snippet, Sort};
 use cdl_licenses::{LicenceFamily, Verdict};
 use cdl_records::Kind;
 
 use super::{Ctx, Layout, Nav, render, render_with};
 use crate::error::AppError;
 use crate::i18n::Lang;
-use crate::search::{FILTERS, Params, run};
+use crate::search::{Params, run};
 use crate::state::AppState;
 
 /// What only the search page says, in one language.
@@ -156,7 +156,18 @@ struct HitView {
     title: String,
     kind: &'static str,
     license: String,
-    snippet_html: String,
+    /// The snippet's text in parts, each with whether it is highlighted;
+    /// the template escapes every part and marks the highlighted ones.
+    snippet: Vec<(String, bool)>,
+}
+
+/// The parts of a snippet, for [`HitView::snippet`].
+fn snippet_parts(snippet: &Snippet) -> Vec<(String, bool)> {
+    snippet
+        .parts()
+        .into_iter()
+        .map(|(text, marked)| (text.to_owned(), marked))
+        .collect()
 }
 
 #[derive(Template)]
@@ -189,20 +200,18 @@ struct SearchPage {
 /// detail), the local registry by its name, families and verdicts from
 /// the licence policy's labels; tags, languages and species are the
 /// records' own words.
-fn facet_value(state: &AppState, lang: Lang, dim: &str, value: &str) -> (String, Option<String>) {
+fn facet_value(
+    state: &AppState,
+    lang: Lang,
+    dim: FacetDim,
+    value: &str,
+) -> (String, Option<String>) {
     match dim {
-        "kind" => (
-            cdl_records::vocabulary::value("kind", value).map_or_else(
-                || value.to_owned(),
-                |l| l.get(lang.format_lang()).to_owned(),
-            ),
-            None,
-        ),
-        "license" => match cdl_licenses::licence_name(value) {
+        FacetDim::License => match cdl_licenses::licence_name(value) {
             Some(name) if name != value => (name, Some(value.to_owned())),
             _ => (value.to_owned(), None),
         },
-        "origin" => {
+        FacetDim::Origin => {
             let config = state.registry.config();
             if value == config.id {
                 (config.name.clone(), None)
@@ -210,18 +219,23 @@ fn facet_value(state: &AppState, lang: Lang, dim: &str, value: &str) -> (String,
                 (value.to_owned(), None)
             }
         }
-        _ => (value_label(lang, dim, value), None),
+        FacetDim::Kind
+        | FacetDim::Family
+        | FacetDim::Verdict
+        | FacetDim::Tag
+        | FacetDim::Lang
+        | FacetDim::Species => (value_label(lang, dim, value), None),
     }
 }
 
 /// The label of a facet value in `lang`.
-pub fn value_label(lang: Lang, dim: &str, value: &str) -> String {
+pub fn value_label(lang: Lang, dim: FacetDim, value: &str) -> String {
     match dim {
-        "kind" => cdl_records::vocabulary::value("kind", value).map_or_else(
+        FacetDim::Kind => cdl_records::vocabulary::value("kind", value).map_or_else(
             || value.to_owned(),
             |l| l.get(lang.format_lang()).to_owned(),
         ),
-        "family" => LicenceFamily::ALL
+        FacetDim::Family => LicenceFamily::ALL
             .iter()
             .find(|f| f.as_str() == value)
             .map_or_else(
@@ -231,25 +245,29 @@ pub fn value_label(lang: Lang, dim: &str, value: &str) -> String {
                     Lang::En => f.label_en().to_owned(),
                 },
             ),
-        "verdict" => [Verdict::Certified, Verdict::Rejected, Verdict::Unknown]
+        FacetDim::Verdict => [Verdict::Certified, Verdict::Rejected, Verdict::Unknown]
             .iter()
             .find(|v| v.as_str() == value)
             .map_or_else(|| value.to_owned(), |v| lang.verdict(*v).to_owned()),
-        _ => value.to_owned(),
+        FacetDim::License
+        | FacetDim::Tag
+        | FacetDim::Lang
+        | FacetDim::Species
+        | FacetDim::Origin => value.to_owned(),
     }
 }
 
-fn facet_title(lang: Lang, dim: &str) -> &'static str {
+fn facet_title(lang: Lang, dim: FacetDim) -> &'static str {
     let m = lang.messages();
     match dim {
-        "kind" => m.facet_kind,
-        "license" => m.facet_license,
-        "family" => m.facet_family,
-        "verdict" => m.facet_verdict,
-        "tag" => m.facet_tag,
-        "lang" => m.facet_lang,
-        "species" => m.facet_species,
-        _ => m.facet_origin,
+        FacetDim::Kind => m.facet_kind,
+        FacetDim::License => m.facet_license,
+        FacetDim::Family => m.facet_family,
+        FacetDim::Verdict => m.facet_verdict,
+        FacetDim::Tag => m.facet_tag,
+        FacetDim::Lang => m.facet_lang,
+        FacetDim::Species => m.facet_species,
+        FacetDim::Origin => m.facet_origin,
     }
 }
 
@@ -285,7 +303,7 @@ pub async fn search(
         hidden: params
             .filters
             .iter()
-            .map(|(k, v)| (crate::search::param_name(k).to_owned(), v.clone()))
+            .map(|f| (crate::search::param_name(f.dim).to_owned(), f.value.clone()))
             .collect(),
         error: None,
         total: 0,
@@ -295,14 +313,14 @@ pub async fn search(
         active: params
             .filters
             .iter()
-            .map(|(k, v)| Active {
+            .map(|f| Active {
                 label: format!(
                     "{}{} {}",
-                    facet_title(lang, k),
+                    facet_title(lang, f.dim),
                     lang.messages().colon,
-                    facet_value(&state, lang, k, v).0
+                    facet_value(&state, lang, f.dim, &f.value).0
                 ),
-                href: params.href(1, None, Some((k, v))),
+                href: params.href(1, None, Some((f.dim, &f.value))),
             })
             .collect(),
         page: params.page,
@@ -372,11 +390,11 @@ pub async fn search(
             kind: h.kind.parse::<Kind>().map_or("", |k| lang.kind(k)),
             title: h.title.clone(),
             license: h.license.clone(),
-            snippet_html: h.snippet.html.clone(),
+            snippet: snippet_parts(&h.snippet),
         })
         .collect();
-    for dim in FILTERS {
-        let Some(values) = results.facets.get(dim) else {
+    for dim in FacetDim::ALL {
+        let Some(values) = results.facets.get(&dim) else {
             continue;
         };
         let links: Vec<FacetLink> = values
@@ -384,8 +402,9 @@ pub async fn search(
             .filter(|c| !params.has(dim, &c.value))
             .map(|c| {
                 let (label, detail) = facet_value(&state, lang, dim, &c.value);
-                let spdx_name =
-                    dim == "license" && detail.is_some() && !c.value.starts_with("LicenseRef-");
+                let spdx_name = dim == FacetDim::License
+                    && detail.is_some()
+                    && !c.value.starts_with("LicenseRef-");
                 FacetLink {
                     label,
                     label_lang: (spdx_name && lang != Lang::En).then_some("en"),

@@ -13,7 +13,17 @@ async fn search_returns_total_hits_and_facets() -> Result {
     assert_eq!(v["total"], 1);
     assert_eq!(v["hits"][0]["id"], "tomate-coeur-de-boeuf-2025");
     assert_eq!(v["hits"][0]["kind"], "seed-lot");
-    assert!(v["hits"][0]["snippet"].as_str().unwrap().contains("<mark>"));
+    let snippet = &v["hits"][0]["snippet"];
+    let text = snippet["text"].as_str().unwrap();
+    let marks = snippet["highlights"].as_array().unwrap();
+    assert!(!marks.is_empty() && !text.contains("<mark>"), "{snippet}");
+    for m in marks {
+        let (a, b) = (
+            m[0].as_u64().unwrap() as usize,
+            m[1].as_u64().unwrap() as usize,
+        );
+        assert_eq!(text[a..b].to_lowercase(), "tomate", "{snippet}");
+    }
     assert!(v["facets"]["kind"].is_array());
     let all = c.get("/api/v1/search?q=").await.json();
     assert_eq!(all["total"], 7);

@@ -292,9 +292,9 @@ fn limits_and_values_come_from_the_code() {
     );
     assert_eq!(parameter(&doc, "page")["schema"]["minimum"], 1);
     // Every parameter that the search reads is documented, and no other.
-    let mut names: BTreeSet<String> = cdl_web::search::FILTERS
-        .iter()
-        .map(|f| cdl_web::search::param_name(f).to_owned())
+    let mut names: BTreeSet<String> = cdl_indexer::FacetDim::ALL
+        .into_iter()
+        .map(|d| cdl_web::search::param_name(d).to_owned())
         .collect();
     names.extend(["q", "sort", "page", "per_page"].map(String::from));
     let documented: BTreeSet<String> = doc["paths"]["/search"]["get"]["parameters"]

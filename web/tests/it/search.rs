@@ -276,3 +276,107 @@ async fn a_search_that_finds_nothing_offers_a_way_forward() -> Result {
     assert!(page.body.contains("<a href=\"/propose\">"), "{}", page.body);
     Ok(())
 }
+
+/// A record whose text is hostile HTML with multi-byte letters.
+fn hostile_catalogue() -> Vec<(&'static str, String)> {
+    let mut records = crate::util::catalogue();
+    records.push((
+        "software",
+        r#"id = "hostile"
+kind = "software"
+title = "Zèbre <b>gras</b>"
+license = "MIT"
+summary = "zèbre <script>alert('x')</script> & \"zèbres\" <img src=x onerror=alert(1)> 😀zèbre"
+tags = ["<i>penché</i>"]
+"#
+        .to_owned(),
+    ));
+    records
+}
+
+#[tokio::test]
+async fn snippets_are_escaped_by_the_page_and_marked() -> Result {
+    let server =
+        Server::start_with_catalogue(cdl_web::WebConfig::default(), hostile_catalogue()).await;
+    let mut c = server.client();
+    let r = c.get("/search?q=z%C3%A8bre").await;
+    assert_eq!(r.status, 200);
+    let hits = &r.body[r.body.find("class=\"hits\"").unwrap()..];
+    let snippet = &hits[hits.find("<p>").unwrap()..];
+    let snippet = &snippet[..snippet.find("</p>").unwrap() + 4];
+    assert_eq!(
+        snippet,
+        "<p><mark>zèbre</mark> &#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; &#38; &#34;<mark>zèbres</mark>&#34; &#60;img src=x onerror=alert(1)&#62; 😀<mark>zèbre</mark></p>",
+        "text escaped, matches at both ends marked"
+    );
+    assert!(!r.body.contains("<script>alert"), "{}", r.body);
+    assert!(!r.body.contains("<img src=x"), "{}", r.body);
+    assert!(!r.body.contains("<b>gras"), "titles escaped too");
+    // The API gives the text and the ranges, for the client to render.
+    let api = c.get("/api/v1/search?q=z%C3%A8bre").await.json();
+    let s = &api["hits"][0]["snippet"];
+    let text = s["text"].as_str().unwrap();
+    assert!(text.starts_with("zèbre <script>"), "{s}");
+    let marked: Vec<&str> = s["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &text[m[0].as_u64().unwrap() as usize..m[1].as_u64().unwrap() as usize])
+        .collect();
+    assert_eq!(marked, ["zèbre", "zèbres", "zèbre"], "{s}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn filters_go_by_their_parameter_names_as_typed_values() -> Result {
+    let server =
+        Server::start_with_catalogue(cdl_web::WebConfig::default(), hostile_catalogue()).await;
+    let mut c = server.client();
+    // A value with quotes and a colon is a value, not query text.
+    let r = c
+        .get("/api/v1/search?tag=%3Ci%3Epench%C3%A9%3C%2Fi%3E")
+        .await
+        .json();
+    assert_eq!(ids(&r), ["hostile"], "{r}");
+    let r = c.get("/api/v1/search?q=&kind=seed-lot").await.json();
+    let kinds = &r["facets"]["kind"];
+    assert_eq!(kinds.as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["total"], kinds[0]["count"]);
+    // Each facet link of the page finds as many records as it counts.
+    let page = c.get("/search?q=").await;
+    let all = c.get("/api/v1/search?q=").await.json();
+    for (dim, values) in all["facets"].as_object().unwrap() {
+        let param = if dim == "lang" {
+            "language"
+        } else {
+            dim.as_str()
+        };
+        for v in values.as_array().unwrap() {
+            let value = v["value"].as_str().unwrap();
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair(param, value)
+                .finish();
+            assert!(
+                page.body
+                    .contains(&format!("href=\"/search?{}\"", query.replace('&', "&#38;"))),
+                "a link for {dim}={value}"
+            );
+            let r = c.get(&format!("/api/v1/search?{query}")).await.json();
+            if dim == "tag" {
+                // Tags also match as analyzed words (`jardins` finds
+                // `jardin`), as `tag:` in a query does.
+                assert!(
+                    r["total"].as_u64() >= v["count"].as_u64(),
+                    "{dim}={value}: {r}"
+                );
+            } else {
+                assert_eq!(r["total"], v["count"], "{dim}={value}: {r}");
+            }
+        }
+    }
+    // A bad value is the query language's error, in both languages.
+    let bad = c.get("/search?kind=voiture").await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("voiture"), "{}", bad.body);
+    Ok(())
+}
