@@ -74,11 +74,31 @@ pub fn read_state(registry: &Registry, peer: &RegistryId) -> Result<MirrorState,
     })
 }
 
+/// The shared applications `peer` attested using in the checkpoint this
+/// registry accepted last from it (verified when it was accepted), or
+/// nothing when it was never mirrored. Reads one file, not the mirror.
+///
+/// # Errors
+/// When the stored checkpoint cannot be read.
+pub fn attested_uses(registry: &Registry, peer: &RegistryId) -> Result<Vec<String>, SyncError> {
+    if registry.mirror_head(peer.as_str())?.is_none() {
+        return Ok(Vec::new());
+    }
+    match registry.mirror_file(peer.as_str(), CHECKPOINT_FILE)? {
+        Some(bytes) => Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)
+            .and_then(|e| e.peek::<Checkpoint>())
+            .map(|c| c.uses)
+            .map_err(|e| SyncError::Stored(e.to_string())),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
     /// The peer's state was already the mirror's: nothing written (a
-    /// re-signed checkpoint of the same version only refreshes it).
+    /// re-signed checkpoint of the same version and the same attested uses
+    /// only refreshes it).
     Unchanged,
     /// A new state was written.
     Written {
@@ -191,7 +211,13 @@ pub fn apply(
             found_records: count,
         });
     }
-    if state.checkpoint.as_ref().map(|c| c.version) == Some(checkpoint.version) && edits.is_empty()
+    // The same state re-signed is not written again, unless what the peer
+    // attests using changed: the record pages read it from the mirror.
+    if state
+        .checkpoint
+        .as_ref()
+        .is_some_and(|c| c.version == checkpoint.version && c.uses == checkpoint.uses)
+        && edits.is_empty()
     {
         return Ok(Applied::Unchanged);
     }

@@ -6,7 +6,8 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use cdl_registry::Registry;
+use cdl_records::{Kind, RecordId};
+use cdl_registry::{RecordKey, Registry};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -43,12 +44,62 @@ pub struct Peer {
     pub last_error: Option<String>,
 }
 
-/// Every peer of a registry.
+/// Every peer of a registry, and the shared applications this registry
+/// attests using.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Peers {
+    /// The shared applications this city uses, as `<registry>:<kind>/<id>`
+    /// ([`SharedApp`]): published in its signed checkpoints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uses: Vec<String>,
     /// The peers, by id.
     #[serde(default, rename = "peer")]
     pub peers: Vec<Peer>,
+}
+
+/// A shared application, named across the federation: the registry that
+/// publishes it and its record there (`paris:software/lutece-core`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SharedApp {
+    /// The registry publishing it.
+    pub registry: RegistryId,
+    /// Its record there.
+    pub key: RecordKey,
+}
+
+impl std::str::FromStr for SharedApp {
+    type Err = UseError;
+
+    fn from_str(s: &str) -> Result<SharedApp, UseError> {
+        let bad = || UseError {
+            given: s.chars().take(80).collect(),
+        };
+        let (registry, path) = s.split_once(':').ok_or_else(bad)?;
+        let (kind, id) = path.split_once('/').ok_or_else(bad)?;
+        let registry: RegistryId = registry.parse().map_err(|_| bad())?;
+        let kind: Kind = kind.parse().map_err(|_| bad())?;
+        let id = RecordId::new(id).map_err(|_| bad())?;
+        Ok(SharedApp {
+            registry,
+            key: RecordKey::new(kind, id),
+        })
+    }
+}
+
+impl std::fmt::Display for SharedApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.registry, self.key)
+    }
+}
+
+/// A shared application that is not `<registry>:<kind>/<id>`.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "`{given}` is not a shared application: write `<registry>:<kind>/<id>`, such as `paris:software/lutece-core`"
+)]
+pub struct UseError {
+    /// What was given (cut).
+    pub given: String,
 }
 
 /// The federation folder of `registry`.
@@ -132,6 +183,25 @@ impl Peers {
         self.peers.sort_by(|a, b| a.id.cmp(&b.id));
     }
 
+    /// Attests using `app`; whether it was new.
+    pub fn add_use(&mut self, app: &SharedApp) -> bool {
+        let text = app.to_string();
+        if self.uses.contains(&text) {
+            return false;
+        }
+        self.uses.push(text);
+        self.uses.sort();
+        true
+    }
+
+    /// Stops attesting `app`; whether it was attested.
+    pub fn remove_use(&mut self, app: &SharedApp) -> bool {
+        let text = app.to_string();
+        let before = self.uses.len();
+        self.uses.retain(|u| u != &text);
+        before != self.uses.len()
+    }
+
     /// Removes a peer; whether it was there.
     pub fn remove(&mut self, id: &RegistryId) -> bool {
         let before = self.peers.len();
@@ -149,6 +219,35 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shared_applications_are_registry_kind_and_id() {
+        let app: SharedApp = "paris:software/lutece-core".parse().unwrap();
+        assert_eq!(app.registry.as_str(), "paris");
+        assert_eq!(app.key.to_string(), "software/lutece-core");
+        assert_eq!(app.to_string(), "paris:software/lutece-core");
+        for bad in [
+            "lutece",
+            "paris:lutece",
+            "paris:painting/lutece",
+            "Paris:software/lutece",
+            "paris:software/Lutece Core",
+            ":software/lutece",
+        ] {
+            let e = bad.parse::<SharedApp>().unwrap_err();
+            assert!(e.to_string().contains("<registry>:<kind>/<id>"), "{bad}");
+        }
+        let mut peers = Peers::default();
+        assert!(peers.add_use(&app));
+        assert!(!peers.add_use(&app), "once only");
+        assert!(peers.add_use(&"lyon:software/abc".parse().unwrap()));
+        assert_eq!(
+            peers.uses,
+            ["lyon:software/abc", "paris:software/lutece-core"]
+        );
+        assert!(peers.remove_use(&app));
+        assert!(!peers.remove_use(&app));
+    }
     use cdl_registry::testing::TempRegistry;
 
     #[test]

@@ -48,6 +48,8 @@ impl std::fmt::Debug for Publisher {
 #[derive(Clone)]
 struct Signed {
     main: ObjectId,
+    /// The shared applications attested in it.
+    uses: Vec<String>,
     state: State,
     bytes: Arc<Vec<u8>>,
     etag: String,
@@ -103,9 +105,16 @@ impl Publisher {
     /// is younger than [`RESIGN_AFTER`], else a new one.
     fn signed(&self, now: Timestamp) -> Result<Signed, PublishError> {
         let main = self.registry.main()?;
+        // Read at each request: a city that starts or stops using a shared
+        // application is re-signed at once. A peers file that cannot be
+        // read attests nothing (the operator sees the error at `peer list`).
+        let uses = crate::peers::Peers::load(&self.registry)
+            .map(|p| p.uses)
+            .unwrap_or_default();
         if let Ok(cache) = self.cache.lock()
             && let Some(c) = cache.as_ref()
             && c.main == main
+            && c.uses == uses
             && now.duration_since(c.issued_at) < RESIGN_AFTER
         {
             return Ok(c.clone());
@@ -114,11 +123,13 @@ impl Publisher {
             Some(c) if c.main == main => c.state,
             _ => publish::state(&self.registry)?,
         };
-        let (_, envelope) = publish::checkpoint(&self.id, &state, &self.identity, now, Vec::new());
+        let (_, envelope) =
+            publish::checkpoint(&self.id, &state, &self.identity, now, uses.clone());
         let bytes = envelope.to_bytes();
         let etag = format!("\"{}\"", Digest::of(&bytes).hex());
         let signed = Signed {
             main,
+            uses,
             state,
             bytes: Arc::new(bytes),
             etag,

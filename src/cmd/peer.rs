@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use cdl_federation::client::{Client, Synced, sync};
 use cdl_federation::mirror::Applied;
-use cdl_federation::peers::{self, Peer, Peers};
+use cdl_federation::peers::{self, Peer, Peers, SharedApp};
 use cdl_federation::{Discovery, Fingerprint, PublicKey, RegistryId};
 use cdl_registry::Registry;
 
@@ -43,6 +43,19 @@ enum PeerCommand {
         /// The registry.
         #[arg(long)]
         registry: PathBuf,
+    },
+    /// Attest that this city uses a shared application of the federation
+    /// (`<registry>:<kind>/<id>`): published in the signed checkpoint, so
+    /// that the application's own registry lists this city as a user.
+    Use {
+        /// The registry.
+        #[arg(long)]
+        registry: PathBuf,
+        /// The application, such as `paris:software/lutece-core`.
+        app: String,
+        /// Stop attesting it.
+        #[arg(long)]
+        remove: bool,
     },
     /// Stop mirroring a peer (what was mirrored stays in Git history).
     Remove {
@@ -171,6 +184,28 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
                     p.url,
                     keys.join(",")
                 )?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        PeerCommand::Use {
+            registry,
+            app,
+            remove,
+        } => {
+            let registry = open(&registry)?;
+            let app: SharedApp = app.parse()?;
+            let mut all = Peers::load(&registry)?;
+            let changed = if remove {
+                all.remove_use(&app)
+            } else {
+                all.add_use(&app)
+            };
+            if changed {
+                all.save(&registry)?;
+            }
+            // What the next checkpoint attests.
+            for u in &all.uses {
+                writeln!(out, "uses {u}")?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -206,6 +206,70 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
         &["peer", "remove", "--registry", "lyon.git", "marseille"],
     );
 
+    // Lyon attests, in its signed feed, that it uses Paris's Lutece; once
+    // Paris mirrors Lyon, Lutece's page lists Lyon as an attested user.
+    let bad = run(d, &["peer", "use", "--registry", "lyon.git", "lutece"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("is not a shared application"),
+        "{}",
+        stderr(&bad)
+    );
+    assert_eq!(
+        ok(
+            d,
+            &[
+                "peer",
+                "use",
+                "--registry",
+                "lyon.git",
+                "paris:software/lutece"
+            ]
+        )
+        .trim(),
+        "uses paris:software/lutece"
+    );
+    let page = || http_get(&addr, "/records/software/lutece");
+    assert!(!page().contains("Ville de Lyon"));
+    let (_lyon, lyon_addr) = serve(d, "lyon.git");
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "paris.git",
+            &format!("http://{lyon_addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    ok(d, &["sync", "--registry", "paris.git"]);
+    let shown = page();
+    assert!(
+        shown.contains("Villes qui l’utilisent (attesté)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!(
+            "<a href=\"http://{lyon_addr}/\">Ville de Lyon</a>"
+        )),
+        "{shown}"
+    );
+    // Withdrawn from Lyon's feed, it goes from the page at the next sync.
+    ok(
+        d,
+        &[
+            "peer",
+            "use",
+            "--registry",
+            "lyon.git",
+            "paris:software/lutece",
+            "--remove",
+        ],
+    );
+    ok(d, &["sync", "--registry", "paris.git"]);
+    assert!(!page().contains("Ville de Lyon"));
+
     ok(d, &["peer", "remove", "--registry", "lyon.git", "paris"]);
     assert_eq!(ok(d, &["peer", "list", "--registry", "lyon.git"]), "");
 }

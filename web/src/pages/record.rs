@@ -122,6 +122,40 @@ struct RecordPage {
     history: Vec<HistoryView>,
     base: String,
     json_ld: String,
+    /// The peer cities whose signed checkpoints attest using this record.
+    attested: Vec<AttestedBy>,
+    attested_heading: &'static str,
+    attested_explained: &'static str,
+}
+
+/// A peer city that attests, in its signed feed, using a record.
+struct AttestedBy {
+    name: String,
+    url: String,
+}
+
+/// The peers whose last accepted checkpoint lists `key` of this registry
+/// among the shared applications they use. Blocking: one small read per
+/// peer. A peer whose stored checkpoint cannot be read attests nothing.
+fn attestations(state: &AppState, key: &RecordKey) -> Vec<AttestedBy> {
+    use cdl_federation::{mirror, peers};
+    let (Ok(local), Ok(all)) = (
+        peers::local_id(&state.registry),
+        peers::Peers::load(&state.registry),
+    ) else {
+        return Vec::new();
+    };
+    let wanted = format!("{local}:{key}");
+    all.peers
+        .into_iter()
+        .filter(|p| {
+            mirror::attested_uses(&state.registry, &p.id).is_ok_and(|uses| uses.contains(&wanted))
+        })
+        .map(|p| AttestedBy {
+            name: p.name,
+            url: p.url,
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -225,9 +259,12 @@ pub async fn record(
     }
     let history_key = key.clone();
     let st = state.clone();
-    let history: Vec<HistoryEntry> = blocking(move || st.registry.history(&history_key, None))
-        .await?
-        .map_err(AppError::internal)?;
+    let (history, attested) = blocking(move || {
+        let history: Result<Vec<HistoryEntry>, _> = st.registry.history(&history_key, None);
+        (history, attestations(&st, &history_key))
+    })
+    .await?;
+    let history = history.map_err(AppError::internal)?;
     let lang = ctx.lang;
     let vl: cdl_records::vocabulary::Lang = lang.into();
     let certificate = certify(record.kind(), &record.license);
@@ -287,8 +324,21 @@ pub async fn record(
         licence: licence_name(&record.license),
         url: url.clone(),
     };
+    let (attested_heading, attested_explained) = match lang {
+        Lang::Fr => (
+            "Villes qui l’utilisent (attesté)",
+            "Chacune de ces villes déclare l’utiliser dans son flux signé, vérifié par le Conservatoire.",
+        ),
+        Lang::En => (
+            "Cities using it (attested)",
+            "Each of these cities states that it uses it in its signed feed, verified by the Conservatoire.",
+        ),
+    };
     let page = RecordPage {
         l: ctx.layout(title.clone(), Nav::None),
+        attested,
+        attested_heading,
+        attested_explained,
         kind_label: lang.kind(record.kind()),
         title_lang,
         summary,
