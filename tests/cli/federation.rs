@@ -2,11 +2,10 @@
 //! a city pins another's key, mirrors its catalogue, and an unchanged poll
 //! writes nothing.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use crate::serve::{Child, http_get};
+use crate::serve::{http_get, serve};
 use crate::util::{run, stderr, stdout, write};
 
 fn ok(dir: &Path, args: &[&str]) -> String {
@@ -272,29 +271,4 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
 
     ok(d, &["peer", "remove", "--registry", "lyon.git", "paris"]);
     assert_eq!(ok(d, &["peer", "list", "--registry", "lyon.git"]), "");
-}
-
-/// Starts `serve` on a loopback port for `registry`: the child (killed on
-/// drop) and the address it listens on.
-fn serve(dir: &Path, registry: &str) -> (Child, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
-        .args(["serve", "--registry", registry, "--listen", "127.0.0.1:0"])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut child = Child(child);
-    let mut lines = BufReader::new(child.0.stdout.take().unwrap()).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            l.strip_prefix("serving on http://")
-                .map(|a| a.trim_end_matches('/').to_owned())
-        })
-        .expect("the server says where it listens");
-    // Keep reading the server's standard output so that it never blocks.
-    std::thread::spawn(move || for _ in lines {});
-    (child, addr)
 }

@@ -69,9 +69,20 @@ fn curators_add_then_serve_a_registry() {
     let hashes = std::fs::read_to_string(registry.join("cdl-curators.toml")).unwrap();
     assert!(hashes.contains("$argon2id$") && !hashes.contains(password.trim()));
 
+    let (_child, addr) = serve(dir.path(), reg);
+    assert!(http_get(&addr, "/healthz").starts_with("HTTP/1.1 200"));
+    let home = http_get(&addr, "/");
+    assert!(home.starts_with("HTTP/1.1 200") && home.contains("<html lang=\"fr\">"));
+    let api = http_get(&addr, "/api/v1/search?q=");
+    assert!(api.contains("\"total\":0"), "{api}");
+}
+
+/// Starts `serve` on a loopback port for `registry`: the child (killed on
+/// drop) and the address it listens on.
+pub fn serve(dir: &std::path::Path, registry: &str) -> (Child, String) {
     let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
-        .args(["serve", "--registry", reg, "--listen", "127.0.0.1:0"])
-        .current_dir(dir.path())
+        .args(["serve", "--registry", registry, "--listen", "127.0.0.1:0"])
+        .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -86,9 +97,7 @@ fn curators_add_then_serve_a_registry() {
                 .map(|a| a.trim_end_matches('/').to_owned())
         })
         .expect("the server says where it listens");
-    assert!(http_get(&addr, "/healthz").starts_with("HTTP/1.1 200"));
-    let home = http_get(&addr, "/");
-    assert!(home.starts_with("HTTP/1.1 200") && home.contains("<html lang=\"fr\">"));
-    let api = http_get(&addr, "/api/v1/search?q=");
-    assert!(api.contains("\"total\":0"), "{api}");
+    // Keep reading the server's standard output so that it never blocks.
+    std::thread::spawn(move || for _ in lines {});
+    (child, addr)
 }
