@@ -272,3 +272,93 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
     ok(d, &["peer", "remove", "--registry", "lyon.git", "paris"]);
     assert_eq!(ok(d, &["peer", "list", "--registry", "lyon.git"]), "");
 }
+
+/// Proposes `id` as a software record in `registry` and merges it.
+fn add_software(d: &Path, registry: &str, id: &str) {
+    let file = format!("{id}.toml");
+    write(
+        d,
+        &file,
+        &format!("id = \"{id}\"\nkind = \"software\"\ntitle = \"{id}\"\nlicense = \"MIT\"\n"),
+    );
+    let p = ok(d, &["propose", "--registry", registry, &file]);
+    ok(
+        d,
+        &[
+            "proposals",
+            "merge",
+            p.lines().last().unwrap(),
+            "--registry",
+            registry,
+        ],
+    );
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "git {args:?}:\n{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn the_stock_git_client_clones_and_fetches_the_catalogue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "paris.git", "--name", "Ville de Paris", "--id", "paris"]);
+    add_software(d, "paris.git", "lutece");
+    add_software(d, "paris.git", "publik");
+    // Packed objects and loose ones, both served.
+    ok(d, &["gc", "--registry", "paris.git"]);
+    add_software(d, "paris.git", "decidim");
+    let (_paris, addr) = serve(d, "paris.git");
+
+    let url = format!("http://{addr}/catalogue.git");
+    git(d, &["clone", "--quiet", &url, "clone"]);
+    let clone = d.join("clone");
+    git(&clone, &["fsck", "--strict", "--no-dangling"]);
+    for id in ["lutece", "publik", "decidim"] {
+        assert!(
+            clone.join(format!("records/software/{id}.toml")).is_file(),
+            "{id}"
+        );
+    }
+    // The clone has the registry's whole history of main.
+    assert_eq!(
+        git(&clone, &["rev-parse", "HEAD"]).trim(),
+        git(d, &["--git-dir", "paris.git", "rev-parse", "main"]).trim()
+    );
+
+    // A write while serving is visible to the next fetch, with no hook.
+    add_software(d, "paris.git", "openfisca");
+    git(&clone, &["pull", "--quiet", "--ff-only"]);
+    assert!(clone.join("records/software/openfisca.toml").is_file());
+    git(&clone, &["fsck", "--strict", "--no-dangling"]);
+
+    // Only main is advertised, and nothing outside objects/ is served.
+    let refs = http_get(&addr, "/catalogue.git/info/refs?service=git-upload-pack");
+    assert!(refs.contains("\trefs/heads/main\n"), "{refs}");
+    assert!(!refs.contains("refs/proposals"), "{refs}");
+    for path in [
+        "/catalogue.git/config",
+        "/catalogue.git/objects/../config",
+        "/catalogue.git/objects/pack/..%2F..%2Fconfig",
+        "/catalogue.git/federation/key",
+        "/catalogue.git/objects/zz/zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+    ] {
+        let answer = http_get(&addr, path);
+        assert!(
+            answer.starts_with("HTTP/1.1 404") || answer.starts_with("HTTP/1.1 400"),
+            "{path}: {answer}"
+        );
+    }
+}
