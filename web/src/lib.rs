@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod proposals;
+pub mod schedule;
 pub mod search;
 pub mod security;
 pub mod state;
@@ -67,6 +68,10 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::home))
         .route("/search", get(pages::search::search))
         .route("/records/{kind}/{id}", get(pages::record::record))
+        .route(
+            "/mirrors/{peer}/records/{kind}/{id}",
+            get(pages::record::mirrored),
+        )
         .route("/policy", get(pages::policy::policy))
         .route("/accessibilite", get(pages::legal::accessibility))
         .route("/mentions-legales", get(pages::legal::notice))

@@ -184,6 +184,25 @@ impl App {
         })
     }
 
+    /// The name for people of an origin registry: this registry's own
+    /// name, a peer's name from the peers file, else the id itself.
+    pub fn origin_name(&self, origin: &str) -> String {
+        let config = self.registry.config();
+        if origin == config.id {
+            return config.name.clone();
+        }
+        cdl_federation::peers::Peers::load(&self.registry)
+            .ok()
+            .and_then(|peers| {
+                peers
+                    .peers
+                    .into_iter()
+                    .find(|p| p.id.as_str() == origin)
+                    .map(|p| p.name)
+            })
+            .unwrap_or_else(|| origin.to_owned())
+    }
+
     /// Wraps the app for handlers.
     pub fn into_state(self) -> AppState {
         AppState(Arc::new(self))
@@ -193,10 +212,7 @@ impl App {
     /// moved it. Blocking; cheap when nothing changed (one reference read).
     /// When another thread is already catching up, returns at once.
     pub fn sync_index(&self) {
-        let Ok(main) = self.registry.main() else {
-            return;
-        };
-        if self.index.commit().as_deref() == Some(main.to_hex().to_string().as_str()) {
+        if self.index.is_current(&self.registry).unwrap_or(true) {
             return;
         }
         if let Ok(_guard) = self.catching_up.try_lock() {
