@@ -81,9 +81,14 @@ pub enum FieldSpec {
         /// Split the text on this separator into a list.
         #[serde(default)]
         split: Option<String>,
-        /// `text` (default), `integer`, `number` or `boolean`.
+        /// `text` (default), `integer`, `number`, `boolean` or `date`
+        /// (the first ten characters of a date-time, `2013-07-08`).
         #[serde(default, rename = "type")]
         value_type: Option<String>,
+        /// Values to replace: the file's text to the record's
+        /// (`"Licence Ouverte / Open Licence" = "etalab-2.0"`).
+        #[serde(default)]
+        map: BTreeMap<String, String>,
     },
 }
 
@@ -212,6 +217,20 @@ fn insert(table: &mut toml::Table, path: &str, value: toml::Value) {
     }
 }
 
+/// Removes the value at a dotted key path.
+fn remove(table: &mut toml::Table, path: &str) {
+    match path.split_once('.') {
+        None => {
+            table.remove(path);
+        }
+        Some((head, rest)) => {
+            if let Some(toml::Value::Table(inner)) = table.get_mut(head) {
+                remove(inner, rest);
+            }
+        }
+    }
+}
+
 /// The progress of an import, for a progress bar: called with the rows
 /// read so far and the file's size in bytes read so far.
 pub type Progress<'a> = &'a mut dyn FnMut(u64);
@@ -262,7 +281,11 @@ pub fn import(
             FieldSpec::Template(t) | FieldSpec::Full { template: t, .. } => t,
         };
         for p in placeholders(template) {
-            let col = p.split('.').next().unwrap_or(p);
+            let col = if column(p).is_some() {
+                p
+            } else {
+                p.split('.').next().unwrap_or(p)
+            };
             if column(col).is_none() {
                 return Err(CsvError::UnknownColumn {
                     field: field.clone(),
@@ -298,14 +321,19 @@ pub fn import(
         index += 1;
         progress(reader.position().byte());
         let cell = |name: &str| -> String {
-            let mut parts = name.splitn(2, '.');
-            let col = parts.next().unwrap_or_default();
+            // A column's own name first ("spatial.zones"), then column.key.
+            let (col, key) = if column(name).is_some() {
+                (name, None)
+            } else {
+                let mut parts = name.splitn(2, '.');
+                (parts.next().unwrap_or_default(), parts.next())
+            };
             let raw = column(col)
                 .and_then(|i| record.get(i))
                 .unwrap_or_default()
                 .trim();
             let raw = if raw == "\\N" { "" } else { raw };
-            match parts.next() {
+            match key {
                 None => raw.to_owned(),
                 Some(key) => serde_json::from_str::<serde_json::Value>(raw)
                     .ok()
@@ -336,6 +364,7 @@ pub fn import(
             }),
         }
     }
+    progress(data.len() as u64);
     Ok(out)
 }
 
@@ -354,6 +383,11 @@ fn row_to_record(
         toml::Value::String(kind.as_str().to_owned()),
     );
     let mut reasons = Vec::new();
+    // A list of one table (`creators[]`) is kept only when one of its
+    // fields read from the row is filled: constants alone (a role, a media
+    // type) do not make a creator or a reproduction.
+    let mut groups = std::collections::BTreeSet::new();
+    let mut filled_groups = std::collections::BTreeSet::new();
     for (field, spec) in &mapping.fields {
         let (template, split, value_type) = match spec {
             FieldSpec::Template(t) => (t.as_str(), None, None),
@@ -361,11 +395,24 @@ fn row_to_record(
                 template,
                 split,
                 value_type,
+                ..
             } => (template.as_str(), split.as_deref(), value_type.as_deref()),
         };
-        let text = fill(template, cell);
+        let mut text = fill(template, cell);
+        if let FieldSpec::Full { map, .. } = spec {
+            if let Some(replacement) = map.get(&text) {
+                replacement.clone_into(&mut text);
+            }
+        }
+        let group = field.find("[]").map(|end| field[..end + 2].to_owned());
         if text.is_empty() {
             continue;
+        }
+        if let Some(g) = &group {
+            if !placeholders(template).is_empty() {
+                filled_groups.insert(g.clone());
+            }
+            groups.insert(g.clone());
         }
         let text = if field == "id" {
             cdl_records::slugify(&text)
@@ -396,6 +443,7 @@ fn row_to_record(
                         continue;
                     }
                 },
+                "date" => toml::Value::String(text.chars().take(10).collect()),
                 "boolean" => toml::Value::Boolean(matches!(
                     text.to_lowercase().as_str(),
                     "true" | "oui" | "yes" | "1"
@@ -404,6 +452,9 @@ fn row_to_record(
             }
         };
         insert(&mut table, field, value);
+    }
+    for g in groups.difference(&filled_groups) {
+        remove(&mut table, g.trim_end_matches("[]"));
     }
     let mut source = toml::Table::new();
     source.insert(

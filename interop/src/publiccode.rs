@@ -1603,6 +1603,11 @@ pub enum ToRecordError {
     Invalid(String),
 }
 
+/// A one-line field: runs of white space, line breaks included, become one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn web_url(s: &str) -> Option<WebUrl> {
     s.trim().parse().ok()
 }
@@ -1627,17 +1632,13 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
         return Err(ToRecordError::NotFree(p.license.clone()));
     }
     let license = certificate.canonical.unwrap_or_else(|| p.license.clone());
-    let name = p.name.trim().to_owned();
+    let name = one_line(&p.name);
     let id = RecordId::new(cdl_records::slugify(&name))
         .map_err(|_| ToRecordError::NoId(name.clone()))?;
     let mut record = Record::skeleton(cdl_records::Kind::Software, id, name, license);
     let main = main_language(p);
     if let Some(d) = main.and_then(|l| p.description.get(l)) {
-        record.summary = d
-            .short_description
-            .as_deref()
-            .map(str::trim)
-            .map(str::to_owned);
+        record.summary = d.short_description.as_deref().map(one_line);
         record.description = d
             .long_description
             .as_deref()
@@ -1657,14 +1658,9 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
                 title: d
                     .localised_name
                     .as_deref()
-                    .map(str::trim)
-                    .filter(|n| *n != p.name.trim())
-                    .map(str::to_owned),
-                summary: d
-                    .short_description
-                    .as_deref()
-                    .map(str::trim)
-                    .map(str::to_owned),
+                    .map(one_line)
+                    .filter(|n| n != &one_line(&p.name)),
+                summary: d.short_description.as_deref().map(one_line),
                 description: d
                     .long_description
                     .as_deref()

@@ -243,6 +243,9 @@ pub fn import(
             .chain(text(entry, "c"))
             .chain(text(entry, "se"))
             .collect();
+        // The format bounds a tag to 50 characters: longer SILL categories
+        // are sentences, not tags, and stay in the description.
+        record.tags.retain(|t| t.chars().count() <= 50);
         record.tags.dedup();
         if let Some(url) = web_url(entry, "website") {
             record.links.push(Link {
