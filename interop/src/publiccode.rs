@@ -1669,10 +1669,17 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
             },
         );
     }
-    record.tags.clone_from(&p.categories);
+    // The format keeps the first categories, up to its bound on tags.
+    record.tags = p
+        .categories
+        .iter()
+        .take(cdl_records::limits::TAGS)
+        .cloned()
+        .collect();
     record.languages = p
         .available_languages
         .iter()
+        .take(cdl_records::limits::LANGUAGES)
         .filter_map(|l| l.parse().ok())
         .collect();
     if let Some(url) = p.landing_url.as_deref().and_then(web_url) {

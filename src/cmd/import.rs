@@ -277,6 +277,22 @@ fn propose(
     let mut files = Vec::new();
     let mut texts = Vec::new();
     let mut unchanged = 0;
+    // Two files describing the same record: the last one given wins.
+    let mut records = records;
+    let mut seen = std::collections::HashSet::new();
+    records.reverse();
+    records.retain(|r| {
+        let fresh = seen.insert((r.kind(), r.id.clone()));
+        if !fresh {
+            println!(
+                "{}/{} : décrite plusieurs fois, seule la dernière description est proposée",
+                r.kind().as_str(),
+                r.id.as_str()
+            );
+        }
+        fresh
+    });
+    records.reverse();
     for mut record in records {
         let key = RecordKey {
             kind: record.kind(),

@@ -1,0 +1,242 @@
+//! `conservatoire import` end to end, on the copies of the real corpora kept
+//! in `interop/testdata`: one proposal per import, nothing from an invalid
+//! file, exit 1 when any file is invalid, and a second import of the same
+//! files changing nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::util::{run, stderr, stdout};
+
+fn testdata(rel: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("interop/testdata")
+        .join(rel)
+        .display()
+        .to_string()
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run(dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?} failed:\n{}\n{}",
+        stdout(&o),
+        stderr(&o)
+    );
+    stdout(&o)
+}
+
+fn proposals(dir: &Path) -> usize {
+    ok(dir, &["proposals", "list", "--registry", "reg.git"])
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .count()
+}
+
+fn last_line(s: &str) -> String {
+    s.lines().last().unwrap_or_default().trim().to_owned()
+}
+
+#[test]
+fn publiccode_import_is_one_proposal_refuses_invalid_files_and_is_idempotent() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git"]);
+    let valid = testdata("publiccode/parser-go/v0/valid/valid.yml");
+    let minimal = testdata("publiccode/real-world/Amsterdam__signals-frontend/publiccode.yml");
+    let invalid = testdata("publiccode/parser-go/v0/invalid/name_missing.yml");
+
+    // One invalid file among valid ones: exit 1, the valid ones still
+    // proposed, nothing from the invalid one; the error names field and line.
+    let o = run(
+        d,
+        &[
+            "import",
+            "publiccode",
+            "--registry",
+            "reg.git",
+            &valid,
+            &invalid,
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}\n{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("NON VALIDE"), "{out}");
+    assert!(out.contains("ligne 1") && out.contains("name"), "{out}");
+    assert_eq!(proposals(d), 1);
+
+    // The same valid files again while that proposal is open: nothing new.
+    let o = run(
+        d,
+        &["import", "publiccode", "--registry", "reg.git", &valid],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("rien à proposer"), "{}", stdout(&o));
+    assert_eq!(proposals(d), 1);
+
+    // Two valid files: exit 0, one proposal with both records; merged, a
+    // second import finds them in main and proposes nothing.
+    let out = ok(
+        d,
+        &[
+            "import",
+            "publiccode",
+            "--registry",
+            "reg.git",
+            &valid,
+            &minimal,
+        ],
+    );
+    let id = last_line(&out);
+    ok(d, &["proposals", "merge", &id, "--registry", "reg.git"]);
+    let exported = ok(d, &["export", "--registry", "reg.git"]);
+    let records: serde_json::Value = serde_json::from_str(&exported).unwrap();
+    let medusa = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "medusa")
+        .unwrap();
+    assert_eq!(medusa["kind"], "software");
+    assert!(
+        medusa["sources"][0]["name"]
+            .as_str()
+            .unwrap()
+            .contains("publiccode.yml"),
+        "{medusa}"
+    );
+    assert!(
+        !medusa["software"]["platforms"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let before = proposals(d);
+    let out = ok(
+        d,
+        &[
+            "import",
+            "publiccode",
+            "--registry",
+            "reg.git",
+            &valid,
+            &minimal,
+        ],
+    );
+    assert!(out.contains("rien à proposer"), "{out}");
+    assert_eq!(proposals(d), before);
+}
+
+#[test]
+fn sill_import_proposes_every_free_entry_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git"]);
+    let sill = testdata("sill/sill.json");
+    let services = testdata("sill/services.csv");
+    let out = ok(
+        d,
+        &[
+            "import",
+            "sill",
+            "--registry",
+            "reg.git",
+            "--services",
+            &services,
+            &sill,
+        ],
+    );
+    assert!(
+        out.contains("220 entrée(s) SILL converties, 20 écartée(s)"),
+        "{out}"
+    );
+    let id = last_line(&out);
+    ok(d, &["proposals", "merge", &id, "--registry", "reg.git"]);
+    let exported: serde_json::Value =
+        serde_json::from_str(&ok(d, &["export", "--registry", "reg.git"])).unwrap();
+    let all = exported.as_array().unwrap();
+    assert_eq!(all.len(), 220);
+    let jitsi = all.iter().find(|r| r["title"] == "Jitsi").unwrap();
+    assert_eq!(jitsi["software"]["sill_id"], 67);
+    assert!(
+        jitsi["software"]["used_by"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["name"] == "DINUM")
+    );
+    let out = ok(
+        d,
+        &[
+            "import",
+            "sill",
+            "--registry",
+            "reg.git",
+            "--services",
+            &services,
+            &sill,
+        ],
+    );
+    assert!(out.contains("rien à proposer : 220 fiche(s)"), "{out}");
+}
+
+#[test]
+fn csv_import_reports_refused_rows_and_imports_the_others() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git"]);
+    let out = ok(
+        d,
+        &[
+            "import",
+            "csv",
+            "--registry",
+            "reg.git",
+            "--kind",
+            "dataset",
+            "--map",
+            &testdata("csv/datagouv.toml"),
+            &testdata("csv/datagouv_culture_sample.csv"),
+        ],
+    );
+    assert!(
+        out.contains("40 ligne(s) importée(s), 7 refusée(s)"),
+        "{out}"
+    );
+    assert!(out.contains("ligne 46 refusée"), "{out}");
+    let id = last_line(&out);
+    ok(d, &["proposals", "merge", &id, "--registry", "reg.git"]);
+    let exported: serde_json::Value =
+        serde_json::from_str(&ok(d, &["export", "--registry", "reg.git"])).unwrap();
+    assert_eq!(exported.as_array().unwrap().len(), 40);
+    let out = ok(
+        d,
+        &[
+            "import",
+            "csv",
+            "--registry",
+            "reg.git",
+            "--kind",
+            "dataset",
+            "--map",
+            &testdata("csv/datagouv.toml"),
+            &testdata("csv/datagouv_culture_sample.csv"),
+        ],
+    );
+    assert!(out.contains("rien à proposer"), "{out}");
+    let o = run(
+        d,
+        &[
+            "import",
+            "csv",
+            "--registry",
+            "reg.git",
+            "--kind",
+            "nope",
+            "--map",
+            &testdata("csv/met.toml"),
+            &testdata("csv/metmuseum_1551822422.tsv"),
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+}
