@@ -1603,6 +1603,24 @@ pub enum ToRecordError {
     Invalid(String),
 }
 
+/// The paragraph the export adds to a description shorter than the 150
+/// characters publiccode.yml requires; the import drops it again.
+pub const FILLER: &str = "Fiche publiée par le Conservatoire du Libre, catalogue de ressources libres certifiées : la description complète de ce logiciel reste à écrire par ses auteurs ou ses utilisateurs.";
+
+/// A long description without the export's filler paragraph; `None` when
+/// nothing but the short description was left.
+fn without_filler(long: &str, short: Option<&str>) -> Option<String> {
+    let long = long.trim();
+    match long.strip_suffix(FILLER) {
+        Some(rest) => {
+            let rest = rest.trim_end();
+            (!rest.is_empty() && Some(one_line(rest).as_str()) != short.map(one_line).as_deref())
+                .then(|| rest.to_owned())
+        }
+        None => Some(long.to_owned()),
+    }
+}
+
 /// A one-line field: runs of white space, line breaks included, become one space.
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -1642,8 +1660,7 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
         record.description = d
             .long_description
             .as_deref()
-            .map(str::trim)
-            .map(str::to_owned);
+            .and_then(|l| without_filler(l, d.short_description.as_deref()));
     }
     for (lang, d) in &p.description {
         if Some(lang.as_str()) == main {
@@ -1664,8 +1681,7 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
                 description: d
                     .long_description
                     .as_deref()
-                    .map(str::trim)
-                    .map(str::to_owned),
+                    .and_then(|l| without_filler(l, d.short_description.as_deref())),
             },
         );
     }
@@ -1868,10 +1884,12 @@ pub fn export(record: &Record) -> Option<String> {
         }
         let short = summary.unwrap_or(&record.title);
         out.push_str(&format!("    shortDescription: {}\n", q(short)));
-        out.push_str(&format!(
-            "    longDescription: {}\n",
-            q(long.unwrap_or(short))
-        ));
+        let long = match long {
+            Some(l) if graphemes(l) >= 150 => l.to_owned(),
+            Some(l) => format!("{l}\n\n{FILLER}"),
+            None => format!("{short}\n\n{FILLER}"),
+        };
+        out.push_str(&format!("    longDescription: {}\n", q(&long)));
         if docs {
             if let Some(doc) = record
                 .links

@@ -67,6 +67,11 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::home))
         .route("/search", get(pages::search::search))
         .route("/records/{kind}/{id}", get(pages::record::record))
+        .route("/alternatives", get(pages::alternatives::page))
+        .route(
+            "/records/software/{id}/publiccode.yml",
+            get(pages::alternatives::publiccode),
+        )
         .route("/policy", get(pages::policy::policy))
         .route("/accessibilite", get(pages::legal::accessibility))
         .route("/mentions-legales", get(pages::legal::notice))
