@@ -141,12 +141,12 @@ impl Mapping {
     pub fn from_toml(text: &str) -> Result<Mapping, CsvError> {
         let mapping: Mapping =
             toml::from_str(text).map_err(|e| CsvError::Mapping(e.to_string()))?;
-        if let Some(d) = &mapping.delimiter {
-            if d.len() != 1 {
-                return Err(CsvError::Mapping(format!(
-                    "delimiter doit être un seul caractère ASCII, pas « {d} »"
-                )));
-            }
+        if let Some(d) = &mapping.delimiter
+            && d.len() != 1
+        {
+            return Err(CsvError::Mapping(format!(
+                "delimiter doit être un seul caractère ASCII, pas « {d} »"
+            )));
         }
         for key in ["id", "title", "license"] {
             if !mapping.fields.contains_key(key) {
@@ -197,10 +197,10 @@ fn insert(table: &mut toml::Table, path: &str, value: toml::Value) {
             let entry = table.entry(list.to_owned()).or_insert_with(|| {
                 toml::Value::Array(vec![toml::Value::Table(toml::Table::new())])
             });
-            if let toml::Value::Array(items) = entry {
-                if let Some(toml::Value::Table(inner)) = items.first_mut() {
-                    insert(inner, rest, value);
-                }
+            if let toml::Value::Array(items) = entry
+                && let Some(toml::Value::Table(inner)) = items.first_mut()
+            {
+                insert(inner, rest, value);
             }
         }
         (_, Some(rest)) => {
@@ -399,10 +399,10 @@ fn row_to_record(
             } => (template.as_str(), split.as_deref(), value_type.as_deref()),
         };
         let mut text = fill(template, cell);
-        if let FieldSpec::Full { map, .. } = spec {
-            if let Some(replacement) = map.get(&text) {
-                replacement.clone_into(&mut text);
-            }
+        if let FieldSpec::Full { map, .. } = spec
+            && let Some(replacement) = map.get(&text)
+        {
+            replacement.clone_into(&mut text);
         }
         let group = field.find("[]").map(|end| field[..end + 2].to_owned());
         if text.is_empty() {

@@ -1261,14 +1261,14 @@ impl Validator<'_> {
                                 ),
                                 _ => {}
                             }
-                            if let Some(e) = self.string(&format!("{p}.email"), get(&c, "email")) {
-                                if !email(&e) {
-                                    self.error(
-                                        &format!("{p}.email"),
-                                        get(&c, "email").map_or(0, |n| n.0),
-                                        "email doit être une adresse électronique valide",
-                                    );
-                                }
+                            if let Some(e) = self.string(&format!("{p}.email"), get(&c, "email"))
+                                && !email(&e)
+                            {
+                                self.error(
+                                    &format!("{p}.email"),
+                                    get(&c, "email").map_or(0, |n| n.0),
+                                    "email doit être une adresse électronique valide",
+                                );
                             }
                             let website = self.http(&format!("{p}.website"), get(&c, "website"));
                             if let Some(name) = name {
@@ -1300,14 +1300,14 @@ impl Validator<'_> {
                         };
                         self.unknown_keys(&p, &c, &["name", "email", "phone", "affiliation"]);
                         self.required_string(&format!("{p}.name"), get(&c, "name"), il);
-                        if let Some(e) = self.string(&format!("{p}.email"), get(&c, "email")) {
-                            if !email(&e) {
-                                self.error(
-                                    &format!("{p}.email"),
-                                    get(&c, "email").map_or(0, |n| n.0),
-                                    "email doit être une adresse électronique valide",
-                                );
-                            }
+                        if let Some(e) = self.string(&format!("{p}.email"), get(&c, "email"))
+                            && !email(&e)
+                        {
+                            self.error(
+                                &format!("{p}.email"),
+                                get(&c, "email").map_or(0, |n| n.0),
+                                "email doit être une adresse électronique valide",
+                            );
                         }
                         self.string(&format!("{p}.phone"), get(&c, "phone"));
                         self.string(&format!("{p}.affiliation"), get(&c, "affiliation"));
@@ -1545,14 +1545,14 @@ impl Validator<'_> {
         if let Some(v) = self.string(
             &format!("{prefix}.countryExtensionVersion"),
             get(&f, "countryExtensionVersion"),
-        ) {
-            if v != "0.2" && v != "1.0" {
-                self.error(
-                    &format!("{prefix}.countryExtensionVersion"),
-                    get(&f, "countryExtensionVersion").map_or(0, |n| n.0),
-                    "countryExtensionVersion doit valoir « 0.2 » ou « 1.0 »",
-                );
-            }
+        ) && v != "0.2"
+            && v != "1.0"
+        {
+            self.error(
+                &format!("{prefix}.countryExtensionVersion"),
+                get(&f, "countryExtensionVersion").map_or(0, |n| n.0),
+                "countryExtensionVersion doit valoir « 0.2 » ou « 1.0 »",
+            );
         }
         if let Some((cl, c)) = self.map(&format!("{prefix}.conforme"), get(&f, "conforme")) {
             self.warning(
@@ -1569,18 +1569,16 @@ impl Validator<'_> {
                 self.boolean(&format!("{prefix}.piattaforme.{k}"), Some((*l, n)));
             }
         }
-        if let Some((_, r)) = self.map(&format!("{prefix}.riuso"), get(&f, "riuso")) {
-            if let Some(code) =
+        if let Some((_, r)) = self.map(&format!("{prefix}.riuso"), get(&f, "riuso"))
+            && let Some(code) =
                 self.string(&format!("{prefix}.riuso.codiceIPA"), get(&r, "codiceIPA"))
-            {
-                if !ipa_code_known(&code) {
-                    self.error(
-                        &format!("{prefix}.riuso.codiceIPA"),
-                        get(&r, "codiceIPA").map_or(0, |n| n.0),
-                        "codiceIPA doit être un code iPA connu",
-                    );
-                }
-            }
+            && !ipa_code_known(&code)
+        {
+            self.error(
+                &format!("{prefix}.riuso.codiceIPA"),
+                get(&r, "codiceIPA").map_or(0, |n| n.0),
+                "codiceIPA doit être un code iPA connu",
+            );
         }
     }
 }
@@ -1979,14 +1977,13 @@ pub fn export(record: &Record) -> Option<String> {
         .contributors
         .iter()
         .find(|c| c.role.as_deref() == Some("publisher"))
+        && let Some(u) = &publisher.url
     {
-        if let Some(u) = &publisher.url {
-            out.push_str(&format!(
-                "organisation:\n  name: {}\n  uri: {}\n",
-                q(&publisher.name),
-                q(u.as_str())
-            ));
-        }
+        out.push_str(&format!(
+            "organisation:\n  name: {}\n  uri: {}\n",
+            q(&publisher.name),
+            q(u.as_str())
+        ));
     }
     Some(out)
 }

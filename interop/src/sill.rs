@@ -262,14 +262,14 @@ pub fn import(
             });
         }
         let repository = web_url(entry, "sources");
-        if let Some(co) = text(entry, "co").filter(|c| c.bytes().all(|b| b.is_ascii_digit())) {
-            if let Ok(url) = format!("https://comptoir-du-libre.org/fr/softwares/{co}").parse() {
-                record.links.push(Link {
-                    url,
-                    rel: LinkRel::Catalogue,
-                    title: Some("Comptoir du Libre".to_owned()),
-                });
-            }
+        if let Some(co) = text(entry, "co").filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+            && let Ok(url) = format!("https://comptoir-du-libre.org/fr/softwares/{co}").parse()
+        {
+            record.links.push(Link {
+                url,
+                rel: LinkRel::Catalogue,
+                title: Some("Comptoir du Libre".to_owned()),
+            });
         }
         record.sources.push(source.clone());
         let mut used_by: Vec<Organisation> = users.get(&sill_id).cloned().unwrap_or_default();

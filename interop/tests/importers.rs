@@ -2,6 +2,8 @@
 //! (testdata/SOURCE.md), and publiccode.yml files imported, exported and
 //! imported back.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use cdl_interop::{csv_import, publiccode, sill};

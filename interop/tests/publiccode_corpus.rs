@@ -2,6 +2,8 @@
 //! parser (publiccode-parser-go) and compares verdicts with the reference's
 //! expected results (testdata/publiccode/SOURCE.md says where they come from).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use cdl_interop::publiccode::{self, Severity};
