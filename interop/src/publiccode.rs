@@ -1605,6 +1605,31 @@ pub enum ToRecordError {
 /// characters publiccode.yml requires; the import drops it again.
 pub const FILLER: &str = "Fiche publiée par le Conservatoire du Libre, catalogue de ressources libres certifiées : la description complète de ce logiciel reste à écrire par ses auteurs ou ses utilisateurs.";
 
+/// The summary and description of one language's description: a
+/// shortDescription cut with "…" whose whole text opens longDescription
+/// (as the export writes a long summary) gets that whole text back.
+fn summary_and_description(d: &Description) -> (Option<String>, Option<String>) {
+    let short = d.short_description.as_deref().map(one_line);
+    let long = d.long_description.as_deref().map(str::trim);
+    if let (Some(cut), Some(long)) = (&short, long) {
+        if let Some(stem) = cut.strip_suffix('…') {
+            let (first, rest) = long.split_once("\n\n").unwrap_or((long, ""));
+            if one_line(first).starts_with(stem.trim_end()) {
+                let summary = one_line(first);
+                let rest = rest.trim();
+                let description = if rest.is_empty() {
+                    None
+                } else {
+                    without_filler(rest, Some(&summary))
+                };
+                return (Some(summary), description);
+            }
+        }
+    }
+    let description = long.and_then(|l| without_filler(l, short.as_deref()));
+    (short, description)
+}
+
 /// A long description without the export's filler paragraph; `None` when
 /// nothing but the short description was left.
 fn without_filler(long: &str, short: Option<&str>) -> Option<String> {
@@ -1617,6 +1642,25 @@ fn without_filler(long: &str, short: Option<&str>) -> Option<String> {
         }
         None => Some(long.to_owned()),
     }
+}
+
+/// `s` cut at a word boundary to at most `max` characters, with "…".
+fn shorten(s: &str, max: usize) -> String {
+    if graphemes(s) <= max {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    for word in s.split_whitespace() {
+        if graphemes(&out) + graphemes(word) + 2 > max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
 }
 
 /// A one-line field: runs of white space, line breaks included, become one space.
@@ -1654,11 +1698,9 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
     let mut record = Record::skeleton(cdl_records::Kind::Software, id, name, license);
     let main = main_language(p);
     if let Some(d) = main.and_then(|l| p.description.get(l)) {
-        record.summary = d.short_description.as_deref().map(one_line);
-        record.description = d
-            .long_description
-            .as_deref()
-            .and_then(|l| without_filler(l, d.short_description.as_deref()));
+        let (summary, description) = summary_and_description(d);
+        record.summary = summary;
+        record.description = description;
     }
     for (lang, d) in &p.description {
         if Some(lang.as_str()) == main {
@@ -1675,11 +1717,8 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
                     .as_deref()
                     .map(one_line)
                     .filter(|n| n != &one_line(&p.name)),
-                summary: d.short_description.as_deref().map(one_line),
-                description: d
-                    .long_description
-                    .as_deref()
-                    .and_then(|l| without_filler(l, d.short_description.as_deref())),
+                summary: summary_and_description(d).0,
+                description: summary_and_description(d).1,
             },
         );
     }
@@ -1754,7 +1793,9 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
         .and_then(|d| d.parse::<Date>().ok());
     record.updated = released;
     let software = Software {
-        repository: web_url(&p.url),
+        repository: (p.landing_url.as_deref() != Some(p.url.as_str()))
+            .then(|| web_url(&p.url))
+            .flatten(),
         version: p.software_version.clone(),
         released,
         platforms: p.platforms.iter().map(|s| s.trim().to_owned()).collect(),
@@ -1801,20 +1842,28 @@ pub fn export(record: &Record) -> Option<String> {
     out.push_str("# publiccode.yml written by the Conservatoire du Libre\n");
     out.push_str("publiccodeYmlVersion: \"0.4\"\n");
     out.push_str(&format!("name: {}\n", q(&record.title)));
-    let repo = s
-        .repository
-        .as_ref()
-        .map(WebUrl::as_str)
-        .or_else(|| record.links.first().map(|l| l.url.as_str()))
-        .unwrap_or_default();
+    // publiccode.yml requires a code address: without a repository, the
+    // home page (or the first link) stands in, written as landingURL too so
+    // that the import does not take it for a repository.
+    let homepage = record
+        .links
+        .iter()
+        .find(|l| l.rel == LinkRel::Homepage)
+        .map(|l| l.url.as_str());
+    let repository = s.repository.as_ref().map(WebUrl::as_str);
+    let landing = match repository {
+        Some(r) => homepage.filter(|h| *h != r),
+        None => homepage.or_else(|| record.links.first().map(|l| l.url.as_str())),
+    };
+    let repo = repository.or(landing).unwrap_or_default();
     out.push_str(&format!("url: {}\n", q(repo)));
-    if let Some(home) = record.links.iter().find(|l| l.rel == LinkRel::Homepage) {
-        out.push_str(&format!("landingURL: {}\n", q(home.url.as_str())));
+    if let Some(landing) = landing {
+        out.push_str(&format!("landingURL: {}\n", q(landing)));
     }
     if let Some(v) = &s.version {
         out.push_str(&format!("softwareVersion: {}\n", q(v)));
     }
-    if let Some(d) = s.released.or(record.updated) {
+    if let Some(d) = s.released {
         out.push_str(&format!("releaseDate: \"{d}\"\n"));
     }
     if let Some(road) = record
@@ -1880,7 +1929,16 @@ pub fn export(record: &Record) -> Option<String> {
         if let Some(t) = title {
             out.push_str(&format!("    localisedName: {}\n", q(t)));
         }
-        let short = summary.unwrap_or(&record.title);
+        let full = summary.unwrap_or(&record.title);
+        let short = shorten(full, 150);
+        // A summary too long for shortDescription opens longDescription
+        // whole, so that the import finds it again.
+        let long_owned = (short != full).then(|| match long {
+            Some(l) => format!("{full}\n\n{l}"),
+            None => full.to_owned(),
+        });
+        let long = long_owned.as_deref().or(long);
+        let short = short.as_str();
         out.push_str(&format!("    shortDescription: {}\n", q(short)));
         let long = match long {
             Some(l) if graphemes(l) >= 150 => l.to_owned(),
