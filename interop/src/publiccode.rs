@@ -1611,19 +1611,19 @@ pub const FILLER: &str = "Fiche publiée par le Conservatoire du Libre, catalogu
 fn summary_and_description(d: &Description) -> (Option<String>, Option<String>) {
     let short = d.short_description.as_deref().map(one_line);
     let long = d.long_description.as_deref().map(str::trim);
-    if let (Some(cut), Some(long)) = (&short, long) {
-        if let Some(stem) = cut.strip_suffix('…') {
-            let (first, rest) = long.split_once("\n\n").unwrap_or((long, ""));
-            if one_line(first).starts_with(stem.trim_end()) {
-                let summary = one_line(first);
-                let rest = rest.trim();
-                let description = if rest.is_empty() {
-                    None
-                } else {
-                    without_filler(rest, Some(&summary))
-                };
-                return (Some(summary), description);
-            }
+    if let (Some(cut), Some(long)) = (&short, long)
+        && let Some(stem) = cut.strip_suffix('…')
+    {
+        let (first, rest) = long.split_once("\n\n").unwrap_or((long, ""));
+        if one_line(first).starts_with(stem.trim_end()) {
+            let summary = one_line(first);
+            let rest = rest.trim();
+            let description = if rest.is_empty() {
+                None
+            } else {
+                without_filler(rest, Some(&summary))
+            };
+            return (Some(summary), description);
         }
     }
     let description = long.and_then(|l| without_filler(l, short.as_deref()));
