@@ -240,3 +240,135 @@ fn csv_import_reports_refused_rows_and_imports_the_others() {
     );
     assert_ne!(o.status.code(), Some(0));
 }
+
+/// Alternatives ranked with federation: a city attesting its use in its
+/// signed feed counts above names the record gives without proof.
+#[test]
+fn an_attested_user_ranks_an_alternative_above_unverified_names() {
+    use crate::serve::{http_get, serve};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "init",
+            "paris.git",
+            "--name",
+            "Ville de Paris",
+            "--id",
+            "paris",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "init",
+            "lyon.git",
+            "--name",
+            "Ville de Lyon",
+            "--id",
+            "lyon",
+        ],
+    );
+    // Two office suites, as a SILL-shaped list that says what each
+    // replaces and who uses it.
+    std::fs::write(
+        d.join("sill.json"),
+        r#"[{"id": "1", "i": "Alpha Office", "l": "MPL-2.0", "fr-desc": "Suite bureautique.",
+             "replaces": ["Microsoft Office"], "usedBy": ["Ville de Nantes", "Ville de Rennes", "Ville de Brest"]},
+            {"id": "2", "i": "Beta Office", "l": "AGPL-3.0-or-later", "fr-desc": "Suite bureautique en ligne.",
+             "replaces": ["MS Office 365"]}]"#,
+    )
+    .unwrap();
+    let out = ok(
+        d,
+        &["import", "sill", "--registry", "paris.git", "sill.json"],
+    );
+    ok(
+        d,
+        &[
+            "proposals",
+            "merge",
+            &last_line(&out),
+            "--registry",
+            "paris.git",
+        ],
+    );
+
+    let (_paris, paris_addr) = serve(d, "paris.git");
+    let before: serde_json::Value = serde_json::from_str(
+        http_get(&paris_addr, "/api/v1/alternatives?to=office%20365")
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap(),
+    )
+    .unwrap();
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["alternatives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids(&before), ["alpha-office", "beta-office"]);
+
+    // Lyon mirrors Paris and attests using Beta Office; Paris mirrors Lyon.
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &format!("http://{paris_addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    ok(d, &["sync", "--registry", "lyon.git"]);
+    ok(
+        d,
+        &[
+            "peer",
+            "use",
+            "--registry",
+            "lyon.git",
+            "paris:software/beta-office",
+        ],
+    );
+    let (_lyon, lyon_addr) = serve(d, "lyon.git");
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "paris.git",
+            &format!("http://{lyon_addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    ok(d, &["sync", "--registry", "paris.git"]);
+
+    let after: serde_json::Value = serde_json::from_str(
+        http_get(&paris_addr, "/api/v1/alternatives?to=office%20365")
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ids(&after), ["beta-office", "alpha-office"], "{after}");
+    assert_eq!(
+        after["alternatives"][0]["attested_users"][0]["name"],
+        "Ville de Lyon"
+    );
+    assert_eq!(
+        after["alternatives"][1]["users"].as_array().unwrap().len(),
+        3
+    );
+    let page = http_get(&paris_addr, "/alternatives?to=ms+office");
+    assert!(
+        page.contains("Villes qui l’utilisent (attesté) (1)"),
+        "{page}"
+    );
+}
