@@ -1601,6 +1601,9 @@ pub enum ToRecordError {
     Invalid(String),
 }
 
+/// What marks an optional dependency in the record's `dependencies`.
+const OPTIONAL: &str = " (facultatif)";
+
 /// The paragraph the export adds to a description shorter than the 150
 /// characters publiccode.yml requires; the import drops it again.
 pub const FILLER: &str = "Fiche publiée par le Conservatoire du Libre, catalogue de ressources libres certifiées : la description complète de ce logiciel reste à écrire par ses auteurs ou ses utilisateurs.";
@@ -1687,6 +1690,8 @@ fn main_language(p: &PublicCode) -> Option<&str> {
 /// [`ToRecordError`] when the licence is not free or the record would break
 /// a rule of the format.
 pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError> {
+    let source_url = source.url.as_ref().map(|u| u.as_str().to_owned());
+    let source_url = source_url.as_deref();
     let certificate = cdl_licenses::certify(cdl_records::Kind::Software, &p.license);
     if !certificate.is_certified() {
         return Err(ToRecordError::NotFree(p.license.clone()));
@@ -1822,6 +1827,30 @@ pub fn to_record(p: &PublicCode, source: Source) -> Result<Record, ToRecordError
                 url: None,
             })
             .collect(),
+        // A logo at an address is kept; a path beside the file is resolved
+        // against the file's own address when it came from one.
+        logo: p.logo.as_deref().and_then(|logo| {
+            web_url(logo).or_else(|| {
+                let base = url::Url::parse(source_url?).ok()?;
+                web_url(base.join(logo).ok()?.as_str())
+            })
+        }),
+        dependencies: p
+            .depends_on
+            .iter()
+            .take(cdl_records::limits::DEPENDENCIES)
+            .map(|d| {
+                let mut text = d.name.trim().to_owned();
+                if let Some(v) = &d.version {
+                    text.push(' ');
+                    text.push_str(v);
+                }
+                if d.optional {
+                    text.push_str(OPTIONAL);
+                }
+                text
+            })
+            .collect(),
         ..Software::default()
     };
     record.details = Details::Software(software);
@@ -1862,6 +1891,9 @@ pub fn export(record: &Record) -> Option<String> {
     }
     if let Some(v) = &s.version {
         out.push_str(&format!("softwareVersion: {}\n", q(v)));
+    }
+    if let Some(logo) = &s.logo {
+        out.push_str(&format!("logo: {}\n", q(logo.as_str())));
     }
     if let Some(d) = s.released {
         out.push_str(&format!("releaseDate: \"{d}\"\n"));
@@ -2029,6 +2061,19 @@ pub fn export(record: &Record) -> Option<String> {
             .map(|l| l.as_str().to_owned())
             .collect()
     };
+    if !s.dependencies.is_empty() {
+        out.push_str("dependsOn:\n  open:\n");
+        for d in &s.dependencies {
+            let (name, optional) = match d.strip_suffix(OPTIONAL) {
+                Some(name) => (name, true),
+                None => (d.as_str(), false),
+            };
+            out.push_str(&format!("    - name: {}\n", q(name)));
+            if optional {
+                out.push_str("      optional: true\n");
+            }
+        }
+    }
     out.push_str("localisation:\n  localisationReady: true\n");
     list(&mut out, "availableLanguages", &languages, "  ");
     if let Some(publisher) = record

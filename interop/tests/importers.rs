@@ -312,3 +312,48 @@ fn every_sample_software_exports_to_a_valid_file_that_imports_back() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(total, 128);
 }
+
+#[test]
+fn dependencies_and_a_logo_beside_the_file_are_kept_and_exported() {
+    let file = testdata("publiccode/parser-go/v0/valid/valid.yml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nlogo: img/logo.png\n");
+    let (code, _) = publiccode::parse(text.as_bytes(), None).unwrap();
+    let from = Source {
+        name: "publiccode.yml".to_owned(),
+        url: "https://example.org/medusa/publiccode.yml".parse().ok(),
+        license: None,
+    };
+    let record = publiccode::to_record(&code, from).unwrap();
+    let Details::Software(s) = &record.details else {
+        panic!()
+    };
+    assert_eq!(
+        s.logo.as_ref().map(|u| u.as_str()),
+        Some("https://example.org/medusa/img/logo.png")
+    );
+    assert!(
+        s.dependencies.iter().any(|d| d.starts_with("MySQL")),
+        "{:?}",
+        s.dependencies
+    );
+    assert!(
+        s.dependencies.iter().any(|d| d.ends_with("(facultatif)")),
+        "{:?}",
+        s.dependencies
+    );
+    let yml = publiccode::export(&record).unwrap();
+    let (again, _) = publiccode::parse(yml.as_bytes(), None).unwrap();
+    let back = publiccode::to_record(&again, source()).unwrap();
+    let Details::Software(b) = &back.details else {
+        panic!()
+    };
+    assert_eq!(b.dependencies, s.dependencies);
+    assert_eq!(b.logo, s.logo);
+    // Without an address to resolve against, a relative logo is dropped.
+    let local = publiccode::to_record(&code, source()).unwrap();
+    let Details::Software(l) = &local.details else {
+        panic!()
+    };
+    assert_eq!(l.logo, None);
+}
