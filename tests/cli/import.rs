@@ -372,3 +372,55 @@ fn an_attested_user_ranks_an_alternative_above_unverified_names() {
         "{page}"
     );
 }
+
+/// A publiccode.yml fetched over HTTP (a one-shot server on a loopback
+/// port): imported like a file, its address kept as the record's source.
+#[test]
+fn publiccode_import_reads_an_address() {
+    use std::io::{Read, Write};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(d, &["init", "reg.git"]);
+    let body = std::fs::read(testdata(
+        "publiccode/real-world/Comune-Milano__Whistleblowing/publiccode.yml",
+    ))
+    .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut head = [0u8; 4096];
+        let _ = stream.read(&mut head).unwrap();
+        write!(stream, "HTTP/1.1 200 OK\r\nContent-Type: application/yaml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+        stream.write_all(&body).unwrap();
+    });
+    let url = format!("http://{addr}/publiccode.yml");
+    let out = ok(d, &["import", "publiccode", "--registry", "reg.git", &url]);
+    server.join().unwrap();
+    assert!(out.contains("ok (whistleblowing)"), "{out}");
+    ok(
+        d,
+        &[
+            "proposals",
+            "merge",
+            &last_line(&out),
+            "--registry",
+            "reg.git",
+        ],
+    );
+    let exported: serde_json::Value =
+        serde_json::from_str(&ok(d, &["export", "--registry", "reg.git"])).unwrap();
+    assert_eq!(exported[0]["sources"][0]["url"], url.as_str());
+    // An address that answers nothing is an error, not an empty import.
+    let o = run(
+        d,
+        &[
+            "import",
+            "publiccode",
+            "--registry",
+            "reg.git",
+            "http://127.0.0.1:9/publiccode.yml",
+        ],
+    );
+    assert_ne!(o.status.code(), Some(0));
+}
