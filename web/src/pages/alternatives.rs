@@ -88,15 +88,18 @@ fn product(query: Option<&str>) -> Result<Option<String>, AppError> {
     let to = query.and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "to")
-            .map(|(_, v)| v.trim().to_owned())
+            .map(|(_, v)| v.into_owned())
     });
+    // The bounds apply to the name as given (as the API document states
+    // them); a name of spaces only is valid and names nothing.
     match to {
         Some(t) if t.chars().count() > MAX_NAME => Err(AppError::BadQuery {
             fr: format!("Le nom du produit est trop long : {MAX_NAME} caractères au plus."),
             en: format!("The product name is too long: at most {MAX_NAME} characters."),
         }),
         Some(t) if t.is_empty() => Ok(None),
-        other => Ok(other),
+        Some(t) => Ok(Some(t.trim().to_owned())),
+        None => Ok(None),
     }
 }
 

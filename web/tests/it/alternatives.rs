@@ -115,6 +115,19 @@ async fn a_missing_or_overlong_name_is_a_problem() {
         "{}",
         r.header("content-type")
     );
+    let r = c.get("/api/v1/alternatives?to=").await;
+    assert_eq!(r.status, 400);
+    // Spaces only: a valid name that names nothing.
+    let r = c.get("/api/v1/alternatives?to=%20%20").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["alternatives"], serde_json::json!([]));
+    let long = "é".repeat(200);
+    assert_eq!(
+        c.get(&format!("/api/v1/alternatives?to={long}"))
+            .await
+            .status,
+        200
+    );
     let long = "a".repeat(201);
     let r = c.get(&format!("/api/v1/alternatives?to={long}")).await;
     assert_eq!(r.status, 400);
