@@ -139,6 +139,13 @@ async fn a_missing_or_overlong_name_is_a_problem() {
 async fn the_page_lists_them_in_french_and_the_record_page_links_to_it() {
     let s = server().await;
     let mut c = s.client();
+    let home = c.get("/").await;
+    assert!(
+        home.body
+            .contains("<a href=\"/alternatives\">Avant d’acheter un logiciel"),
+        "{}",
+        home.body
+    );
     let r = c.get("/alternatives").await;
     assert_eq!(r.status, 200);
     assert!(
