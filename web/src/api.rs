@@ -117,6 +117,19 @@ pub fn endpoints() -> Vec<Endpoint> {
             .ok::<VocabularyResponse>(StatusCode::OK, "The vocabulary"),
         },
         Endpoint {
+            path: "/alternatives",
+            method: Method::GET,
+            handler: get(crate::pages::alternatives::api),
+            doc: Operation::new(
+                "getAlternatives",
+                "Certified free software replacing a proprietary product",
+            )
+            .description("Software records whose `replaces` names the product (tolerant of case, accents, vendor words, version numbers and small typos), whose licence is certified free, with the organisations using each: most attested users first, then most named users.")
+            .query::<crate::pages::alternatives::AlternativesQuery>()
+            .ok::<crate::pages::alternatives::AlternativesResponse>(StatusCode::OK, "The alternatives")
+            .problems(&[StatusCode::BAD_REQUEST]),
+        },
+        Endpoint {
             path: "/openapi.json",
             method: Method::GET,
             handler: get(openapi),

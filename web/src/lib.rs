@@ -72,6 +72,11 @@ pub fn router(state: AppState) -> Router {
             "/mirrors/{peer}/records/{kind}/{id}",
             get(pages::record::mirrored),
         )
+        .route("/alternatives", get(pages::alternatives::page))
+        .route(
+            "/records/software/{id}/publiccode.yml",
+            get(pages::alternatives::publiccode),
+        )
         .route("/policy", get(pages::policy::policy))
         .route("/accessibilite", get(pages::legal::accessibility))
         .route("/mentions-legales", get(pages::legal::notice))

@@ -131,7 +131,7 @@ fn mirrors_are_indexed_under_their_peer_and_follow_its_changes() {
         )
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let (index, _) = SearchIndex::open(&dir.path().join("index"), options()).unwrap();
+    let (index, _) = SearchIndex::open(dir.path().join("index"), options()).unwrap();
     index.catch_up(&reg.registry, &mut |_| {}).unwrap();
     assert!(index.is_current(&reg.registry).unwrap());
     let gimp = index

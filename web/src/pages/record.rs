@@ -137,6 +137,13 @@ struct RecordPage {
     attested_explained: &'static str,
     /// For a peer's record: where it comes from.
     provenance: Option<Provenance>,
+    /// For software: the products it replaces, each with the address of
+    /// its free alternatives; and the strings of that section.
+    replaces: Vec<(String, String)>,
+    software: bool,
+    replaces_heading: &'static str,
+    replaces_explained: &'static str,
+    publiccode_label: &'static str,
 }
 
 /// Where a mirrored record comes from: the peer city, the record's page
@@ -433,9 +440,40 @@ async fn record_at(
             "Each of these cities states that it uses it in its signed feed, verified by the Conservatoire.",
         ),
     };
+    let (replaces_heading, replaces_explained, publiccode_label) = match lang {
+        Lang::Fr => (
+            "Ce qu’il remplace",
+            "Les logiciels libres qui remplacent chacun de ces produits :",
+            "Fiche publiccode.yml",
+        ),
+        Lang::En => (
+            "What it replaces",
+            "The free software replacing each of these products:",
+            "publiccode.yml file",
+        ),
+    };
+    let (software, replaces) = match &record.details {
+        cdl_records::Details::Software(s) => (
+            true,
+            s.replaces
+                .iter()
+                .map(|r| {
+                    let to: String = url::form_urlencoded::byte_serialize(r.as_bytes()).collect();
+                    (r.clone(), format!("/alternatives?to={to}"))
+                })
+                .collect(),
+        ),
+        _ => (false, Vec::new()),
+    };
     let page = RecordPage {
         l: ctx.layout(title.clone(), Nav::None),
         provenance,
+        replaces,
+        // The publiccode.yml export is of this registry's own records.
+        software: software && !mirrored,
+        replaces_heading,
+        replaces_explained,
+        publiccode_label,
         attested,
         attested_heading,
         attested_explained,

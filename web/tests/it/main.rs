@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod alternatives;
 mod api;
 mod connections;
 mod cost;
