@@ -10,6 +10,7 @@ mod demo;
 mod fuzz;
 mod hostile;
 mod metrics;
+mod oai;
 mod openapi;
 mod pages;
 mod proposals;
