@@ -33,7 +33,8 @@ size="$("$bin" export --registry "$work/demo" | "$venv/bin/python" -c 'import js
 # Changes come a second later than everything harvested so far.
 sleep 1.2
 since="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-sample="$(ls "$root/records/samples/method/"*.toml | head -n 1)"
+samples=("$root"/records/samples/method/*.toml)
+sample="${samples[0]}"
 changed_id="$(basename "$sample" .toml)"
 sed 's/^title = "\(.*\)"$/title = "\1 (révisé)"/' "$sample" > "$work/$changed_id.toml"
 proposal="$("$bin" propose --registry "$work/demo" --author ci "$work/$changed_id.toml" | tail -n 1)"
