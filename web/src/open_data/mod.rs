@@ -1,7 +1,9 @@
 //! The open-data window: what harvesters and reusers read from the
 //! catalogue in the standards of their trade. OAI-PMH 2.0 at `/oai`
-//! ([`oai`]) for libraries' and archives' harvesters.
+//! ([`oai`]) for libraries' and archives' harvesters; DCAT-AP 3 at
+//! `/catalog` ([`dcat`]) for open-data portals.
 
+pub mod dcat;
 pub mod oai;
 
 use std::collections::HashMap;
@@ -16,7 +18,11 @@ use crate::state::AppState;
 
 /// The routes of the open-data window, merged into the site's router.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/oai", get(oai::get).post(oai::post))
+    Router::new()
+        .route("/oai", get(oai::get).post(oai::post))
+        .route("/catalog", get(dcat::negotiate))
+        .route("/catalog.ttl", get(dcat::ttl))
+        .route("/catalog.jsonld", get(dcat::jsonld))
 }
 
 /// One record as harvesters see it: present or deleted (withdrawn, or its

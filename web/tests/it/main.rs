@@ -6,6 +6,7 @@
 mod api;
 mod connections;
 mod cost;
+mod dcat;
 mod demo;
 mod fuzz;
 mod hostile;
