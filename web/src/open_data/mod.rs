@@ -4,6 +4,7 @@
 //! `/catalog` ([`dcat`]) for open-data portals.
 
 pub mod dcat;
+pub mod dumps;
 pub mod oai;
 
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/catalog", get(dcat::negotiate))
         .route("/catalog.ttl", get(dcat::ttl))
         .route("/catalog.jsonld", get(dcat::jsonld))
+        .route("/dumps/catalogue.json.gz", get(dumps::catalogue_json))
 }
 
 /// One record as harvesters see it: present or deleted (withdrawn, or its
@@ -54,9 +56,25 @@ pub struct Catalogue {
 /// The [`Catalogue`] of the latest `main` commit, rebuilt when `main`
 /// moves (from the new commits' changes and one snapshot).
 #[derive(Debug, Default)]
-pub struct CatalogueCache(Mutex<Option<Arc<Catalogue>>>);
+pub struct CatalogueCache(
+    Mutex<Option<Arc<Catalogue>>>,
+    Mutex<Option<Arc<dumps::Dump>>>,
+);
 
 impl CatalogueCache {
+    /// The dump made for `commit`, if it is the one kept.
+    pub fn dump(&self, commit: &str) -> Option<Arc<dumps::Dump>> {
+        let guard = self.1.lock().ok()?;
+        guard.as_ref().filter(|d| d.commit == commit).cloned()
+    }
+
+    /// Keeps `dump` (the latest commit's) instead of the one kept.
+    pub fn keep_dump(&self, dump: Arc<dumps::Dump>) {
+        if let Ok(mut guard) = self.1.lock() {
+            *guard = Some(dump);
+        }
+    }
+
     /// The catalogue of `registry`'s current `main`. Blocking.
     ///
     /// # Errors

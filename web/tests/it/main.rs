@@ -8,6 +8,7 @@ mod connections;
 mod cost;
 mod dcat;
 mod demo;
+mod dumps;
 mod fuzz;
 mod hostile;
 mod metrics;
