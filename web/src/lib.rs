@@ -11,6 +11,7 @@ pub mod extract;
 pub mod form;
 pub mod i18n;
 pub mod metrics;
+pub mod open_data;
 pub mod openapi;
 pub mod pages;
 pub mod proposals;
@@ -117,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .nest("/api/v1", api)
         .merge(cdl_federation::server::router(state.federation.clone()))
+        .merge(open_data::router())
         .merge(pages)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))

@@ -54,6 +54,8 @@ pub struct App {
     /// What the federation endpoints publish (its own registry handle,
     /// key and signed checkpoint).
     pub federation: Arc<cdl_federation::server::Publisher>,
+    /// Records and datestamps for harvesters, for one `main` commit.
+    pub open_data: crate::open_data::CatalogueCache,
 }
 
 /// The handle handlers receive: cheap to clone.
@@ -174,6 +176,7 @@ impl App {
             home: Mutex::new(None),
             catching_up: Mutex::new(()),
             sitemap: Mutex::new(None),
+            open_data: crate::open_data::CatalogueCache::default(),
             search_cache: crate::search::SearchCache::new(config.search_cache_entries),
             search_slots: crate::search::Slots::new(cores()),
             parse_slots: Arc::new(tokio::sync::Semaphore::new(cores())),
