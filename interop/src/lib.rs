@@ -4,6 +4,8 @@
 //!   reference parser, to `software` records and back;
 //! - [`sill`]: the French interministerial free software list (SILL) JSON;
 //! - [`csv_import`]: CSV catalogues with a TOML mapping from columns to fields;
+//! - [`csv_export`]: the whole catalogue as one CSV table, columns named by
+//!   the record file's key paths;
 //! - [`alternatives`]: matching product names as people write them, for
 //!   the free alternatives to a proprietary product.
 //!
@@ -11,6 +13,7 @@
 //! publiccode.yml names beside itself, and never the network.
 
 pub mod alternatives;
+pub mod csv_export;
 pub mod csv_import;
 pub mod publiccode;
 pub mod sill;

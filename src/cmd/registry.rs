@@ -134,9 +134,16 @@ pub struct ExportArgs {
     /// The revision (a branch, a commit).
     #[arg(long)]
     rev: Option<String>,
-    /// Output format.
+    /// Output format: `json` (the records' file shape), `csv` (a row per
+    /// record, columns named by the file's key paths) or `dcat` (DCAT-AP 3
+    /// in Turtle, as `/catalog.ttl` serves it).
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
     format: ExportFormat,
+    /// For `dcat`: the server's configuration file, for its public address
+    /// (`base_url`) and its publisher (`[operator]`); the
+    /// `CONSERVATOIRE_BASE_URL` variable also sets the address.
+    #[arg(long)]
+    config: Option<PathBuf>,
 }
 
 /// Print the records changed between two revisions.
@@ -192,6 +199,8 @@ enum Format {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum ExportFormat {
     Json,
+    Csv,
+    Dcat,
 }
 
 fn open(dir: &PathBuf) -> anyhow::Result<Registry> {
@@ -498,14 +507,37 @@ pub fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     for bad in &snapshot.invalid {
         eprintln!("warning: {} skipped: {}", bad.path, bad.problem);
     }
+    let mut out = std::io::BufWriter::new(out());
     match args.format {
         ExportFormat::Json => {
-            let mut out = std::io::BufWriter::new(out());
             serde_json::to_writer(&mut out, &snapshot.records)?;
             writeln!(out)?;
-            out.flush()?;
+        }
+        ExportFormat::Csv => {
+            let records: Vec<&cdl_records::Record> = snapshot.records.iter().collect();
+            cdl_interop::csv_export::write(&records, &mut out)?;
+        }
+        ExportFormat::Dcat => {
+            let config = cdl_web::config::WebConfig::load(args.config.as_deref())?;
+            let Some(base) = &config.base_url else {
+                anyhow::bail!(
+                    "l'export DCAT a besoin de l'adresse publique du catalogue : donnez-la dans \
+                     le fichier --config (base_url = \"https://...\") ou dans la variable \
+                     CONSERVATOIRE_BASE_URL"
+                );
+            };
+            let site = cdl_web::pages::record::Site::from_base(base.as_str());
+            let records: Vec<&cdl_records::Record> = snapshot.records.iter().collect();
+            let graph = cdl_web::open_data::dcat::graph(
+                &site,
+                &registry.config().name,
+                &config.operator.publisher,
+                &records,
+            );
+            out.write_all(cdl_web::open_data::dcat::turtle(&graph).as_bytes())?;
         }
     }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

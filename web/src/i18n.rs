@@ -196,6 +196,8 @@ pub struct Messages {
     pub switch_language: &'static str,
     /// Footer: licence of the software.
     pub footer_licence: &'static str,
+    /// Footer: link to the page of every way to reuse the data.
+    pub footer_data: &'static str,
     /// Footer: API link.
     pub footer_api: &'static str,
     /// Footer: feed link.
@@ -491,6 +493,7 @@ pub static FR: Messages = Messages {
     nav_review: "Revue",
     switch_language: "English",
     footer_licence: "Logiciel libre sous licence EUPL-1.2. Aucun traceur, aucun script.",
+    footer_data: crate::pages::data::TITLE.fr,
     footer_api: "API ouverte",
     footer_feed: "Fil Atom des nouveautés",
     home_title: "Le catalogue des ressources libres",
@@ -646,6 +649,7 @@ pub static EN: Messages = Messages {
     nav_review: "Review",
     switch_language: "Français",
     footer_licence: "Free software under the EUPL-1.2 licence. No trackers, no scripts.",
+    footer_data: crate::pages::data::TITLE.en,
     footer_api: "Open API",
     footer_feed: "Atom feed of new records",
     home_title: "The catalogue of free resources",

@@ -79,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::alternatives::publiccode),
         )
         .route("/policy", get(pages::policy::policy))
+        .route("/donnees", get(pages::data::page))
         .route("/accessibilite", get(pages::legal::accessibility))
         .route("/mentions-legales", get(pages::legal::notice))
         .route("/donnees-personnelles", get(pages::legal::personal_data))

@@ -1,7 +1,9 @@
 //! Whole-catalogue dumps for reusers: `/dumps/catalogue.json.gz`, every
 //! record of `main` as one JSON array (the same as `conservatoire export`),
-//! gzipped once per `main` commit, with `ETag` (the commit), `Last-Modified`
-//! (the last change) and `304` on `If-None-Match`.
+//! and `/dumps/catalogue.csv.gz`, one row per record
+//! ([`cdl_interop::csv_export`], the same as `conservatoire export --format
+//! csv`); each gzipped once per `main` commit, with `ETag` (the commit),
+//! `Last-Modified` (the last change) and `304` on `If-None-Match`.
 
 use std::io::Write as _;
 use std::sync::Arc;
@@ -15,9 +17,49 @@ use crate::error::AppError;
 use crate::pages::blocking;
 use crate::state::AppState;
 
+/// The formats of the dumps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DumpFormat {
+    /// One JSON array of records in their file shape.
+    Json,
+    /// One CSV table, a row per record.
+    Csv,
+}
+
+impl DumpFormat {
+    /// Every format, in the order the data page lists them.
+    pub const ALL: [DumpFormat; 2] = [DumpFormat::Json, DumpFormat::Csv];
+
+    /// The file name, also the last segment of the address.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            DumpFormat::Json => "catalogue.json.gz",
+            DumpFormat::Csv => "catalogue.csv.gz",
+        }
+    }
+
+    /// The address of the dump on the site.
+    pub fn path(self) -> String {
+        format!("/dumps/{}", self.file_name())
+    }
+
+    /// The gzipped dump of `records`.
+    ///
+    /// # Errors
+    /// When serialising or compressing fails (never with valid records).
+    pub fn bytes(self, records: &[&Record]) -> Result<Vec<u8>, String> {
+        match self {
+            DumpFormat::Json => json_gz(records),
+            DumpFormat::Csv => csv_gz(records),
+        }
+    }
+}
+
 /// A dump built for one commit.
 #[derive(Debug)]
 pub struct Dump {
+    /// Its format.
+    pub format: DumpFormat,
     /// The `main` commit it was made from.
     pub commit: String,
     /// When the catalogue last changed, seconds since the epoch.
@@ -34,6 +76,16 @@ pub fn json_gz(records: &[&Record]) -> Result<Vec<u8>, String> {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     serde_json::to_writer(&mut gz, records).map_err(|e| e.to_string())?;
     gz.write_all(b"\n").map_err(|e| e.to_string())?;
+    gz.finish().map_err(|e| e.to_string())
+}
+
+/// The CSV dump of `records`, gzipped.
+///
+/// # Errors
+/// When serialising or compressing fails (never with valid records).
+pub fn csv_gz(records: &[&Record]) -> Result<Vec<u8>, String> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    cdl_interop::csv_export::write(records, &mut gz).map_err(|e| e.to_string())?;
     gz.finish().map_err(|e| e.to_string())
 }
 
@@ -59,11 +111,30 @@ pub async fn catalogue_json(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    serve(state, headers, DumpFormat::Json).await
+}
+
+/// `/dumps/catalogue.csv.gz`.
+///
+/// # Errors
+/// When the registry cannot be read.
+pub async fn catalogue_csv(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    serve(state, headers, DumpFormat::Csv).await
+}
+
+async fn serve(
+    state: AppState,
+    headers: HeaderMap,
+    format: DumpFormat,
+) -> Result<Response, AppError> {
     let st = state.clone();
     let dump = blocking(move || -> Result<Arc<Dump>, String> {
         let catalogue = st.open_data.get(&st.registry)?;
         let commit = catalogue.commit.to_hex().to_string();
-        if let Some(d) = st.open_data.dump(&commit) {
+        if let Some(d) = st.open_data.dump(&commit, format) {
             return Ok(d);
         }
         let records: Vec<&Record> = catalogue
@@ -72,13 +143,14 @@ pub async fn catalogue_json(
             .filter_map(|i| i.record.as_deref())
             .collect();
         let dump = Arc::new(Dump {
+            format,
             modified: catalogue
                 .items
                 .iter()
                 .map(|i| i.datestamp)
                 .max()
                 .unwrap_or(catalogue.earliest),
-            bytes: Arc::new(json_gz(&records)?),
+            bytes: Arc::new(format.bytes(&records)?),
             commit,
         });
         st.open_data.keep_dump(Arc::clone(&dump));
@@ -102,7 +174,11 @@ pub async fn catalogue_json(
                 ),
                 (
                     header::CONTENT_DISPOSITION,
-                    HeaderValue::from_static("attachment; filename=\"catalogue.json.gz\""),
+                    HeaderValue::from_str(&format!(
+                        "attachment; filename=\"{}\"",
+                        format.file_name()
+                    ))
+                    .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
                 ),
             ],
             dump.bytes.as_ref().clone(),

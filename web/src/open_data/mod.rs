@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/catalog.ttl", get(dcat::ttl))
         .route("/catalog.jsonld", get(dcat::jsonld))
         .route("/dumps/catalogue.json.gz", get(dumps::catalogue_json))
+        .route("/dumps/catalogue.csv.gz", get(dumps::catalogue_csv))
 }
 
 /// One record as harvesters see it: present or deleted (withdrawn, or its
@@ -56,22 +57,24 @@ pub struct Catalogue {
 /// The [`Catalogue`] of the latest `main` commit, rebuilt when `main`
 /// moves (from the new commits' changes and one snapshot).
 #[derive(Debug, Default)]
-pub struct CatalogueCache(
-    Mutex<Option<Arc<Catalogue>>>,
-    Mutex<Option<Arc<dumps::Dump>>>,
-);
+pub struct CatalogueCache(Mutex<Option<Arc<Catalogue>>>, Mutex<Vec<Arc<dumps::Dump>>>);
 
 impl CatalogueCache {
-    /// The dump made for `commit`, if it is the one kept.
-    pub fn dump(&self, commit: &str) -> Option<Arc<dumps::Dump>> {
+    /// The dump in `format` made for `commit`, if it is the one kept.
+    pub fn dump(&self, commit: &str, format: dumps::DumpFormat) -> Option<Arc<dumps::Dump>> {
         let guard = self.1.lock().ok()?;
-        guard.as_ref().filter(|d| d.commit == commit).cloned()
+        guard
+            .iter()
+            .find(|d| d.commit == commit && d.format == format)
+            .cloned()
     }
 
-    /// Keeps `dump` (the latest commit's) instead of the one kept.
+    /// Keeps `dump` (the latest commit's) instead of the one kept in its
+    /// format: one dump per format at most.
     pub fn keep_dump(&self, dump: Arc<dumps::Dump>) {
         if let Ok(mut guard) = self.1.lock() {
-            *guard = Some(dump);
+            guard.retain(|d| d.format != dump.format);
+            guard.push(dump);
         }
     }
 

@@ -2,6 +2,7 @@
 //! middleware that sets the CSRF and language cookies.
 
 pub mod alternatives;
+pub mod data;
 pub mod feed;
 pub mod home;
 pub mod legal;

@@ -235,6 +235,11 @@ impl Site {
         Site(base)
     }
 
+    /// The site at the public address `base` (`https://example.org/`).
+    pub fn from_base(base: &str) -> Site {
+        Site(base.trim_end_matches('/').to_owned())
+    }
+
     /// The absolute address of `path` (which starts with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.0)

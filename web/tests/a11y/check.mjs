@@ -146,6 +146,7 @@ if (SHOTS) {
 }
 await check('/search?q=%22unclosed', 'search with an invalid query', 400);
 await check('/policy', 'policy');
+await check('/donnees', 'reuse the data');
 await check('/alternatives', 'free alternatives (empty form)');
 await check('/alternatives?to=ms+outlook', 'free alternatives to a product');
 await check('/alternatives?to=nothing-replaces-this', 'free alternatives, none found');

@@ -12,6 +12,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 
 base, shapes_file = sys.argv[1], sys.argv[2]
+export_file = sys.argv[3] if len(sys.argv) > 3 else None
 shapes = Graph().parse(shapes_file, format="turtle")
 counts = {}
 for path, fmt, accept in (("/catalog.ttl", "turtle", None), ("/catalog.jsonld", "json-ld", None),
@@ -38,3 +39,14 @@ b = Graph().parse(data=urllib.request.urlopen(base + "/catalog.jsonld").read(), 
 if set(a) != set(b):
     sys.exit("the Turtle and the JSON-LD differ")
 print("DCAT-AP: Turtle and JSON-LD hold the same triples")
+if export_file:
+    exported = Graph().parse(export_file, format="turtle")
+    _, report, text = validate(exported, shacl_graph=shapes, inference="none")
+    violations = len(list(report.subjects(SH.resultSeverity, SH.Violation)))
+    print(f"DCAT-AP conservatoire export --format dcat: {len(exported)} triples, SHACL violations: {violations}")
+    if violations:
+        print(text)
+        sys.exit(1)
+    if set(exported) != set(a):
+        sys.exit("conservatoire export --format dcat differs from /catalog.ttl")
+    print("DCAT-AP: conservatoire export --format dcat holds the same triples as /catalog.ttl")
