@@ -131,12 +131,19 @@ fn attestations(state: &AppState) -> BTreeMap<String, Vec<User>> {
 }
 
 /// The certified free software replacing `to`, ranked. Blocking.
+///
+/// Reads the records of `main` from the open-data window's cache, parsed
+/// once per commit, rather than the whole catalogue on every request.
 fn find(state: &AppState, to: &str) -> Result<Vec<Alternative>, AppError> {
-    let snapshot = state.registry.snapshot(None).map_err(AppError::internal)?;
+    let catalogue = state
+        .open_data
+        .get(&state.registry)
+        .map_err(AppError::Internal)?;
     let attested = attestations(state);
-    let mut found: Vec<Alternative> = snapshot
-        .records
+    let mut found: Vec<Alternative> = catalogue
+        .items
         .iter()
+        .filter_map(|item| item.record.as_deref())
         .filter_map(|record| {
             let Details::Software(Software {
                 replaces, used_by, ..
