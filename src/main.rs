@@ -72,6 +72,8 @@ enum Command {
     Peer(cmd::peer::PeerArgs),
     /// Mirror every peer's catalogue (or one's), after verifying everything.
     Sync(cmd::peer::SyncArgs),
+    /// Show or rotate this registry's federation signing key.
+    Keys(cmd::keys::KeysArgs),
     /// Import publiccode.yml files, the SILL or a CSV catalogue as one proposal.
     Import(cmd::import::Args),
 }
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
         Command::Restore(args) => cmd::backup::restore(args),
         Command::Peer(args) => cmd::peer::peer(args),
         Command::Sync(args) => cmd::peer::sync_peers(args),
+        Command::Keys(args) => cmd::keys::run(args),
         Command::Import(args) => cmd::import::run(args),
     };
     match result {

@@ -7,7 +7,7 @@ use cdl_registry::Registry;
 use jiff::Timestamp;
 
 use crate::envelope::Envelope;
-use crate::error::{ClientError, PeersError, SyncError};
+use crate::error::{ClientError, PeersError, SyncError, VerifyError};
 use crate::identity::PublicKey;
 use crate::mirror::{self, Applied, MAX_CHECKPOINT_BYTES};
 use crate::peers::{self, Peer, Peers};
@@ -333,7 +333,21 @@ async fn sync_once(
         Fetched::Body(b, t) => (b, t),
     };
     let envelope = Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)?;
-    let checkpoint: crate::statement::Checkpoint = envelope.open(keys)?;
+    let rotated;
+    let (checkpoint, keys): (crate::statement::Checkpoint, &[PublicKey]) = match envelope.open(keys)
+    {
+        Ok(c) => (c, keys),
+        // Signed by a key not pinned: the peer may have rotated its key.
+        // Its rotation statements say so, signed by the old and the new.
+        Err(unsigned @ VerifyError::Unsigned { .. }) => {
+            match follow_rotations(client, registry, peer, base_url, keys).await? {
+                Some(next) => rotated = next,
+                None => return Err(unsigned.into()),
+            }
+            (envelope.open(&rotated)?, &rotated)
+        }
+        Err(e) => return Err(e.into()),
+    };
     let since = mirror::read_state(registry, peer)?.since();
     let mut pages = Vec::new();
     let mut next = Some(format!(
@@ -367,4 +381,42 @@ async fn sync_once(
     }
     let applied = mirror::apply(registry, local, peer, keys, &envelope, &pages, now)?;
     Ok(Synced::Applied(applied, tag))
+}
+
+/// Fetches the rotation statements of `peer` and follows them from `keys`.
+/// When they lead to other keys, those are pinned in the peers file at once
+/// (each statement was signed by the key it replaces and by its
+/// successor), and returned; `None` when they lead nowhere new.
+///
+/// # Errors
+/// When the list cannot be fetched or read, or the peers file written.
+async fn follow_rotations(
+    client: &Client,
+    registry: &Registry,
+    peer: &RegistryId,
+    base_url: &str,
+    keys: &[PublicKey],
+) -> Result<Option<Vec<PublicKey>>, SyncError> {
+    let url = join(base_url, &Endpoints::default().rotations);
+    let Fetched::Body(bytes, _) = client.get(&url, MAX_CHECKPOINT_BYTES, None).await? else {
+        return Err(SyncError::Feed("the key rotations answered 304".into()));
+    };
+    let list: crate::rotation::Rotations = serde_json::from_slice(&bytes)
+        .map_err(|e| SyncError::Feed(format!("the key rotations cannot be read: {e}")))?;
+    let next = crate::rotation::follow(keys, peer, &list);
+    if next.as_slice() == keys {
+        return Ok(None);
+    }
+    let mut file = Peers::load(registry)?;
+    if let Some(p) = file.peers.iter_mut().find(|p| &p.id == peer) {
+        p.keys.clone_from(&next);
+    }
+    file.save(registry)?;
+    tracing::info!(
+        target: "cdl_federation::sync",
+        peer = %peer,
+        keys = %next.iter().map(|k| k.fingerprint().to_string()).collect::<Vec<_>>().join(","),
+        "followed a key rotation"
+    );
+    Ok(Some(next))
 }

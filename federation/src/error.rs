@@ -217,6 +217,9 @@ pub enum SyncError {
     /// The peer could not be fetched.
     #[error(transparent)]
     Client(#[from] ClientError),
+    /// The peers file could not be read or written (to pin a rotated key).
+    #[error(transparent)]
+    Peers(#[from] PeersError),
 }
 
 /// A request to a peer that failed.

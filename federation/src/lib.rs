@@ -9,6 +9,7 @@ mod identity;
 pub mod mirror;
 pub mod peers;
 pub mod publish;
+pub mod rotation;
 pub mod server;
 mod statement;
 

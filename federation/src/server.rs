@@ -155,6 +155,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(publisher: Arc<Publisher>) -> Ro
         .route("/.well-known/conservatoire", get(discovery))
         .route(&endpoints.checkpoint, get(checkpoint))
         .route(&endpoints.changes, get(changes))
+        .route(&endpoints.rotations, get(rotations))
         .with_state(publisher.clone())
         .merge(crate::git_http::router(publisher))
 }
@@ -201,6 +202,17 @@ fn unavailable(e: impl std::fmt::Display) -> Response {
 
 async fn discovery(AxumState(p): AxumState<Arc<Publisher>>) -> Response {
     json(p.discovery.clone())
+}
+
+/// The rotation statements, read at each request: a rotation made by the
+/// command line is served at once (the checkpoint is signed with the new
+/// key once the server is restarted).
+async fn rotations(AxumState(p): AxumState<Arc<Publisher>>) -> Response {
+    match tokio::task::spawn_blocking(move || crate::rotation::load(&p.registry)).await {
+        Ok(Ok(list)) => json(serde_json::to_vec_pretty(&list).unwrap_or_default()),
+        Ok(Err(e)) => unavailable(e),
+        Err(e) => unavailable(e),
+    }
 }
 
 async fn checkpoint(AxumState(p): AxumState<Arc<Publisher>>, headers: HeaderMap) -> Response {

@@ -6,6 +6,7 @@ pub mod curators;
 pub mod generate;
 pub mod import;
 pub mod index;
+pub mod keys;
 pub mod new;
 pub mod peer;
 pub mod registry;

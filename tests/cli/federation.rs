@@ -485,3 +485,139 @@ fn a_scheduled_sync_makes_a_peers_records_searchable_with_their_provenance() {
         "{metrics}"
     );
 }
+
+/// A city rotates its key twice while a mirror is away: the mirror follows
+/// the chain with no manual step. A key that no rotation leads to (a key
+/// file replaced by hand, or an attacker's) is refused and pins nothing.
+#[test]
+fn a_mirror_follows_a_chain_of_key_rotations_and_refuses_an_unrotated_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "init",
+            "paris.git",
+            "--name",
+            "Ville de Paris",
+            "--id",
+            "paris",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "init",
+            "lyon.git",
+            "--name",
+            "Ville de Lyon",
+            "--id",
+            "lyon",
+        ],
+    );
+    add_software(d, "paris.git", "alpha");
+    let first_key = ok(d, &["keys", "show", "--registry", "paris.git"])
+        .trim()
+        .to_owned();
+    let (server, addr) = serve(d, "paris.git");
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &format!("http://{addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    assert!(ok(d, &["peer", "list", "--registry", "lyon.git"]).contains(&first_key));
+    ok(d, &["sync", "--registry", "lyon.git"]);
+    drop(server);
+
+    let rotated = ok(d, &["keys", "rotate", "--registry", "paris.git"]);
+    let second_key = rotated.lines().last().unwrap().trim().to_owned();
+    assert!(rotated.contains(&first_key), "{rotated}");
+    assert_ne!(second_key, first_key);
+    let third_key = ok(d, &["keys", "rotate", "--registry", "paris.git"])
+        .lines()
+        .last()
+        .unwrap()
+        .trim()
+        .to_owned();
+    assert_eq!(
+        ok(d, &["keys", "show", "--registry", "paris.git"]).trim(),
+        third_key
+    );
+    add_software(d, "paris.git", "beta");
+
+    // Restarted, on another port: the peer's address is updated by hand,
+    // as an operator would after moving a server; its key is not.
+    let (server, new_addr) = serve(d, "paris.git");
+    let peers_file = d.join("lyon.git/federation/peers.toml");
+    let text = std::fs::read_to_string(&peers_file).unwrap();
+    std::fs::write(&peers_file, text.replace(&addr, &new_addr)).unwrap();
+    let served = http_get(&new_addr, "/federation/v1/rotations");
+    assert_eq!(
+        served
+            .matches("application/vnd.conservatoire.rotation+json")
+            .count(),
+        2,
+        "{served}"
+    );
+
+    let synced = ok(d, &["sync", "--registry", "lyon.git"]);
+    assert!(synced.contains("paris: version"), "{synced}");
+    let list = ok(d, &["peer", "list", "--registry", "lyon.git"]);
+    assert!(list.contains(&third_key), "{list}");
+    assert!(!list.contains(&first_key), "{list}");
+    let beta = Command::new("git")
+        .args([
+            "--git-dir",
+            "lyon.git",
+            "cat-file",
+            "-e",
+            "refs/mirrors/paris:records/software/beta.toml",
+        ])
+        .current_dir(d)
+        .status()
+        .unwrap();
+    assert!(
+        beta.success(),
+        "the record signed with the new key is mirrored"
+    );
+    drop(server);
+
+    // A new key with no rotation statement: refused, the pin stays.
+    std::fs::remove_file(d.join("paris.git/federation/key")).unwrap();
+    add_software(d, "paris.git", "gamma");
+    let (_server, last_addr) = serve(d, "paris.git");
+    let text = std::fs::read_to_string(&peers_file).unwrap();
+    std::fs::write(&peers_file, text.replace(&new_addr, &last_addr)).unwrap();
+    let refused = run(d, &["sync", "--registry", "lyon.git"]);
+    assert!(!refused.status.success(), "{}", stdout(&refused));
+    assert!(
+        format!("{}{}", stdout(&refused), stderr(&refused))
+            .contains("no valid signature by a trusted key"),
+        "{}\n{}",
+        stdout(&refused),
+        stderr(&refused)
+    );
+    assert!(ok(d, &["peer", "list", "--registry", "lyon.git"]).contains(&third_key));
+    let gamma = Command::new("git")
+        .args([
+            "--git-dir",
+            "lyon.git",
+            "cat-file",
+            "-e",
+            "refs/mirrors/paris:records/software/gamma.toml",
+        ])
+        .current_dir(d)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(
+        !gamma.success(),
+        "nothing signed by an unrotated key is mirrored"
+    );
+}
