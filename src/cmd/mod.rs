@@ -7,6 +7,7 @@ pub mod generate;
 pub mod import;
 pub mod index;
 pub mod new;
+pub mod offer;
 pub mod peer;
 pub mod registry;
 pub mod schema;
