@@ -76,6 +76,10 @@ enum Command {
     Keys(cmd::keys::KeysArgs),
     /// Import publiccode.yml files, the SILL or a CSV catalogue as one proposal.
     Import(cmd::import::Args),
+    /// Offer a record to a partner city's review queue; prints the offer's id last.
+    Offer(cmd::offer::OfferArgs),
+    /// List the offers sent to partner cities, with their outcomes.
+    Offers(cmd::offer::OffersArgs),
 }
 
 fn main() -> ExitCode {
@@ -105,6 +109,8 @@ fn main() -> ExitCode {
         Command::Sync(args) => cmd::peer::sync_peers(args),
         Command::Keys(args) => cmd::keys::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::Offer(args) => cmd::offer::offer(args),
+        Command::Offers(args) => cmd::offer::offers(args),
     };
     match result {
         Ok(code) => code,

@@ -123,20 +123,62 @@ impl Client {
             .get(reqwest::header::ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| ClientError::Network {
-            url: url.to_owned(),
-            reason: e.to_string(),
-        })? {
-            if body.len() + chunk.len() > limit {
-                return Err(ClientError::TooLarge {
-                    url: url.to_owned(),
-                    limit,
-                });
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = read_body(&mut response, url, limit).await?;
         Ok(Fetched::Body(body, tag))
+    }
+
+    /// POSTs `body` as JSON to `url` and answers the status and at most
+    /// `limit` bytes of the answer, whatever the status; retries the same
+    /// bytes on network errors and server errors, so only for requests
+    /// that are idempotent (an offer is: its id is the idempotency key).
+    pub async fn post_json(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+        limit: usize,
+    ) -> Result<(u16, Vec<u8>), ClientError> {
+        let mut attempt = 0;
+        loop {
+            let result = self.post_once(url, body.clone(), limit).await;
+            let transient = match &result {
+                Ok((status, _)) => *status >= 500 || *status == 429,
+                Err(e) => e.is_transient(),
+            };
+            if transient && attempt < self.backoff.len() {
+                tokio::time::sleep(self.backoff[attempt]).await;
+                attempt += 1;
+                continue;
+            }
+            return result;
+        }
+    }
+
+    async fn post_once(
+        &self,
+        url: &str,
+        body: Vec<u8>,
+        limit: usize,
+    ) -> Result<(u16, Vec<u8>), ClientError> {
+        let mut response = self
+            .http
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| ClientError::Network {
+                url: url.to_owned(),
+                reason: e.to_string(),
+            })?;
+        let status = response.status().as_u16();
+        if response.content_length().is_some_and(|l| l > limit as u64) {
+            return Err(ClientError::TooLarge {
+                url: url.to_owned(),
+                limit,
+            });
+        }
+        let body = read_body(&mut response, url, limit).await?;
+        Ok((status, body))
     }
 
     /// The peer's discovery statement, unverified, and its envelope: the
@@ -150,6 +192,28 @@ impl Client {
         let discovery = envelope.peek::<Discovery>()?;
         Ok((envelope, discovery))
     }
+}
+
+/// At most `limit` bytes of an answer's body; more is an error.
+async fn read_body(
+    response: &mut reqwest::Response,
+    url: &str,
+    limit: usize,
+) -> Result<Vec<u8>, ClientError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| ClientError::Network {
+        url: url.to_owned(),
+        reason: e.to_string(),
+    })? {
+        if body.len() + chunk.len() > limit {
+            return Err(ClientError::TooLarge {
+                url: url.to_owned(),
+                limit,
+            });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// `base` and `path` joined with one slash.

@@ -302,3 +302,132 @@ pub enum PeersError {
         id: String,
     },
 }
+
+/// An offer posted to this registry's inbox that was refused. Each
+/// variant is one HTTP status of the protocol (`PROTOCOL.md`, "Errors").
+#[derive(Debug, thiserror::Error)]
+pub enum InboxError {
+    /// Larger than an offer may be (413).
+    #[error("the offer is {size} bytes, more than the {limit} allowed")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// Not JSON, or not an offer (400).
+    #[error("the offer cannot be read: {0}")]
+    Malformed(String),
+    /// Not a signed envelope, or an envelope with no signature (401).
+    #[error("the offer is not signed: {0}")]
+    Unsigned(String),
+    /// From a registry that is not a peer of this one (401).
+    #[error("the offer comes from `{from}`, which is not a peer of this registry")]
+    UnknownPeer {
+        /// The sender it names (unverified).
+        from: String,
+    },
+    /// No signature by the sender's pinned key holds (401).
+    #[error("the offer is not signed by the key pinned for {from}: {source}")]
+    BadSignature {
+        /// The sender.
+        from: crate::statement::RegistryId,
+        /// Why.
+        source: VerifyError,
+    },
+    /// Made for another registry (403).
+    #[error("the offer is for {to}, not for this registry ({expected})")]
+    WrongReceiver {
+        /// The receiver it names.
+        to: String,
+        /// This registry's base URL.
+        expected: String,
+    },
+    /// This registry knows no base URL of its own to check `to` against
+    /// (403).
+    #[error("this registry has no public address (base_url) to check the offer's receiver against")]
+    NoAddress,
+    /// Expired (410).
+    #[error("the offer expired at {expires_at}")]
+    Expired {
+        /// When.
+        expires_at: jiff::Timestamp,
+    },
+    /// The same id already names another offer (409).
+    #[error("the offer id {id} already names another offer")]
+    Conflict {
+        /// The id.
+        id: crate::statement::OfferId,
+    },
+    /// The record offered is not valid (422).
+    #[error("the record offered is not valid: {0}")]
+    InvalidRecord(String),
+    /// The record was withdrawn here: it cannot come back (409).
+    #[error("the record {target} was withdrawn from this catalogue")]
+    Withdrawn {
+        /// The record.
+        target: String,
+    },
+    /// The record is already in the catalogue as offered (409).
+    #[error("the record {target} is already in the catalogue as offered")]
+    NoChange {
+        /// The record.
+        target: String,
+    },
+    /// The peers file cannot be read (503).
+    #[error(transparent)]
+    Peers(#[from] PeersError),
+    /// The registry or the inbox cannot be read or written (503).
+    #[error("the inbox cannot be used: {0}")]
+    Storage(String),
+}
+
+/// An offer that could not be made, sent or followed.
+#[derive(Debug, thiserror::Error)]
+pub enum OfferError {
+    /// The record file is not a valid record.
+    #[error("the record is not valid")]
+    Invalid(cdl_records::ParseError),
+    /// Its licence is not certified free for its kind.
+    #[error("the licence `{}` is not certified free for a {} record", .0.expression, .0.kind)]
+    NotCertified(Box<cdl_licenses::Certificate>),
+    /// The peers file, or the peer asked for.
+    #[error(transparent)]
+    Peers(#[from] PeersError),
+    /// This registry's key.
+    #[error(transparent)]
+    Key(#[from] KeyFileError),
+    /// No random bytes for the offer's id.
+    #[error(transparent)]
+    Random(#[from] KeyError),
+    /// The mirror of the peer cannot be read.
+    #[error(transparent)]
+    Mirror(#[from] cdl_registry::MirrorError),
+    /// The peer could not be reached.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// The peer refused the offer, with its problem document.
+    #[error("the peer refused the offer (HTTP {status}): {title}: {detail}")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The problem's title (French, as the protocol writes it).
+        title: String,
+        /// The problem's detail.
+        detail: String,
+    },
+    /// The peer's answer is not what the protocol says.
+    #[error("the peer's answer cannot be used: {0}")]
+    BadAnswer(String),
+    /// The outcome is not signed by the peer's pinned key.
+    #[error("the outcome is not signed by the peer's pinned key: {0}")]
+    Verify(#[from] VerifyError),
+    /// The sent offers cannot be read or written.
+    #[error("{}: {source}", path.display())]
+    Store {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+}

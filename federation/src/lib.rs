@@ -7,6 +7,7 @@ mod error;
 pub mod git_http;
 mod identity;
 pub mod mirror;
+pub mod offers;
 pub mod peers;
 pub mod publish;
 pub mod rotation;
@@ -16,12 +17,12 @@ mod statement;
 pub use digest::{BadDigest, CatalogueDigest, Digest};
 pub use envelope::{Envelope, EnvelopeSignature, MAX_SIGNATURES, Statement, pae};
 pub use error::{
-    CheckpointError, ClientError, KeyError, KeyFileError, PeersError, PublishError, SyncError,
-    VerifyError,
+    CheckpointError, ClientError, InboxError, KeyError, KeyFileError, OfferError, PeersError,
+    PublishError, SyncError, VerifyError,
 };
 pub use identity::{Fingerprint, Identity, PublicKey};
 pub use statement::{
     Accepted, BadOfferId, BadRegistryId, Change, Changes, Checkpoint, Discovery, Endpoints,
-    KeyEntry, MAX_REGISTRY_ID, Offer, OfferId, OfferStatus, Outcome, PROTOCOL, Protocol,
+    KeyEntry, MAX_REGISTRY_ID, Offer, OfferId, OfferStatus, Outcome, PROTOCOL, Protocol, Receipt,
     RegistryId, Rotation,
 };

@@ -1,24 +1,27 @@
 //! The server side of the protocol, as an axum router that the web crate
 //! mounts: discovery, the checkpoint (with `ETag` and `304`), the changes
-//! feed in pages.
+//! feed in pages, the inbox of offers and their signed outcomes.
 
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
-use axum::extract::{Query, State as AxumState};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Extension, Path, Query, State as AxumState};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use cdl_registry::{ObjectId, Registry};
 use jiff::{SignedDuration, Timestamp};
 use serde::Deserialize;
 
 use crate::digest::Digest;
 use crate::envelope::Envelope;
-use crate::error::PublishError;
+use crate::error::{InboxError, PublishError};
 use crate::identity::Identity;
+use crate::offers::{self, Delivery, MAX_OFFER_BYTES};
 use crate::publish::{self, PAGE_CHANGES, State};
-use crate::statement::{Discovery, Endpoints, KeyEntry, Protocol, RegistryId};
+use crate::statement::{Discovery, Endpoints, KeyEntry, OfferId, Protocol, RegistryId};
 
 /// A checkpoint is re-signed when it is older than this, even if nothing
 /// changed, so that mirrors can tell a live peer from a frozen one.
@@ -36,7 +39,16 @@ pub struct Publisher {
     base_url: String,
     discovery: Vec<u8>,
     cache: Mutex<Option<Signed>>,
+    /// Held while an offer is received, so that the same offer delivered
+    /// twice at once makes one proposal.
+    inbox: Mutex<()>,
 }
+
+/// The address the server listens on, in each request's extensions (the
+/// web crate's `serve` puts it there): without a configured base URL, it
+/// is the address offers must be made for.
+#[derive(Debug, Clone, Copy)]
+pub struct Listening(pub std::net::SocketAddr);
 
 impl std::fmt::Debug for Publisher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -83,6 +95,7 @@ impl Publisher {
             base_url,
             discovery,
             cache: Mutex::new(None),
+            inbox: Mutex::new(()),
         }
     }
 
@@ -156,6 +169,11 @@ pub fn router<S: Clone + Send + Sync + 'static>(publisher: Arc<Publisher>) -> Ro
         .route(&endpoints.checkpoint, get(checkpoint))
         .route(&endpoints.changes, get(changes))
         .route(&endpoints.rotations, get(rotations))
+        .route(
+            &endpoints.inbox,
+            post(inbox).layer(DefaultBodyLimit::max(MAX_OFFER_BYTES)),
+        )
+        .route(&format!("{}/{{id}}", endpoints.offers), get(offer_outcome))
         .with_state(publisher.clone())
         .merge(crate::git_http::router(publisher))
 }
@@ -296,6 +314,168 @@ async fn changes(
             "Unknown version",
             format!("version {since} is above the catalogue's current version {version}"),
         ),
+        Ok(Err(e)) => unavailable(e),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// `POST /federation/v1/inbox`: an offer, signed by a peer.
+async fn inbox(
+    AxumState(p): AxumState<Arc<Publisher>>,
+    listening: Option<Extension<Listening>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return inbox_problem(&InboxError::TooLarge {
+                size: MAX_OFFER_BYTES + 1,
+                limit: MAX_OFFER_BYTES,
+            });
+        }
+        Err(e) => {
+            return inbox_problem(&InboxError::Malformed(e.body_text()));
+        }
+    };
+    // Offers are made for the configured public address, else for the
+    // address this server listens on.
+    let base_url = if p.base_url.is_empty() {
+        listening
+            .map(|Extension(Listening(addr))| format!("http://{addr}/"))
+            .unwrap_or_default()
+    } else {
+        p.base_url.clone()
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        let _one_at_a_time = p.inbox.lock().unwrap_or_else(|e| e.into_inner());
+        offers::receive(&p.registry, &p.id, &base_url, &body, Timestamp::now())
+    })
+    .await;
+    match result {
+        Ok(Ok((delivery, receipt))) => {
+            let status = match delivery {
+                Delivery::First => StatusCode::ACCEPTED,
+                Delivery::Again => StatusCode::OK,
+            };
+            let mut response = json(serde_json::to_vec_pretty(&receipt).unwrap_or_default());
+            *response.status_mut() = status;
+            response
+        }
+        Ok(Err(e)) => {
+            tracing::info!(target: "cdl_federation::inbox", error = %e, "offer refused");
+            inbox_problem(&e)
+        }
+        Err(e) => unavailable(e),
+    }
+}
+
+/// The problem document of a refused offer, French first.
+fn inbox_problem(e: &InboxError) -> Response {
+    let (status, fr, en, detail) = match e {
+        InboxError::TooLarge { limit, .. } => (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Offre trop volumineuse",
+            "Offer too large",
+            format!("une offre fait au plus {limit} octets"),
+        ),
+        InboxError::Malformed(why) => (
+            StatusCode::BAD_REQUEST,
+            "Offre mal formée",
+            "Malformed offer",
+            format!("l’offre ne peut pas être lue : {why}"),
+        ),
+        InboxError::Unsigned(why) => (
+            StatusCode::UNAUTHORIZED,
+            "Offre non signée",
+            "Unsigned offer",
+            format!("une offre est une enveloppe DSSE signée par la ville qui l’envoie : {why}"),
+        ),
+        InboxError::UnknownPeer { from } => (
+            StatusCode::UNAUTHORIZED,
+            "Ville inconnue",
+            "Unknown registry",
+            format!(
+                "« {from} » n’est pas une ville partenaire de ce catalogue : elle doit d’abord être ajoutée avec `conservatoire peer add`"
+            ),
+        ),
+        InboxError::BadSignature { from, source } => (
+            StatusCode::UNAUTHORIZED,
+            "Signature non reconnue",
+            "Bad signature",
+            format!("l’offre n’est pas signée par la clé épinglée pour {from} : {source}"),
+        ),
+        InboxError::WrongReceiver { to, expected } => (
+            StatusCode::FORBIDDEN,
+            "Offre destinée à un autre catalogue",
+            "Offer for another registry",
+            format!("l’offre est destinée à {to}, et ce catalogue est {expected}"),
+        ),
+        InboxError::NoAddress => (
+            StatusCode::FORBIDDEN,
+            "Adresse publique inconnue",
+            "No public address",
+            "ce catalogue n’a pas d’adresse publique (base_url) à laquelle comparer le destinataire de l’offre".to_owned(),
+        ),
+        InboxError::Expired { expires_at } => (
+            StatusCode::GONE,
+            "Offre expirée",
+            "Offer expired",
+            format!("l’offre a expiré le {expires_at}"),
+        ),
+        InboxError::Conflict { id } => (
+            StatusCode::CONFLICT,
+            "Identifiant déjà utilisé",
+            "Offer id already used",
+            format!("l’identifiant {id} désigne déjà une autre offre"),
+        ),
+        InboxError::InvalidRecord(why) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Fiche invalide",
+            "Invalid record",
+            format!("la fiche proposée n’est pas valide : {why}"),
+        ),
+        InboxError::Withdrawn { target } => (
+            StatusCode::CONFLICT,
+            "Fiche retirée",
+            "Record withdrawn",
+            format!("la fiche {target} a été retirée de ce catalogue et ne peut pas revenir"),
+        ),
+        InboxError::NoChange { target } => (
+            StatusCode::CONFLICT,
+            "Aucun changement",
+            "No change",
+            format!("la fiche {target} est déjà au catalogue telle qu’offerte"),
+        ),
+        InboxError::Peers(e) => return unavailable(e),
+        InboxError::Storage(e) => return unavailable(e),
+    };
+    problem(status, fr, en, detail)
+}
+
+/// `GET /federation/v1/offers/{id}`: the signed outcome of an offer.
+async fn offer_outcome(
+    AxumState(p): AxumState<Arc<Publisher>>,
+    Path(id): Path<String>,
+) -> Response {
+    let not_found = || {
+        problem(
+            StatusCode::NOT_FOUND,
+            "Offre inconnue",
+            "Unknown offer",
+            "aucune offre de cet identifiant n’a été reçue".to_owned(),
+        )
+    };
+    let Ok(id) = id.parse::<OfferId>() else {
+        return not_found();
+    };
+    let result = tokio::task::spawn_blocking(move || {
+        offers::outcome(&p.registry, &p.id, &id)
+            .map(|o| o.map(|outcome| Envelope::seal(&outcome, &[&p.identity]).to_bytes()))
+    })
+    .await;
+    match result {
+        Ok(Ok(Some(bytes))) => json(bytes),
+        Ok(Ok(None)) => not_found(),
         Ok(Err(e)) => unavailable(e),
         Err(e) => unavailable(e),
     }

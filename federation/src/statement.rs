@@ -416,6 +416,29 @@ impl Statement for Offer {
     const PAYLOAD_TYPE: &'static str = "application/vnd.conservatoire.offer+json";
 }
 
+/// The receiver's answer to an offer posted to its inbox (plain JSON, not
+/// signed: the signed word is the outcome). The same offer delivered again
+/// gets the same receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    /// The protocol.
+    pub protocol: Protocol,
+    /// The offer.
+    pub id: OfferId,
+    /// The receiving registry.
+    pub registry: RegistryId,
+    /// The proposal it became in the receiver's review queue.
+    pub proposal: String,
+    /// Whether the offer was based on another version of the record than
+    /// the receiver's current one.
+    pub stale: bool,
+    /// Where the signed outcome is published, relative to the receiver's
+    /// base URL.
+    pub outcome: String,
+    /// When it was received.
+    pub received_at: Timestamp,
+}
+
 /// Where an offer stands at its receiver.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

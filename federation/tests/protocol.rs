@@ -3,7 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use cdl_federation::{
-    Changes, Checkpoint, Discovery, Envelope, Identity, Offer, Outcome, Rotation, Statement,
+    Changes, Checkpoint, Discovery, Envelope, Identity, Offer, Outcome, Receipt, Rotation,
+    Statement,
 };
 
 const PROTOCOL_MD: &str = include_str!("../PROTOCOL.md");
@@ -33,7 +34,7 @@ fn every_example_of_the_document_is_a_valid_message() {
     let examples = examples();
     assert_eq!(
         examples.len(),
-        7,
+        8,
         "the document's examples changed: update this test"
     );
     // The envelope example has placeholders where bytes go; its shape reads.
@@ -54,7 +55,10 @@ fn every_example_of_the_document_is_a_valid_message() {
     assert_eq!(rotation.registry.as_str(), "paris");
     let offer: Offer = reads(examples[5]);
     assert!(offer.text.contains("facil-familles"));
-    let outcome: Outcome = reads(examples[6]);
+    let receipt: Receipt = reads(examples[6]);
+    assert_eq!(receipt.id, offer.id);
+    assert!(receipt.outcome.ends_with(offer.id.as_str()));
+    let outcome: Outcome = reads(examples[7]);
     assert_eq!(outcome.id, offer.id);
 }
 
@@ -73,5 +77,5 @@ fn examples_travel_signed_and_come_back_unchanged() {
     round::<Checkpoint>(examples[2], &paris);
     round::<Rotation>(examples[4], &paris);
     round::<Offer>(examples[5], &paris);
-    round::<Outcome>(examples[6], &paris);
+    round::<Outcome>(examples[7], &paris);
 }

@@ -123,6 +123,22 @@ impl Registry {
         Ok(out)
     }
 
+    /// The bytes of the file at `path` on `main` now, if there is one
+    /// (`records/<kind>/<id>.toml`): what a contribution based on an older
+    /// version is compared with.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn main_file(&self, path: &str) -> Result<Option<Vec<u8>>, ReadError> {
+        let repo = self.reader();
+        let main =
+            read_ref(&repo, crate::store::MAIN_REF)?.ok_or_else(|| StorageError::Inconsistent {
+                what: "the branch main is gone".to_owned(),
+            })?;
+        let tree = commit_tree(&repo, main)?;
+        Ok(crate::store::read_path(&repo, tree, path)?)
+    }
+
     /// The bytes of a blob.
     ///
     /// # Errors

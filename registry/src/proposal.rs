@@ -132,6 +132,11 @@ pub struct Proposal {
     pub message: String,
     /// Where it stands.
     pub status: ProposalStatus,
+    /// When it was merged or rejected, seconds since the Unix epoch: the
+    /// time of the commit that recorded the decision. `None` while open,
+    /// and for a merge whose marker was never written (a crash between
+    /// the two renames).
+    pub decided_at: Option<i64>,
     /// The records it changes, compared with its base.
     pub changes: Vec<RecordChange>,
 }
@@ -718,6 +723,13 @@ fn load(
     let author = commit.author().git("reading a proposal")?;
     let (author_name, time) = (author.name.to_string(), author.seconds());
     let message = commit.message_raw().git("reading a proposal")?.to_string();
+    let decided_at = if tip == proposal {
+        None
+    } else {
+        let marker = repo.find_commit(tip).git("reading a proposal")?;
+        let committer = marker.committer().git("reading a proposal")?;
+        Some(committer.seconds())
+    };
     let mut paths = Vec::new();
     tree_changes(
         repo,
@@ -734,6 +746,7 @@ fn load(
         time,
         message,
         status,
+        decided_at,
         changes: record_changes(&paths),
     })
 }

@@ -174,7 +174,7 @@ fn check_file(path: &Path) -> Report {
 
 /// Reads at most one byte more than a record may have, so that a huge or
 /// endless file (a device, a FIFO) costs nothing.
-fn read_limited(path: &Path) -> Result<String, Box<Diagnostic>> {
+pub(crate) fn read_limited(path: &Path) -> Result<String, Box<Diagnostic>> {
     let file = std::fs::File::open(path).map_err(|e| {
         Box::new(Diagnostic::new(
             Code::Io,

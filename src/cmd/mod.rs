@@ -8,6 +8,7 @@ pub mod import;
 pub mod index;
 pub mod keys;
 pub mod new;
+pub mod offer;
 pub mod peer;
 pub mod registry;
 pub mod schema;

@@ -254,6 +254,11 @@ pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    // The outcomes of the offers sent and still pending: one line per
+    // offer decided since, or whose outcome could not be fetched.
+    if !super::offer::refresh_and_report(&runtime, &client, &registry, only.as_ref(), &mut out)? {
+        failed = true;
+    }
     Ok(if failed {
         ExitCode::from(EXIT_FAILURE)
     } else {

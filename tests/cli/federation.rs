@@ -486,6 +486,589 @@ fn a_scheduled_sync_makes_a_peers_records_searchable_with_their_provenance() {
     );
 }
 
+/// An HTTP answer: status, headers (lower-case names) and body.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one request and reads the whole answer (de-chunked).
+fn request(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    // The server may answer (413) before reading all of a large body.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let mut rest = raw[split + 4..].to_vec();
+    if headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"))
+    {
+        let mut out = Vec::new();
+        loop {
+            let end = rest.windows(2).position(|w| w == b"\r\n").unwrap();
+            let size = usize::from_str_radix(std::str::from_utf8(&rest[..end]).unwrap().trim(), 16)
+                .unwrap();
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[end + 2..end + 2 + size]);
+            rest = rest[end + 2 + size + 2..].to_vec();
+        }
+        rest = out;
+    }
+    Answer {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&rest).into_owned(),
+    }
+}
+
+/// Logs `name` in as a curator of the server at `addr`: the session and
+/// CSRF cookies, as one `Cookie` header.
+fn login(addr: &str, name: &str, password: &str) -> String {
+    let cookies = |a: &Answer| -> Vec<String> {
+        a.headers
+            .iter()
+            .filter(|(k, _)| k == "set-cookie")
+            .map(|(_, v)| v.split(';').next().unwrap().to_owned())
+            .collect()
+    };
+    let form = request(addr, "GET", "/login", &[], b"");
+    let csrf = form
+        .body
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSRF field")
+        .to_owned();
+    let mut jar = cookies(&form);
+    let body = format!("csrf={csrf}&name={name}&password={password}");
+    let cookie = jar.join("; ");
+    let done = request(
+        addr,
+        "POST",
+        "/login",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &cookie),
+            ("Origin", &format!("http://{addr}")),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    jar.extend(cookies(&done));
+    jar.join("; ")
+}
+
+/// The proposals of `registry` as `proposals list` prints them, one line
+/// each.
+fn proposals(d: &Path, registry: &str) -> Vec<String> {
+    ok(d, &["proposals", "list", "--registry", registry])
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Two cities served, each pinning the other; Paris publishes Lutece and a
+/// curator, Lyon mirrors Paris. Returns the servers, Paris's address and
+/// Paris's curator password.
+fn two_cities(
+    d: &Path,
+) -> (
+    crate::serve::Child,
+    crate::serve::Child,
+    String,
+    String,
+    String,
+) {
+    ok(
+        d,
+        &[
+            "init",
+            "paris.git",
+            "--name",
+            "Ville de Paris",
+            "--id",
+            "paris",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "init",
+            "lyon.git",
+            "--name",
+            "Ville de Lyon",
+            "--id",
+            "lyon",
+        ],
+    );
+    add_software(d, "paris.git", "lutece");
+    let password = ok(
+        d,
+        &["curators", "add", "--registry", "paris.git", "camille"],
+    )
+    .trim()
+    .to_owned();
+    let (paris, paris_addr) = serve(d, "paris.git");
+    let (lyon, lyon_addr) = serve(d, "lyon.git");
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &format!("http://{paris_addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "paris.git",
+            &format!("http://{lyon_addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    ok(d, &["sync", "--registry", "lyon.git"]);
+    (paris, lyon, paris_addr, lyon_addr, password)
+}
+
+#[test]
+fn a_city_offers_records_to_another_and_learns_each_outcome() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (_paris, _lyon, paris, _, password) = two_cities(d);
+
+    // An invalid record or a licence that is not free: nothing is sent.
+    write(
+        d,
+        "bad/lutece.toml",
+        "id = \"lutece\"\nkind = \"software\"\n",
+    );
+    let bad = run(
+        d,
+        &[
+            "offer",
+            "--registry",
+            "lyon.git",
+            "paris",
+            "bad/lutece.toml",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("n’est pas une fiche valide") && stderr(&bad).contains("title"),
+        "{}",
+        stderr(&bad)
+    );
+    write(
+        d,
+        "closed/lutece.toml",
+        "id = \"lutece\"\nkind = \"software\"\ntitle = \"Lutece\"\nlicense = \"LicenseRef-Proprietary\"\n",
+    );
+    let closed = run(
+        d,
+        &[
+            "offer",
+            "--registry",
+            "lyon.git",
+            "paris",
+            "closed/lutece.toml",
+        ],
+    );
+    assert_eq!(closed.status.code(), Some(1));
+    assert!(
+        stderr(&closed).contains("n’est pas certifiée libre"),
+        "{}",
+        stderr(&closed)
+    );
+    let unknown = run(
+        d,
+        &[
+            "offer",
+            "--registry",
+            "lyon.git",
+            "marseille",
+            "bad/lutece.toml",
+        ],
+    );
+    assert!(
+        stderr(&unknown).contains("n’est pas une ville partenaire"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert_eq!(proposals(d, "paris.git").len(), 1, "only Lutece's own");
+
+    // A change to Lutece, based on the version Lyon mirrors: not stale.
+    write(
+        d,
+        "v2/lutece.toml",
+        "id = \"lutece\"\nkind = \"software\"\ntitle = \"Lutece, moteur de portails\"\nlicense = \"MIT\"\n",
+    );
+    let sent = ok(
+        d,
+        &[
+            "offer",
+            "--registry",
+            "lyon.git",
+            "paris",
+            "v2/lutece.toml",
+            "--message",
+            "Un titre plus parlant.",
+        ],
+    );
+    assert!(sent.contains("envoyée à Ville de Paris (paris)"), "{sent}");
+    assert!(!sent.contains("version ancienne"), "{sent}");
+    let accepted_id = sent.lines().last().unwrap().to_owned();
+    assert!(accepted_id.starts_with("off-"), "{sent}");
+    let pid = sent
+        .split("proposition ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // The proposal is in Paris's queue, marked with the city.
+    let cookie = login(&paris, "camille", &password);
+    let queue = request(&paris, "GET", "/review", &[("Cookie", &cookie)], b"");
+    assert_eq!(queue.status, 200, "{}", queue.body);
+    assert!(
+        queue.body.contains(&format!("/review/{pid}"))
+            && queue
+                .body
+                .contains("Proposée par la ville partenaire <strong>Ville de Lyon</strong> (lyon)"),
+        "{}",
+        queue.body
+    );
+    assert!(!queue.body.contains("Fondée sur une version ancienne"));
+    let page = request(&paris, "GET", &format!("/proposals/{pid}"), &[], b"");
+    assert!(
+        page.body
+            .contains("Proposée par la ville partenaire <strong>Ville de Lyon</strong>")
+            && page.body.contains("offre signée et vérifiée")
+            && page.body.contains("Un titre plus parlant."),
+        "{}",
+        page.body
+    );
+    let listed = ok(d, &["offers", "list", "--registry", "lyon.git"]);
+    assert!(
+        listed.contains(&accepted_id)
+            && listed.contains("software/lutece")
+            && listed.contains("en attente"),
+        "{listed}"
+    );
+
+    // Paris's curator merges it; Lyon offers again from its old mirror:
+    // that offer is marked stale.
+    ok(d, &["proposals", "merge", &pid, "--registry", "paris.git"]);
+    write(
+        d,
+        "v3/lutece.toml",
+        "id = \"lutece\"\nkind = \"software\"\ntitle = \"Lutece\"\nlicense = \"MIT\"\nsummary = \"Moteur de portails de la Ville de Paris.\"\n",
+    );
+    let stale = ok(
+        d,
+        &["offer", "--registry", "lyon.git", "paris", "v3/lutece.toml"],
+    );
+    assert!(stale.contains("fondée sur une version ancienne"), "{stale}");
+    let stale_pid = stale
+        .split("proposition ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    let queue = request(&paris, "GET", "/review", &[("Cookie", &cookie)], b"");
+    assert!(
+        queue.body.contains(&format!("/review/{stale_pid}"))
+            && queue.body.contains("Fondée sur une version ancienne"),
+        "{}",
+        queue.body
+    );
+    let shown = request(
+        &paris,
+        "GET",
+        &format!("/review/{stale_pid}"),
+        &[("Cookie", &cookie)],
+        b"",
+    );
+    assert!(
+        shown.body.contains("La fiche a changé ici"),
+        "{}",
+        shown.body
+    );
+
+    // The sync brings the outcome of the first one: accepted.
+    let synced = ok(d, &["sync", "--registry", "lyon.git"]);
+    assert!(
+        synced.contains(&format!(
+            "offre {accepted_id} (software/lutece) acceptée par paris"
+        )),
+        "{synced}"
+    );
+
+    // A new record, rejected with a reason that comes back to Lyon.
+    write(
+        d,
+        "publik.toml",
+        "id = \"publik\"\nkind = \"software\"\ntitle = \"Publik\"\nlicense = \"AGPL-3.0-or-later\"\n",
+    );
+    let sent = ok(
+        d,
+        &["offer", "--registry", "lyon.git", "paris", "publik.toml"],
+    );
+    let rejected_id = sent.lines().last().unwrap().to_owned();
+    let rejected_pid = sent
+        .split("proposition ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .to_owned();
+    ok(
+        d,
+        &[
+            "proposals",
+            "reject",
+            &rejected_pid,
+            "--registry",
+            "paris.git",
+            "--reason",
+            "Publik est déjà décrit dans la fiche publik-portail.",
+        ],
+    );
+    let listed = ok(d, &["offers", "list", "--registry", "lyon.git"]);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert_eq!(lines.len(), 3, "{listed}");
+    let line_of = |id: &str| *lines.iter().find(|l| l.starts_with(id)).unwrap();
+    assert!(line_of(&accepted_id).contains("\tacceptée le "), "{listed}");
+    assert!(
+        line_of(&rejected_id).contains("refusée le ")
+            && line_of(&rejected_id)
+                .contains(": Publik est déjà décrit dans la fiche publik-portail."),
+        "{listed}"
+    );
+    let stale_line = lines.iter().find(|l| l.contains(&stale_pid)).unwrap();
+    assert!(
+        stale_line.contains("en attente")
+            && stale_line.contains("(fondée sur une version ancienne)"),
+        "{listed}"
+    );
+    // Nothing of the offers is in either city's tracked tree.
+    for registry in ["lyon.git", "paris.git"] {
+        let tree = git(
+            d,
+            &[
+                "--git-dir",
+                registry,
+                "ls-tree",
+                "-r",
+                "--name-only",
+                "main",
+            ],
+        );
+        assert!(
+            !tree.contains("federation") && !tree.contains("off-"),
+            "{tree}"
+        );
+    }
+}
+
+#[test]
+fn the_inbox_verifies_every_offer_and_makes_one_proposal_per_id() {
+    use cdl_federation::{Envelope, Identity, Offer, OfferId, Outcome, Protocol};
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (_paris, _lyon, paris, _, _) = two_cities(d);
+    let lyon_key = Identity::load(&d.join("lyon.git/federation/key")).unwrap();
+    let paris_key = Identity::load(&d.join("paris.git/federation/key")).unwrap();
+    let now = jiff::Timestamp::now();
+    let offer = |target: &str, text: &str| Offer {
+        protocol: Protocol,
+        id: OfferId::generate().unwrap(),
+        from: "lyon".parse().unwrap(),
+        to: format!("http://{paris}/"),
+        target: target.into(),
+        base: None,
+        text: text.into(),
+        message: None,
+        created_at: now,
+        expires_at: now + jiff::SignedDuration::from_hours(24),
+    };
+    let post = |body: &[u8]| {
+        request(
+            &paris,
+            "POST",
+            "/federation/v1/inbox",
+            &[("Content-Type", "application/json")],
+            body,
+        )
+    };
+    let problem = |a: &Answer, status: u16, title: &str| {
+        assert_eq!(a.status, status, "{}", a.body);
+        assert_eq!(
+            a.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            a.body
+        );
+        let json: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        assert_eq!(json["status"], status);
+        assert_eq!(json["title"], title, "{}", a.body);
+    };
+    let before = proposals(d, "paris.git").len();
+
+    // Delivered ten times: 202, then 200 with the same body; one proposal.
+    let publik = offer(
+        "software/publik",
+        "id = \"publik\"\nkind = \"software\"\ntitle = \"Publik\"\nlicense = \"AGPL-3.0-or-later\"\n",
+    );
+    let body = Envelope::seal(&publik, &[&lyon_key]).to_bytes();
+    let first = post(&body);
+    assert_eq!(first.status, 202, "{}", first.body);
+    let receipt: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    assert_eq!(receipt["id"], publik.id.as_str());
+    assert_eq!(receipt["stale"], false);
+    for _ in 0..9 {
+        let again = post(&body);
+        assert_eq!(again.status, 200, "{}", again.body);
+        assert_eq!(again.body, first.body);
+    }
+    assert_eq!(proposals(d, "paris.git").len(), before + 1);
+
+    // Its outcome, signed by Paris's key.
+    let outcome = request(
+        &paris,
+        "GET",
+        &format!("/federation/v1/offers/{}", publik.id),
+        &[],
+        b"",
+    );
+    assert_eq!(outcome.status, 200, "{}", outcome.body);
+    let envelope = Envelope::from_bytes(outcome.body.as_bytes(), 64 * 1024).unwrap();
+    let outcome: Outcome = envelope.open(&[paris_key.public()]).unwrap();
+    assert_eq!(outcome.id, publik.id);
+    assert_eq!(outcome.status, cdl_federation::OfferStatus::Pending);
+    assert!(envelope.open::<Outcome>(&[lyon_key.public()]).is_err());
+    let unknown = request(
+        &paris,
+        "GET",
+        &format!("/federation/v1/offers/{}", OfferId::generate().unwrap()),
+        &[],
+        b"",
+    );
+    problem(&unknown, 404, "Offre inconnue");
+    assert_eq!(
+        request(&paris, "GET", "/federation/v1/offers/..%2Fkey", &[], b"").status,
+        404
+    );
+
+    let decidim = |o: &mut Offer| {
+        o.target = "software/decidim".into();
+        o.text = "id = \"decidim\"\nkind = \"software\"\ntitle = \"Decidim\"\nlicense = \"AGPL-3.0-or-later\"\n".into();
+    };
+    // Unsigned: the bare statement, and an envelope with no signature.
+    let mut o = offer("software/x", "");
+    decidim(&mut o);
+    problem(
+        &post(&serde_json::to_vec(&o).unwrap()),
+        401,
+        "Offre non signée",
+    );
+    let mut bare = Envelope::seal(&o, &[&lyon_key]);
+    bare.signatures.clear();
+    problem(&post(&bare.to_bytes()), 401, "Offre non signée");
+    // Signed by another key than Lyon's pinned one.
+    let stranger = Identity::from_secret([7; 32]);
+    problem(
+        &post(&Envelope::seal(&o, &[&stranger]).to_bytes()),
+        401,
+        "Signature non reconnue",
+    );
+    // For another host.
+    let mut elsewhere = o.clone();
+    elsewhere.to = "https://conservatoire.marseille.fr/".into();
+    problem(
+        &post(&Envelope::seal(&elsewhere, &[&lyon_key]).to_bytes()),
+        403,
+        "Offre destinée à un autre catalogue",
+    );
+    // Expired.
+    let mut old = o.clone();
+    old.created_at = now - jiff::SignedDuration::from_hours(48);
+    old.expires_at = now - jiff::SignedDuration::from_hours(1);
+    problem(
+        &post(&Envelope::seal(&old, &[&lyon_key]).to_bytes()),
+        410,
+        "Offre expirée",
+    );
+    // Oversized: a body past 512 KiB, refused before it is read whole.
+    let mut big = o.clone();
+    big.message = Some("x".repeat(600 * 1024));
+    problem(
+        &post(&Envelope::seal(&big, &[&lyon_key]).to_bytes()),
+        413,
+        "Offre trop volumineuse",
+    );
+    // None of these made a proposal.
+    assert_eq!(proposals(d, "paris.git").len(), before + 1);
+    // And the well-formed one still goes through.
+    assert_eq!(
+        post(&Envelope::seal(&o, &[&lyon_key]).to_bytes()).status,
+        202
+    );
+    assert_eq!(proposals(d, "paris.git").len(), before + 2);
+}
+
 /// A city rotates its key twice while a mirror is away: the mirror follows
 /// the chain with no manual step. A key that no rotation leads to (a key
 /// file replaced by hand, or an attacker's) is refused and pins nothing.

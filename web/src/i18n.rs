@@ -392,6 +392,15 @@ pub struct Messages {
     pub rejection_reason: &'static str,
     /// Proposal: author.
     pub proposal_author: &'static str,
+    /// Before the name of the partner city that offered a proposal.
+    pub offer_from: &'static str,
+    /// After it: the offer's signature was verified.
+    pub offer_signed: &'static str,
+    /// A proposal offered on another version of the record than the
+    /// current one.
+    pub offer_stale: &'static str,
+    /// What that means for the curator.
+    pub offer_stale_help: &'static str,
     /// Proposal: date.
     pub proposal_date: &'static str,
     /// Login title.
@@ -591,6 +600,10 @@ pub static FR: Messages = Messages {
     report_problems: "Problèmes",
     rejection_reason: "Raison du refus",
     proposal_author: "Auteur",
+    offer_from: "Proposée par la ville partenaire",
+    offer_signed: "offre signée et vérifiée",
+    offer_stale: "Fondée sur une version ancienne",
+    offer_stale_help: "La fiche a changé ici depuis la version que cette ville a vue : comparez avec la fiche actuelle avant de décider.",
     proposal_date: "Date",
     login_title: "Connexion des curateurs",
     login_name: "Nom de curateur",
@@ -747,6 +760,10 @@ pub static EN: Messages = Messages {
     report_problems: "Problems",
     rejection_reason: "Reason for rejection",
     proposal_author: "Author",
+    offer_from: "Offered by the partner city",
+    offer_signed: "signed offer, verified",
+    offer_stale: "Based on an old version",
+    offer_stale_help: "The record changed here since the version this city saw: compare with the current record before deciding.",
     proposal_date: "Date",
     login_title: "Curators' login",
     login_name: "Curator name",

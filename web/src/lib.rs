@@ -175,9 +175,10 @@ pub const H2_MAX_STREAMS: u32 = 64;
 pub const H2_MAX_HEADER_LIST: u32 = 64 * 1024;
 
 /// The address the server listens on, in every request's extensions: the
-/// fallback of absolute links when no `base_url` is configured.
-#[derive(Debug, Clone, Copy)]
-pub struct Listening(pub std::net::SocketAddr);
+/// fallback of absolute links when no `base_url` is configured, and the
+/// address federation offers must be made for then. The type is the
+/// federation crate's, so that its router reads it too.
+pub use cdl_federation::server::Listening;
 
 /// Answers 414 and 431 (with the site's error bodies) to requests whose
 /// target or headers pass [`MAX_URI_BYTES`] or [`MAX_HEADER_BYTES`].

@@ -1,5 +1,6 @@
 //! Work the server does on a schedule: `serve --sync-every` syncs every
-//! peer's mirror, then brings the search index up to the new mirrors.
+//! peer's mirror and fetches the outcomes of the offers sent, then brings
+//! the search index up to the new mirrors.
 
 use std::time::{Duration, Instant};
 
@@ -50,6 +51,17 @@ pub async fn sync_round(app: &AppState, client: &Client) {
             );
         }
         Err(e) => tracing::error!(error = %crate::error::chain(&e), "scheduled sync failed"),
+    }
+    // The outcomes of the offers this city sent and still pending.
+    match cdl_federation::offers::refresh(client, &app.registry, None, now).await {
+        Ok(refreshed) => {
+            for r in refreshed.iter().filter(|r| r.changed) {
+                tracing::info!(offer = %r.offer.id, peer = %r.offer.peer, status = ?r.offer.status, "offer decided");
+            }
+        }
+        Err(e) => {
+            tracing::error!(error = %crate::error::chain(&e), "fetching the outcomes of offers failed")
+        }
     }
     app.metrics.sync_round(start.elapsed());
     let app = app.clone();

@@ -75,6 +75,64 @@ pub fn status_words(lang: Lang, status: &ProposalStatus) -> (&'static str, &'sta
     }
 }
 
+/// A proposal that a partner city offered through the federation inbox:
+/// who (verified by its signature) and whether it was based on an old
+/// version of the record.
+#[derive(Debug, Clone)]
+pub struct OfferMark {
+    /// The city's name for people.
+    pub name: String,
+    /// Its registry id.
+    pub registry: String,
+    /// Based on another version than the current one.
+    pub stale: bool,
+}
+
+impl OfferMark {
+    fn of(r: &cdl_federation::offers::Received) -> OfferMark {
+        OfferMark {
+            name: r.from_name.clone(),
+            registry: r.from.to_string(),
+            stale: r.stale,
+        }
+    }
+}
+
+/// The mark of proposal `id`, if a partner city offered it. An inbox that
+/// cannot be read marks nothing (and says so in the logs).
+pub async fn offer_mark(state: &AppState, id: &str) -> Result<Option<OfferMark>, AppError> {
+    let st = state.clone();
+    let id = id.to_owned();
+    let found =
+        blocking(move || cdl_federation::offers::received_for_proposal(&st.registry, &id)).await?;
+    Ok(match found {
+        Ok(r) => r.as_ref().map(OfferMark::of),
+        Err(e) => {
+            tracing::warn!(error = %e, "the federation inbox cannot be read");
+            None
+        }
+    })
+}
+
+/// The marks of every proposal offered by a partner city, by proposal id.
+pub async fn offer_marks(
+    state: &AppState,
+) -> Result<std::collections::HashMap<String, OfferMark>, AppError> {
+    let st = state.clone();
+    let found =
+        blocking(move || cdl_federation::offers::received_by_proposal(&st.registry)).await?;
+    Ok(match found {
+        Ok(all) => all
+            .into_iter()
+            .map(|(id, r)| (id, OfferMark::of(&r)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "the federation inbox cannot be read");
+            Default::default()
+        }
+    })
+}
+
 /// Loads a proposal with its report, 404 when unknown.
 ///
 /// # Errors
@@ -99,6 +157,8 @@ struct ProposalPage {
     status: &'static str,
     reason: Option<String>,
     author: String,
+    /// The partner city that offered it, if one did.
+    offer: Option<OfferMark>,
     date: String,
     message: String,
     /// Once merged: the records published, with their pages.
@@ -119,6 +179,7 @@ pub async fn proposal(
     RawQuery(query): RawQuery,
 ) -> Result<Response, AppError> {
     let view = load(&state, &id).await?;
+    let offer = offer_mark(&state, view.proposal.id.as_str()).await?;
     let lang = ctx.lang;
     let (status_class, status) = status_words(lang, &view.proposal.status);
     let reason = match &view.proposal.status {
@@ -138,6 +199,7 @@ pub async fn proposal(
         status,
         reason,
         author: view.proposal.author.clone(),
+        offer,
         date: date(view.proposal.time),
         message: view.proposal.message.clone(),
         published: match view.proposal.status {

@@ -9,7 +9,9 @@ use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use cdl_registry::{MergeError, ProposalStatus, Pseudonym, RejectError};
 use serde::Deserialize;
 
-use super::proposal::{EntryView, change_note, load, report_view, status_words};
+use super::proposal::{
+    EntryView, OfferMark, change_note, load, offer_mark, offer_marks, report_view, status_words,
+};
 use super::{Ctx, Layout, Nav, blocking, date, render, render_with};
 use crate::curators::Curators;
 use crate::error::AppError;
@@ -139,6 +141,8 @@ pub async fn logout(
 struct Item {
     id: String,
     author: String,
+    /// The partner city that offered it, if one did.
+    offer: Option<OfferMark>,
     date: String,
     records: Vec<ItemRecord>,
     status_class: &'static str,
@@ -173,12 +177,14 @@ pub async fn queue(
     let proposals = blocking(move || st.registry.proposals())
         .await?
         .map_err(AppError::internal)?;
+    let marks = offer_marks(&state).await?;
     let lang = ctx.lang;
     let item = |p: &cdl_registry::Proposal| {
         let (status_class, status) = status_words(lang, &p.status);
         Item {
             id: p.id.to_string(),
             author: p.author.clone(),
+            offer: marks.get(p.id.as_str()).cloned(),
             date: date(p.time),
             records: p
                 .changes
@@ -231,6 +237,8 @@ struct ShowPage {
     l: Layout,
     id: String,
     author: String,
+    /// The partner city that offered it, if one did.
+    offer: Option<OfferMark>,
     date: String,
     message: String,
     status_class: &'static str,
@@ -286,6 +294,7 @@ async fn show_page_with(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let view = load(state, id).await?;
+    let offer = offer_mark(state, view.proposal.id.as_str()).await?;
     let lang = ctx.lang;
     let (status_class, status_text) = status_words(lang, &view.proposal.status);
     let files = view
@@ -318,6 +327,7 @@ async fn show_page_with(
         ),
         id: view.proposal.id.to_string(),
         author: view.proposal.author.clone(),
+        offer,
         date: date(view.proposal.time),
         message: view.proposal.message.clone(),
         status_class,
