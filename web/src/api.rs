@@ -117,6 +117,62 @@ pub fn endpoints() -> Vec<Endpoint> {
             .ok::<VocabularyResponse>(StatusCode::OK, "The vocabulary"),
         },
         Endpoint {
+            path: "/exchange/sessions",
+            method: Method::GET,
+            handler: get(crate::exchange::sessions),
+            doc: Operation::new("getExchangeSessions", "The exchange's opening sessions")
+                .ok::<crate::exchange::SessionsResponse>(StatusCode::OK, "The sessions"),
+        },
+        Endpoint {
+            path: "/exchange/lots",
+            method: Method::GET,
+            handler: get(crate::exchange::lots),
+            doc: Operation::new("getExchangeLots", "What is left of each seed and ferment lot")
+                .ok::<crate::exchange::LotsResponse>(StatusCode::OK, "The lots"),
+        },
+        Endpoint {
+            path: "/exchange/bookings",
+            method: Method::GET,
+            handler: get(crate::exchange::bookings),
+            doc: Operation::new("getExchangeBookings", "The token's farmer's bookings")
+                .description(EXCHANGE_AUTH)
+                .header("Authorization", "`Bearer TOKEN`, a farmer's API token.")
+                .ok::<crate::exchange::BookingsResponse>(StatusCode::OK, "The bookings")
+                .problems(&[StatusCode::UNAUTHORIZED]),
+        },
+        Endpoint {
+            path: "/exchange/bookings",
+            method: Method::POST,
+            handler: post(crate::exchange::book),
+            doc: Operation::new("book", "Book lots for a session")
+                .description("All or nothing: one place in the session and every quantity, or a 409 saying what is short. The database refuses overbooking whatever the concurrency.")
+                .header("Authorization", "`Bearer TOKEN`, a farmer's API token.")
+                .json_body::<cdl_exchange::BookingRequest>()
+                .ok::<cdl_exchange::Booking>(StatusCode::CREATED, "The booking")
+                .problems(&[
+                    StatusCode::BAD_REQUEST,
+                    StatusCode::UNAUTHORIZED,
+                    StatusCode::NOT_FOUND,
+                    StatusCode::CONFLICT,
+                ]),
+        },
+        Endpoint {
+            path: "/exchange/bookings/{id}",
+            method: Method::DELETE,
+            handler: axum::routing::delete(crate::exchange::cancel),
+            doc: Operation::new("cancelBooking", "Cancel a booking before its session starts")
+                .description("Gives back the place and the quantities. Only the booking's farmer may.")
+                .header("Authorization", "`Bearer TOKEN`, a farmer's API token.")
+                .path::<crate::exchange::BookingPath>()
+                .empty_ok(StatusCode::NO_CONTENT, "Cancelled")
+                .problems(&[
+                    StatusCode::BAD_REQUEST,
+                    StatusCode::UNAUTHORIZED,
+                    StatusCode::NOT_FOUND,
+                    StatusCode::CONFLICT,
+                ]),
+        },
+        Endpoint {
             path: "/openapi.json",
             method: Method::GET,
             handler: get(openapi),
@@ -126,6 +182,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         },
     ]
 }
+
+const EXCHANGE_AUTH: &str = "Needs `Authorization: Bearer TOKEN` (made by `conservatoire farmers token`); 401 without a valid one.";
 
 /// The router of the API (without its layers), from [`endpoints`].
 pub fn router() -> Router<AppState> {

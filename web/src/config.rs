@@ -73,6 +73,10 @@ pub struct WebConfig {
     /// The file of curators' password hashes; default: `cdl-curators.toml`
     /// inside the registry's Git folder (outside any commit).
     pub curators_file: Option<PathBuf>,
+    /// The exchange's bookings database: `postgres://...` to share it
+    /// between several `serve` processes; default: the SQLite file
+    /// `cdl-exchange.sqlite` inside the registry's Git folder.
+    pub database_url: Option<String>,
     /// Who runs this site, for its legal pages (`[operator]` table).
     pub operator: Operator,
 }
@@ -143,6 +147,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             index_dir: None,
             curators_file: None,
+            database_url: None,
             operator: Operator::default(),
         }
     }
@@ -218,6 +223,8 @@ command-line options override both):
                                  registry folder)         CONSERVATOIRE_INDEX_DIR
   curators_file = \"…\"            curators' password hashes (default:
                                  cdl-curators.toml in the registry folder)
+  database_url = \"postgres://…\"  exchange bookings database (default: SQLite
+                                 cdl-exchange.sqlite in the registry folder)
   [operator]                     who runs the site, for its legal pages:
     publisher, address, director, contact (e-mail or web page), host
 A commented example: web/config.example.toml.";

@@ -44,7 +44,9 @@ pub struct Operation {
     params: Vec<(In, SchemaFn)>,
     headers: Vec<(&'static str, String)>,
     toml_body: bool,
+    json_body: Option<SchemaFn>,
     ok: Option<(StatusCode, &'static str, SchemaFn)>,
+    empty_ok: Option<(StatusCode, &'static str)>,
     location: bool,
     problems: Vec<StatusCode>,
 }
@@ -59,7 +61,9 @@ impl Operation {
             params: Vec::new(),
             headers: Vec::new(),
             toml_body: false,
+            json_body: None,
             ok: None,
+            empty_ok: None,
             location: false,
             problems: Vec::new(),
         }
@@ -92,6 +96,18 @@ impl Operation {
     /// The body is one record as TOML text.
     pub fn toml_body(mut self) -> Operation {
         self.toml_body = true;
+        self
+    }
+
+    /// The body is `T` as JSON.
+    pub fn json_body<T: JsonSchema>(mut self) -> Operation {
+        self.json_body = Some(reference::<T>);
+        self
+    }
+
+    /// The success answer has no body.
+    pub fn empty_ok(mut self, status: StatusCode, description: &'static str) -> Operation {
+        self.empty_ok = Some((status, description));
         self
     }
 
@@ -145,7 +161,22 @@ impl Operation {
                 }),
             );
         }
+        if let Some(schema) = &self.json_body {
+            op.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "content": { "application/json": { "schema": schema(generator) } },
+                }),
+            );
+        }
         let mut responses = Map::new();
+        if let Some((status, description)) = &self.empty_ok {
+            responses.insert(
+                status.as_u16().to_string(),
+                json!({ "description": description }),
+            );
+        }
         if let Some((status, description, schema)) = &self.ok {
             let mut response = json!({
                 "description": description,

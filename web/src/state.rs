@@ -54,6 +54,8 @@ pub struct App {
     /// What the federation endpoints publish (its own registry handle,
     /// key and signed checkpoint).
     pub federation: Arc<cdl_federation::server::Publisher>,
+    /// The exchange's bookings store, opened on first use.
+    pub exchange: tokio::sync::OnceCell<cdl_exchange::Store>,
 }
 
 /// The handle handlers receive: cheap to clone.
@@ -163,6 +165,7 @@ impl App {
         };
         Ok(App {
             federation,
+            exchange: tokio::sync::OnceCell::new(),
             sessions: Sessions::new(Duration::from_secs(
                 config.session_minutes.saturating_mul(60),
             )),
