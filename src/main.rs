@@ -72,6 +72,8 @@ enum Command {
     Peer(cmd::peer::PeerArgs),
     /// Mirror every peer's catalogue (or one's), after verifying everything.
     Sync(cmd::peer::SyncArgs),
+    /// Import publiccode.yml files, the SILL or a CSV catalogue as one proposal.
+    Import(cmd::import::Args),
 }
 
 fn main() -> ExitCode {
@@ -99,6 +101,7 @@ fn main() -> ExitCode {
         Command::Restore(args) => cmd::backup::restore(args),
         Command::Peer(args) => cmd::peer::peer(args),
         Command::Sync(args) => cmd::peer::sync_peers(args),
+        Command::Import(args) => cmd::import::run(args),
     };
     match result {
         Ok(code) => code,

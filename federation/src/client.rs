@@ -7,9 +7,10 @@ use cdl_registry::Registry;
 use jiff::Timestamp;
 
 use crate::envelope::Envelope;
-use crate::error::{ClientError, SyncError};
+use crate::error::{ClientError, PeersError, SyncError};
 use crate::identity::PublicKey;
 use crate::mirror::{self, Applied, MAX_CHECKPOINT_BYTES};
+use crate::peers::{self, Peer, Peers};
 use crate::statement::{Changes, Discovery, Endpoints, RegistryId};
 
 /// The largest page of changes read.
@@ -158,6 +159,99 @@ pub fn join(base: &str, path: &str) -> String {
         base.trim_end_matches('/'),
         path.trim_start_matches('/')
     )
+}
+
+/// How many peers one sync fetches at once.
+pub const SYNC_AT_ONCE: usize = 4;
+
+/// What a sync of every peer did for one of them.
+#[derive(Debug)]
+pub struct PeerSynced {
+    /// The peer.
+    pub id: RegistryId,
+    /// What happened.
+    pub result: Result<Synced, SyncError>,
+}
+
+/// Syncs every peer of the peers file (or only `only`), at most
+/// [`SYNC_AT_ONCE`] fetching together, so that one slow or dead city costs
+/// its own timeouts and not the others'. Each writes only its own
+/// `refs/mirrors/<peer>`. Records each peer's last sync, `ETag` and last
+/// refusal in the peers file, and returns the outcomes in the file's order.
+///
+/// # Errors
+/// When the peers file cannot be read or written, or `only` is not a peer
+/// ([`PeersError::UnknownPeer`]).
+pub async fn sync_all(
+    client: &Client,
+    registry: &Registry,
+    only: Option<&RegistryId>,
+    now: Timestamp,
+) -> Result<Vec<PeerSynced>, PeersError> {
+    use futures_util::stream::{self, StreamExt};
+    let local = peers::local_id(registry)?;
+    let all = Peers::load(registry)?;
+    if let Some(id) = only
+        && all.get(id).is_none()
+    {
+        return Err(PeersError::UnknownPeer { id: id.clone() });
+    }
+    // Owned peers and futures built up front: the stream then holds no
+    // closure over borrowed items, which keeps the future `Send` for
+    // `tokio::spawn` (serve's schedule).
+    let chosen: Vec<Peer> = all
+        .peers
+        .into_iter()
+        .filter(|p| only.is_none_or(|o| o == &p.id))
+        .collect();
+    let local = &local;
+    let fetches: Vec<_> = chosen
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| async move {
+            let r = sync(
+                client,
+                registry,
+                local,
+                &p.id,
+                &p.url,
+                &p.keys,
+                p.etag.as_deref(),
+                now,
+            )
+            .await;
+            (i, p.id, r)
+        })
+        .collect();
+    let mut results = stream::iter(fetches)
+        .buffer_unordered(SYNC_AT_ONCE)
+        .collect::<Vec<_>>()
+        .await;
+    results.sort_by_key(|(i, ..)| *i);
+    // Read the file again: a `peer add` may have run meanwhile.
+    let mut file = Peers::load(registry)?;
+    for (_, id, result) in &results {
+        let Some(p) = file.peers.iter_mut().find(|p| &p.id == id) else {
+            continue;
+        };
+        match result {
+            Ok(Synced::NotModified) => {
+                p.last_sync = Some(now);
+                p.last_error = None;
+            }
+            Ok(Synced::Applied(_, etag)) => {
+                p.last_sync = Some(now);
+                p.last_error = None;
+                p.etag.clone_from(etag);
+            }
+            Err(e) => p.last_error = Some(e.to_string()),
+        }
+    }
+    file.save(registry)?;
+    Ok(results
+        .into_iter()
+        .map(|(_, id, result)| PeerSynced { id, result })
+        .collect())
 }
 
 /// What one sync of one peer did.

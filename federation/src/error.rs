@@ -268,6 +268,12 @@ impl ClientError {
 /// The peers file cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum PeersError {
+    /// No such peer in the peers file.
+    #[error("no peer {id}; `conservatoire peer list` shows them")]
+    UnknownPeer {
+        /// The id asked for.
+        id: crate::statement::RegistryId,
+    },
     /// Reading or writing failed.
     #[error("{}: {source}", path.display())]
     Io {

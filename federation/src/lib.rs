@@ -4,6 +4,7 @@ pub mod client;
 mod digest;
 mod envelope;
 mod error;
+pub mod git_http;
 mod identity;
 pub mod mirror;
 pub mod peers;

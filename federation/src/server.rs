@@ -96,7 +96,12 @@ impl Publisher {
         &self.name
     }
 
-    /// Its public address.
+    /// The registry it publishes.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// The base URL it publishes under.
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
@@ -150,7 +155,8 @@ pub fn router<S: Clone + Send + Sync + 'static>(publisher: Arc<Publisher>) -> Ro
         .route("/.well-known/conservatoire", get(discovery))
         .route(&endpoints.checkpoint, get(checkpoint))
         .route(&endpoints.changes, get(changes))
-        .with_state(publisher)
+        .with_state(publisher.clone())
+        .merge(crate::git_http::router(publisher))
 }
 
 fn json(bytes: Vec<u8>) -> Response {

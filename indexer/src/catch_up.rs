@@ -2,6 +2,7 @@
 //! merge, from the commit the index reflects to `main`, with the registry's
 //! tree diff (the work follows the change, not the catalogue).
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -51,6 +52,16 @@ fn registry_error(e: impl std::error::Error + Send + Sync + 'static) -> IndexErr
     IndexError::Registry {
         source: Box::new(e),
     }
+}
+
+/// The head of each peer's mirror, by peer id.
+fn mirror_heads(registry: &Registry) -> Result<BTreeMap<String, String>> {
+    Ok(registry
+        .mirrors()
+        .map_err(registry_error)?
+        .into_iter()
+        .map(|(peer, head)| (peer, head.to_hex().to_string()))
+        .collect())
 }
 
 fn now() -> i64 {
@@ -116,6 +127,103 @@ impl SearchIndex {
     /// # Errors
     /// When the registry cannot be read or the index written.
     pub fn catch_up(
+        &self,
+        registry: &Registry,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<CatchUp> {
+        let outcome = self.catch_up_main(registry, progress)?;
+        self.catch_up_mirrors(registry)?;
+        Ok(outcome)
+    }
+
+    /// Whether the index reflects `main` and every mirror as they are now
+    /// (a few reference reads).
+    ///
+    /// # Errors
+    /// When the registry's references cannot be read.
+    pub fn is_current(&self, registry: &Registry) -> Result<bool> {
+        let main = registry
+            .main()
+            .map_err(registry_error)?
+            .to_hex()
+            .to_string();
+        if self.commit().as_deref() != Some(main.as_str()) {
+            return Ok(false);
+        }
+        Ok(self.mirror_commits() == mirror_heads(registry)?)
+    }
+
+    /// Brings the records of peers' mirrors (`refs/mirrors/<peer>`) up to
+    /// date, each under its peer's origin: the tree diff from the mirror
+    /// commit the index reflects, all of the mirror when it reflects none
+    /// (or one the registry no longer knows), and nothing left of a peer
+    /// no longer mirrored. Returns the records (re)indexed and removed.
+    ///
+    /// # Errors
+    /// When the registry cannot be read or the index written.
+    pub fn catch_up_mirrors(&self, registry: &Registry) -> Result<(usize, usize)> {
+        let heads = mirror_heads(registry)?;
+        let known = self.mirror_commits();
+        if heads == known {
+            return Ok((0, 0));
+        }
+        let time = now();
+        let mut changes = Vec::new();
+        for peer in known.keys().filter(|p| !heads.contains_key(*p)) {
+            changes.push(Change::DeleteOrigin {
+                origin: peer.clone(),
+            });
+        }
+        for (peer, head) in &heads {
+            let meta = DocMeta {
+                origin: peer.clone(),
+                time,
+            };
+            let diff = match known.get(peer) {
+                Some(from) if from == head => continue,
+                Some(from) => match registry.diff(from, head) {
+                    Ok(diff) => Some(diff),
+                    Err(cdl_registry::ReadError::UnknownRevision { .. }) => None,
+                    Err(e) => return Err(registry_error(e)),
+                },
+                None => None,
+            };
+            let Some(diff) = diff else {
+                changes.push(Change::DeleteOrigin {
+                    origin: peer.clone(),
+                });
+                let snapshot = registry.snapshot(Some(head)).map_err(registry_error)?;
+                for record in snapshot.records {
+                    changes.push(Change::Upsert(Box::new(record), meta.clone()));
+                }
+                continue;
+            };
+            for change in diff {
+                let present = match change.change {
+                    ChangeKind::Added | ChangeKind::Modified => registry
+                        .record(&change.key, Some(head))
+                        .map_err(registry_error)?,
+                    ChangeKind::Withdrawn | ChangeKind::Deleted => RecordState::Absent,
+                };
+                match present {
+                    RecordState::Present(record) => {
+                        changes.push(Change::Upsert(record, meta.clone()));
+                    }
+                    RecordState::Withdrawn(_) | RecordState::Absent => {
+                        changes.push(Change::Delete {
+                            origin: peer.clone(),
+                            kind: change.key.kind,
+                            id: change.key.id,
+                        });
+                    }
+                }
+            }
+        }
+        let stats = self.apply_with_mirrors(&changes, None, heads)?;
+        Ok((stats.upserted, stats.deleted))
+    }
+
+    fn catch_up_main(
         &self,
         registry: &Registry,
         progress: &mut dyn FnMut(Progress),
@@ -209,6 +317,8 @@ impl SearchIndex {
                 });
             },
         )?;
+        // The rebuild cleared the mirrors' records too: index them again.
+        self.catch_up_mirrors(registry)?;
         Ok(CatchUp::Rebuilt {
             commit,
             records,

@@ -39,6 +39,12 @@ pub enum Change {
         /// Its id.
         id: RecordId,
     },
+    /// Every record of an origin goes (a peer no longer mirrored, or a
+    /// mirror whose history was replaced).
+    DeleteOrigin {
+        /// The origin registry.
+        origin: String,
+    },
 }
 
 /// What the licence of a record means for search, computed once per

@@ -2,6 +2,7 @@
 //! of another schema version), full builds, incremental changes, and the
 //! commit of the registry it reflects.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -53,6 +54,10 @@ pub struct IndexState {
     pub schema_version: u32,
     /// The registry commit the index reflects; `None` before the first build.
     pub commit: Option<String>,
+    /// The commit of each peer's mirror (`refs/mirrors/<peer>`) the index
+    /// reflects, by peer id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mirrors: BTreeMap<String, String>,
 }
 
 /// How [`SearchIndex::open`] found the index.
@@ -199,6 +204,7 @@ impl SearchIndex {
         let state = IndexState {
             schema_version: SCHEMA_VERSION,
             commit: None,
+            mirrors: BTreeMap::new(),
         };
         let this = SearchIndex {
             dir: dir.to_owned(),
@@ -211,7 +217,7 @@ impl SearchIndex {
             state: Mutex::new(state),
         };
         // Record the state at once, so that an empty index is recognised.
-        this.commit_with(&mut this.writer()?, None)?;
+        this.commit_with(&mut this.writer()?, None, BTreeMap::new())?;
         Ok(this)
     }
 
@@ -223,6 +229,30 @@ impl SearchIndex {
     /// The registry commit the index reflects, if built.
     pub fn commit(&self) -> Option<String> {
         self.state.lock().ok().and_then(|s| s.commit.clone())
+    }
+
+    /// The mirror commits the index reflects, by peer id.
+    pub fn mirror_commits(&self) -> BTreeMap<String, String> {
+        self.state
+            .lock()
+            .map(|s| s.mirrors.clone())
+            .unwrap_or_default()
+    }
+
+    /// A key that changes whenever the searchable content does (a new
+    /// `main` or a new mirror state): for caches of results.
+    pub fn content_key(&self) -> String {
+        let Ok(state) = self.state.lock() else {
+            return String::new();
+        };
+        let mut key = state.commit.clone().unwrap_or_default();
+        for (peer, commit) in &state.mirrors {
+            key.push(' ');
+            key.push_str(peer);
+            key.push('=');
+            key.push_str(commit);
+        }
+        key
     }
 
     /// The number of documents searchable now.
@@ -295,11 +325,13 @@ impl SearchIndex {
         &self,
         guard: &mut MutexGuard<'_, Option<IndexWriter>>,
         commit: Option<&str>,
+        mirrors: BTreeMap<String, String>,
     ) -> Result<()> {
         let writer = guard.as_mut().ok_or(IndexError::Poisoned)?;
         let state = IndexState {
             schema_version: SCHEMA_VERSION,
             commit: commit.map(str::to_owned),
+            mirrors,
         };
         let payload = serde_json::to_string(&state).map_err(|e| IndexError::Io {
             path: self.dir.clone(),
@@ -330,6 +362,21 @@ impl SearchIndex {
         commit: &str,
         progress: &mut dyn FnMut(u64),
     ) -> Result<u64> {
+        self.rebuild_with_mirrors(records, commit, BTreeMap::new(), progress)
+    }
+
+    /// As [`SearchIndex::rebuild`], the records of peers' mirrors among
+    /// them, recording the mirror commits they come from.
+    ///
+    /// # Errors
+    /// As [`SearchIndex::rebuild`].
+    pub fn rebuild_with_mirrors<'r>(
+        &self,
+        records: impl IntoIterator<Item = (&'r Record, &'r DocMeta)>,
+        commit: &str,
+        mirrors: BTreeMap<String, String>,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<u64> {
         let mut guard = self.writer()?;
         let writer = guard.as_mut().ok_or(IndexError::Poisoned)?;
         writer.delete_all_documents().engine("clearing the index")?;
@@ -344,7 +391,7 @@ impl SearchIndex {
             }
         }
         progress(n);
-        self.commit_with(&mut guard, Some(commit))?;
+        self.commit_with(&mut guard, Some(commit), mirrors)?;
         Ok(n)
     }
 
@@ -356,6 +403,24 @@ impl SearchIndex {
     /// # Errors
     /// Engine errors; nothing is committed then.
     pub fn apply(&self, changes: &[Change], commit: &str) -> Result<ApplyStats> {
+        let mirrors = self.mirror_commits();
+        self.apply_with_mirrors(changes, Some(commit), mirrors)
+    }
+
+    /// Applies changes and records `commit` (`main`, left as it is when
+    /// `None`) and `mirrors` as reflected. Each `Delete` of an origin with
+    /// no id (see [`Change::DeleteOrigin`]) removes every record of that
+    /// origin.
+    ///
+    /// # Errors
+    /// Engine errors; nothing is committed then.
+    pub fn apply_with_mirrors(
+        &self,
+        changes: &[Change],
+        commit: Option<&str>,
+        mirrors: BTreeMap<String, String>,
+    ) -> Result<ApplyStats> {
+        let commit = commit.map(str::to_owned).or_else(|| self.commit());
         let mut guard = self.writer()?;
         let writer = guard.as_mut().ok_or(IndexError::Poisoned)?;
         let mut cache = LicenceCache::default();
@@ -374,9 +439,14 @@ impl SearchIndex {
                     writer.delete_term(Term::from_field_text(self.fields.uid, &key));
                     stats.deleted += 1;
                 }
+                Change::DeleteOrigin { origin } => {
+                    let key = crate::document::key("origin", origin);
+                    writer.delete_term(Term::from_field_text(self.fields.keys, &key));
+                    stats.deleted += 1;
+                }
             }
         }
-        self.commit_with(&mut guard, Some(commit))?;
+        self.commit_with(&mut guard, commit.as_deref(), mirrors)?;
         Ok(stats)
     }
 

@@ -465,6 +465,27 @@ SILL_STATUS = {
 
 SILL_TARGET = 92  # how many SILL entries to ship
 
+# The proprietary products some shipped SILL entries replace (the SILL of
+# 2022 does not say; written for the catalogue's "free software first"
+# page, by SILL id).
+SILL_REPLACES = {
+    93: ["Microsoft SharePoint", "Google Drive", "Dropbox"],
+    67: ["Zoom", "Microsoft Teams", "Cisco Webex"],
+    147: ["Microsoft Outlook"],
+    171: ["Microsoft Exchange", "Microsoft Outlook"],
+    120: ["Esri ArcGIS"],
+    89: ["Google Chrome", "Microsoft Internet Explorer"],
+    80: ["SurveyMonkey"],
+    161: ["Trello"],
+    1: ["WinZip", "WinRAR"],
+    139: ["Adobe Acrobat Reader"],
+    91: ["Adobe Acrobat Reader"],
+    85: ["X (Twitter)"],
+    127: ["Microsoft Windows Server"],
+    223: ["Google Docs"],
+    54: ["ServiceNow"],
+}
+
 
 def web_url(u: str | None) -> str | None:
     if not u:
@@ -597,6 +618,7 @@ def build_sill(corpora: Path, cat: Catalogue):
             details={
                 "repository": web_url(e.get("sources")),
                 "used_by": used_by,
+                "replaces": SILL_REPLACES.get(int(sid)),
                 "sill_id": int(sid),
             },
         )

@@ -119,6 +119,14 @@ pub struct Software {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(length(max = crate::limits::REPLACES))]
     pub replaces: Vec<String>,
+    /// Address of its logo (an image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<WebUrl>,
+    /// What it needs to run, with versions as written: "PostgreSQL >=12",
+    /// "Java 17", "(facultatif)" after an optional one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(length(max = crate::limits::DEPENDENCIES))]
+    pub dependencies: Vec<String>,
     /// Identifier in the French interministerial free software list (SILL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sill_id: Option<u32>,

@@ -33,6 +33,8 @@ pub const PLATFORMS: usize = 30;
 pub const USED_BY: usize = 100;
 /// `software.replaces`: products it replaces.
 pub const REPLACES: usize = 100;
+/// `software.dependencies`: what it needs to run.
+pub const DEPENDENCIES: usize = 100;
 
 /// `cultural-work.creators`.
 pub const CREATORS: usize = 100;

@@ -339,6 +339,12 @@ fn check_details(c: &mut Checker<'_>, r: &Record) {
                 c.organisation(at![table, "used_by", i], o);
             }
             c.words(at![table, "replaces"], &s.replaces, LINE, limits::REPLACES);
+            c.words(
+                at![table, "dependencies"],
+                &s.dependencies,
+                LINE,
+                limits::DEPENDENCIES,
+            );
         }
         Details::CulturalWork(w) => {
             let creators = c.list(at![table, "creators"], &w.creators, limits::CREATORS);

@@ -221,6 +221,20 @@ pub const FIELDS: &[Field] = &[
         "The programs, often proprietary, that this one can replace.",
     ),
     help(
+        "software.logo",
+        "Logo",
+        "Logo",
+        "L’adresse de l’image du logo, par exemple https://exemple.fr/logo.svg.",
+        "The address of the logo image, for example https://example.org/logo.svg.",
+    ),
+    help(
+        "software.dependencies",
+        "Dépendances",
+        "Dependencies",
+        "Ce dont le logiciel a besoin pour fonctionner, une par ligne, avec la version : « PostgreSQL >=12 ».",
+        "What the software needs to run, one per line, with the version: “PostgreSQL >=12”.",
+    ),
+    help(
         "software.sill_id",
         "Identifiant au SILL",
         "SILL identifier",

@@ -75,6 +75,11 @@ platforms = ["web"]
 maintenance = "internal"
 development_status = "stable"
 replaces = ["Microsoft Office"]
+logo = "https://example.org/facil/logo.svg"
+dependencies = [
+    "PostgreSQL >=12",
+    "Redis (facultatif)",
+]
 sill_id = 42
 
 [[software.used_by]]

@@ -80,6 +80,13 @@ fn lists() -> Vec<(
             Box::new(text("produit")),
         ),
         (
+            "software",
+            "software",
+            "dependencies",
+            limits::DEPENDENCIES,
+            Box::new(text("dependance")),
+        ),
+        (
             "cultural-work",
             "cultural-work",
             "creators",

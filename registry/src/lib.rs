@@ -2,6 +2,7 @@
 
 mod backup;
 mod config;
+mod dates;
 mod diff;
 mod error;
 mod follow;
@@ -21,6 +22,7 @@ mod withdraw;
 
 pub use backup::{BackupError, BackupSummary, NOT_BACKED_UP, restore};
 pub use config::{CurationPolicy, DEFAULT_EMAIL_DOMAIN, Options, Pseudonym, RegistryConfig};
+pub use dates::Datestamps;
 pub use diff::{PathChange, RecordChange};
 pub use error::{
     FollowError, InitError, MergeError, MirrorError, OpenError, ProposalError, ProposeError,

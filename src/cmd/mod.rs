@@ -4,6 +4,7 @@ pub mod backup;
 pub mod check;
 pub mod curators;
 pub mod generate;
+pub mod import;
 pub mod index;
 pub mod new;
 pub mod peer;

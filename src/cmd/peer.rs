@@ -1,13 +1,12 @@
 //! `conservatoire peer add|list|remove` and `conservatoire sync`: the
 //! registries this one mirrors, pinned to their keys.
 
-use futures_util::stream::{self, StreamExt};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use cdl_federation::client::{Client, Synced, sync};
+use cdl_federation::client::{Client, PeerSynced, Synced, sync_all};
 use cdl_federation::mirror::Applied;
 use cdl_federation::peers::{self, Peer, Peers, SharedApp};
 use cdl_federation::{Discovery, Fingerprint, PublicKey, RegistryId};
@@ -80,9 +79,6 @@ pub struct SyncArgs {
 fn open(path: &PathBuf) -> anyhow::Result<Registry> {
     Registry::open(path).with_context(|| format!("opening the registry {}", path.display()))
 }
-
-/// How many peers a sync fetches at once.
-const SYNC_AT_ONCE: usize = 4;
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
@@ -228,84 +224,36 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
 
 pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
     let registry = open(&args.registry)?;
-    let local = peers::local_id(&registry)?;
-    let mut all = Peers::load(&registry)?;
     let only: Option<RegistryId> = args.peer.as_deref().map(str::parse).transpose()?;
-    if let Some(id) = &only
-        && all.get(id).is_none()
-    {
-        bail!("no peer {id}; `conservatoire peer list` shows them");
-    }
     let client = Client::new()?;
     let runtime = runtime()?;
     let now = jiff::Timestamp::now();
-    // Every peer at once, at most `SYNC_AT_ONCE` fetching together: one
-    // slow or dead city costs its own timeouts, not the others'. Each
-    // writes only its own `refs/mirrors/<peer>`.
-    let chosen: Vec<usize> = (0..all.peers.len())
-        .filter(|&i| only.as_ref().is_none_or(|o| o == &all.peers[i].id))
-        .collect();
-    let results = runtime.block_on(
-        stream::iter(chosen.iter().map(|&i| {
-            let p = &all.peers[i];
-            let (client, registry, local) = (&client, &registry, &local);
-            async move {
-                let r = sync(
-                    client,
-                    registry,
-                    local,
-                    &p.id,
-                    &p.url,
-                    &p.keys,
-                    p.etag.as_deref(),
-                    now,
-                )
-                .await;
-                (i, r)
-            }
-        }))
-        .buffer_unordered(SYNC_AT_ONCE)
-        .collect::<Vec<_>>(),
-    );
-    let mut results = results;
-    // Reported in the order of the peers file, whatever finished first.
-    results.sort_by_key(|(i, _)| *i);
+    let results = runtime.block_on(sync_all(&client, &registry, only.as_ref(), now))?;
     let mut failed = false;
     let mut out = std::io::stdout().lock();
-    for (i, result) in results {
-        let p = &mut all.peers[i];
+    for PeerSynced { id, result } in results {
         match result {
-            Ok(Synced::NotModified) => {
-                p.last_sync = Some(now);
-                p.last_error = None;
-                writeln!(out, "{}: unchanged", p.id)?;
+            Ok(Synced::NotModified | Synced::Applied(Applied::Unchanged, _)) => {
+                writeln!(out, "{id}: unchanged")?;
             }
-            Ok(Synced::Applied(applied, etag)) => {
-                p.last_sync = Some(now);
-                p.last_error = None;
-                p.etag = etag;
-                match applied {
-                    Applied::Unchanged => writeln!(out, "{}: unchanged", p.id)?,
-                    Applied::Written {
-                        version,
-                        put,
-                        withdrawn,
-                        ..
-                    } => writeln!(
-                        out,
-                        "{}: version {version}, {put} records added or changed, {withdrawn} withdrawn",
-                        p.id
-                    )?,
-                }
-            }
+            Ok(Synced::Applied(
+                Applied::Written {
+                    version,
+                    put,
+                    withdrawn,
+                    ..
+                },
+                _,
+            )) => writeln!(
+                out,
+                "{id}: version {version}, {put} records added or changed, {withdrawn} withdrawn"
+            )?,
             Err(e) => {
                 failed = true;
-                p.last_error = Some(e.to_string());
-                writeln!(out, "{}: refused, nothing written: {e}", p.id)?;
+                writeln!(out, "{id}: refused, nothing written: {e}")?;
             }
         }
     }
-    all.save(&registry)?;
     Ok(if failed {
         ExitCode::from(EXIT_FAILURE)
     } else {

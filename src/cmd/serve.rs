@@ -37,6 +37,27 @@ pub struct Args {
     /// Configuration file (TOML; see the settings below).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Sync every peer's mirror at start and then on this schedule
+    /// ("15m", "1h", "30s"; at least 10 seconds), as `conservatoire sync`
+    /// does, and index what changed.
+    #[arg(long, value_name = "DURATION", value_parser = parse_period)]
+    sync_every: Option<std::time::Duration>,
+}
+
+/// The shortest period `--sync-every` takes: peers are other cities'
+/// servers.
+const MIN_SYNC_PERIOD: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn parse_period(text: &str) -> Result<std::time::Duration, String> {
+    let span: jiff::SignedDuration = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration: write for example 30s, 15m or 1h"))?;
+    let period = std::time::Duration::try_from(span)
+        .map_err(|_| format!("`{text}`: a period cannot be negative"))?;
+    if period < MIN_SYNC_PERIOD {
+        return Err(format!("`{text}`: at least 10s between two syncs"));
+    }
+    Ok(period)
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -104,8 +125,36 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("stopping");
         };
+        if let Some(period) = args.sync_every {
+            tracing::info!(period_secs = period.as_secs(), "syncing peers on a schedule");
+            tokio::spawn(cdl_web::schedule::sync_every(app.clone(), period));
+        }
         cdl_web::serve(listener, app, shutdown).await?;
         anyhow::Ok(())
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_periods_are_read_and_bounded() {
+        assert_eq!(
+            parse_period("15m").unwrap(),
+            std::time::Duration::from_secs(900)
+        );
+        assert_eq!(
+            parse_period("1h").unwrap(),
+            std::time::Duration::from_secs(3600)
+        );
+        assert_eq!(
+            parse_period("30s").unwrap(),
+            std::time::Duration::from_secs(30)
+        );
+        assert!(parse_period("5s").unwrap_err().contains("10s"));
+        assert!(parse_period("-1h").is_err());
+        assert!(parse_period("soon").unwrap_err().contains("15m"));
+    }
 }

@@ -5,6 +5,7 @@
 mod backup;
 mod check;
 mod federation;
+mod import;
 mod logs;
 mod registry;
 mod search;

@@ -80,8 +80,14 @@ fn curators_add_then_serve_a_registry() {
 /// Starts `serve` on a loopback port for `registry`: the child (killed on
 /// drop) and the address it listens on.
 pub fn serve(dir: &std::path::Path, registry: &str) -> (Child, String) {
+    serve_with(dir, registry, &[])
+}
+
+/// As [`serve`], with more arguments.
+pub fn serve_with(dir: &std::path::Path, registry: &str, more: &[&str]) -> (Child, String) {
     let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
         .args(["serve", "--registry", registry, "--listen", "127.0.0.1:0"])
+        .args(more)
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

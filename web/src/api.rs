@@ -173,6 +173,19 @@ pub fn endpoints() -> Vec<Endpoint> {
                 ]),
         },
         Endpoint {
+            path: "/alternatives",
+            method: Method::GET,
+            handler: get(crate::pages::alternatives::api),
+            doc: Operation::new(
+                "getAlternatives",
+                "Certified free software replacing a proprietary product",
+            )
+            .description("Software records whose `replaces` names the product (tolerant of case, accents, vendor words, version numbers and small typos), whose licence is certified free, with the organisations using each: most attested users first, then most named users.")
+            .query::<crate::pages::alternatives::AlternativesQuery>()
+            .ok::<crate::pages::alternatives::AlternativesResponse>(StatusCode::OK, "The alternatives")
+            .problems(&[StatusCode::BAD_REQUEST]),
+        },
+        Endpoint {
             path: "/openapi.json",
             method: Method::GET,
             handler: get(openapi),
@@ -385,6 +398,18 @@ pub struct SearchHit<'a> {
     pub api_url: String,
 }
 
+/// The record in its own city's API, for a hit mirrored from a peer (the
+/// mirror's page, when the peer is no longer in the peers file).
+fn peer_api_url(state: &AppState, origin: &str, kind: &str, id: &str) -> String {
+    cdl_federation::peers::Peers::load(&state.registry)
+        .ok()
+        .and_then(|peers| peers.peers.into_iter().find(|p| p.id.as_str() == origin))
+        .map_or_else(
+            || crate::pages::record::href("", origin, kind, id),
+            |p| format!("{}/api/v1/records/{kind}/{id}", p.url.trim_end_matches('/')),
+        )
+}
+
 /// `GET /api/v1/search?q=…&kind=…&sort=…&page=…`: `total`, `hits`,
 /// `facets`, and `relaxed` when words were left out.
 ///
@@ -398,6 +423,7 @@ pub async fn search(
     let params = Params::parse(query.as_deref())?;
     let per_page = params.per_page.unwrap_or(state.config.page_size);
     let results = run(&state, &params, per_page).await?;
+    let local = state.registry.config().id.as_str();
     let hits = results
         .hits
         .iter()
@@ -409,8 +435,12 @@ pub async fn search(
             origin: &h.origin,
             score: h.score,
             snippet: &h.snippet,
-            url: format!("/records/{}/{}", h.kind, h.id),
-            api_url: format!("/api/v1/records/{}/{}", h.kind, h.id),
+            url: crate::pages::record::href(local, &h.origin, &h.kind, &h.id),
+            api_url: if h.origin == local {
+                format!("/api/v1/records/{}/{}", h.kind, h.id)
+            } else {
+                peer_api_url(&state, &h.origin, &h.kind, &h.id)
+            },
         })
         .collect();
     Ok(Json(SearchResponse {

@@ -619,6 +619,8 @@ fn details(kind: Kind, r: &mut Reader<'_>) -> Details {
             development_status: r.choice("software.development_status"),
             used_by: r.orgs("software.used_by"),
             replaces: r.items("software.replaces"),
+            logo: r.parsed("software.logo"),
+            dependencies: r.items("software.dependencies"),
             sill_id: r.integer("software.sill_id"),
         }),
         Kind::CulturalWork => Details::CulturalWork(CulturalWork {

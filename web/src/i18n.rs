@@ -214,6 +214,8 @@ pub struct Messages {
     pub home_counts: &'static str,
     /// Home: latest additions heading.
     pub home_latest: &'static str,
+    /// Home: the link to the free alternatives page.
+    pub home_alternatives: &'static str,
     /// Home: nothing yet.
     pub home_empty: &'static str,
     /// Search page title.
@@ -498,6 +500,7 @@ pub static FR: Messages = Messages {
     search_button: "Rechercher",
     home_counts: "Le catalogue en chiffres",
     home_latest: "Dernières entrées",
+    home_alternatives: "Avant d’acheter un logiciel : trouver le logiciel libre qui le remplace",
     home_empty: "Le catalogue est encore vide.",
     search_title: "Recherche",
     results: "résultats",
@@ -652,6 +655,7 @@ pub static EN: Messages = Messages {
     search_button: "Search",
     home_counts: "The catalogue in figures",
     home_latest: "Latest additions",
+    home_alternatives: "Before buying software: find the free software that replaces it",
     home_empty: "The catalogue is still empty.",
     search_title: "Search",
     results: "results",

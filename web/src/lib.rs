@@ -12,9 +12,11 @@ pub mod extract;
 pub mod form;
 pub mod i18n;
 pub mod metrics;
+pub mod open_data;
 pub mod openapi;
 pub mod pages;
 pub mod proposals;
+pub mod schedule;
 pub mod search;
 pub mod security;
 pub mod state;
@@ -68,6 +70,15 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::home))
         .route("/search", get(pages::search::search))
         .route("/records/{kind}/{id}", get(pages::record::record))
+        .route(
+            "/mirrors/{peer}/records/{kind}/{id}",
+            get(pages::record::mirrored),
+        )
+        .route("/alternatives", get(pages::alternatives::page))
+        .route(
+            "/records/software/{id}/publiccode.yml",
+            get(pages::alternatives::publiccode),
+        )
         .route("/policy", get(pages::policy::policy))
         .route("/accessibilite", get(pages::legal::accessibility))
         .route("/mentions-legales", get(pages::legal::notice))
@@ -108,6 +119,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::metrics))
         .nest("/api/v1", api)
         .merge(cdl_federation::server::router(state.federation.clone()))
+        .merge(open_data::router())
         .merge(pages)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))

@@ -47,6 +47,14 @@ const REQUEST_BUCKETS: [f64; 12] = [
 /// further behind reads as this.
 pub const MAX_LAG_COMMITS: usize = 10_000;
 
+/// The labels of the sync metrics: one peer of the peers file, and what
+/// its sync did (`not-modified`, `applied`, `refused`).
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct SyncLabels {
+    peer: String,
+    outcome: &'static str,
+}
+
 /// The labels of the request metrics: a bounded set (methods outside the
 /// standard ones read `OTHER`, unknown paths read [`UNMATCHED`]).
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -78,6 +86,8 @@ pub struct Metrics {
     search_cache_bytes: Gauge,
     index_lag: Gauge,
     proposals_open: Gauge,
+    syncs: Family<SyncLabels, Counter>,
+    sync_durations: Histogram,
 }
 
 impl Default for Metrics {
@@ -158,8 +168,22 @@ impl Metrics {
             "cdl_proposals_open",
             "Proposals waiting for a curator",
         );
+        let syncs = Family::<SyncLabels, Counter>::default();
+        registry.register(
+            "cdl_syncs",
+            "Syncs of peers' mirrors made by serve --sync-every, by peer and outcome",
+            syncs.clone(),
+        );
+        let sync_durations = Histogram::new(REQUEST_BUCKETS);
+        registry.register(
+            "cdl_sync_duration_seconds",
+            "Time taken by one scheduled sync of every peer",
+            sync_durations.clone(),
+        );
         Metrics {
             registry,
+            syncs,
+            sync_durations,
             responses,
             durations,
             searches,
@@ -174,6 +198,22 @@ impl Metrics {
             index_lag,
             proposals_open,
         }
+    }
+
+    /// Counts the sync of `peer` (`outcome`: `not-modified`, `applied` or
+    /// `refused`).
+    pub fn sync(&self, peer: &str, outcome: &'static str) {
+        self.syncs
+            .get_or_create(&SyncLabels {
+                peer: peer.to_owned(),
+                outcome,
+            })
+            .inc();
+    }
+
+    /// Counts one scheduled sync of every peer that took `elapsed`.
+    pub fn sync_round(&self, elapsed: Duration) {
+        self.sync_durations.observe(elapsed.as_secs_f64());
     }
 
     /// Counts a search that took `elapsed`.

@@ -366,7 +366,7 @@ pub async fn run(
         // The order is part of the key (facet counts do not depend on it,
         // but one key for both keeps the reuse below simple).
         let key: Key = (
-            state.index.commit().unwrap_or_default(),
+            state.index.content_key(),
             query_key,
             request.offset,
             request.limit,

@@ -56,6 +56,8 @@ pub struct App {
     pub federation: Arc<cdl_federation::server::Publisher>,
     /// The exchange's bookings store, opened on first use.
     pub exchange: tokio::sync::OnceCell<cdl_exchange::Store>,
+    /// Records and datestamps for harvesters, for one `main` commit.
+    pub open_data: crate::open_data::CatalogueCache,
 }
 
 /// The handle handlers receive: cheap to clone.
@@ -177,6 +179,7 @@ impl App {
             home: Mutex::new(None),
             catching_up: Mutex::new(()),
             sitemap: Mutex::new(None),
+            open_data: crate::open_data::CatalogueCache::default(),
             search_cache: crate::search::SearchCache::new(config.search_cache_entries),
             search_slots: crate::search::Slots::new(cores()),
             parse_slots: Arc::new(tokio::sync::Semaphore::new(cores())),
@@ -185,6 +188,25 @@ impl App {
             registry,
             index,
         })
+    }
+
+    /// The name for people of an origin registry: this registry's own
+    /// name, a peer's name from the peers file, else the id itself.
+    pub fn origin_name(&self, origin: &str) -> String {
+        let config = self.registry.config();
+        if origin == config.id {
+            return config.name.clone();
+        }
+        cdl_federation::peers::Peers::load(&self.registry)
+            .ok()
+            .and_then(|peers| {
+                peers
+                    .peers
+                    .into_iter()
+                    .find(|p| p.id.as_str() == origin)
+                    .map(|p| p.name)
+            })
+            .unwrap_or_else(|| origin.to_owned())
     }
 
     /// Wraps the app for handlers.
@@ -196,10 +218,7 @@ impl App {
     /// moved it. Blocking; cheap when nothing changed (one reference read).
     /// When another thread is already catching up, returns at once.
     pub fn sync_index(&self) {
-        let Ok(main) = self.registry.main() else {
-            return;
-        };
-        if self.index.commit().as_deref() == Some(main.to_hex().to_string().as_str()) {
+        if self.index.is_current(&self.registry).unwrap_or(true) {
             return;
         }
         if let Ok(_guard) = self.catching_up.try_lock() {

@@ -634,6 +634,11 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
             );
             b.one(
                 &mut soft,
+                "software.logo",
+                s.logo.as_ref().map(|u| b.url(u.as_str())),
+            );
+            b.one(
+                &mut soft,
                 "software.sill_id",
                 s.sill_id.map(|id| b.plain(id.to_string())),
             );
@@ -657,6 +662,11 @@ pub fn sections(record: &Record, lang: Lang) -> Vec<Section> {
                 &mut users,
                 "software.replaces",
                 s.replaces.iter().map(|v| b.plain(v)).collect(),
+            );
+            b.row(
+                &mut users,
+                "software.dependencies",
+                s.dependencies.iter().map(|v| b.plain(v)).collect(),
             );
             b.section(&mut out, "usages", H_USERS, users);
         }

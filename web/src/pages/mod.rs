@@ -1,6 +1,7 @@
 //! The HTML pages: one module per page, a shared layout, and the
 //! middleware that sets the CSRF and language cookies.
 
+pub mod alternatives;
 pub mod feed;
 pub mod home;
 pub mod legal;

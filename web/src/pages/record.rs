@@ -23,8 +23,17 @@ use crate::view::{Section, json_ld, licence_name, names_lang, sections, title_la
 /// # Errors
 /// [`AppError::NotFound`]; internal errors.
 pub async fn load(state: &AppState, key: RecordKey) -> Result<Result<Record, String>, AppError> {
+    load_at(state, key, None).await
+}
+
+/// As [`load`], at `rev` (a peer's mirror) when given.
+async fn load_at(
+    state: &AppState,
+    key: RecordKey,
+    rev: Option<String>,
+) -> Result<Result<Record, String>, AppError> {
     let state = state.clone();
-    let found = blocking(move || state.registry.record(&key, None)).await?;
+    let found = blocking(move || state.registry.record(&key, rev.as_deref())).await?;
     match found.map_err(AppError::internal)? {
         RecordState::Present(record) => Ok(Ok(*record)),
         RecordState::Withdrawn(tombstone) => Ok(Err(tombstone.title.clone())),
@@ -126,6 +135,50 @@ struct RecordPage {
     attested: Vec<AttestedBy>,
     attested_heading: &'static str,
     attested_explained: &'static str,
+    /// For a peer's record: where it comes from.
+    provenance: Option<Provenance>,
+    /// For software: the products it replaces, each with the address of
+    /// its free alternatives; and the strings of that section.
+    replaces: Vec<(String, String)>,
+    software: bool,
+    replaces_heading: &'static str,
+    replaces_explained: &'static str,
+    publiccode_label: &'static str,
+}
+
+/// Where a mirrored record comes from: the peer city, the record's page
+/// there, and when its catalogue was last verified here.
+struct Provenance {
+    text: String,
+    name: String,
+    original: String,
+    original_label: &'static str,
+    checked: Option<(String, String)>,
+    checked_label: &'static str,
+}
+
+/// A peer mirrored here, for a record page at `/mirrors/{peer}/...`.
+pub struct Origin {
+    peer: cdl_federation::peers::Peer,
+}
+
+impl Origin {
+    /// The mirror's reference.
+    fn rev(&self) -> String {
+        format!("{}{}", cdl_registry::MIRRORS_PREFIX, self.peer.id)
+    }
+}
+
+/// The page's address of a record of `origin` (this registry's own id for
+/// its own records): `/records/{kind}/{id}` here, and
+/// `/mirrors/{origin}/records/{kind}/{id}` for a peer's, so that an id used
+/// by two cities never collides.
+pub fn href(local: &str, origin: &str, kind: &str, id: &str) -> String {
+    if origin == local || origin.is_empty() {
+        format!("/records/{kind}/{id}")
+    } else {
+        format!("/mirrors/{origin}/records/{kind}/{id}")
+    }
 }
 
 /// A peer city that attests, in its signed feed, using a record.
@@ -232,7 +285,43 @@ pub async fn record(
     site: Site,
     RecordPath { key, format }: RecordPath,
 ) -> Result<Response, AppError> {
-    let record = match load(&state, key.clone()).await? {
+    record_at(state, ctx, site, key, format, None).await
+}
+
+/// `GET /mirrors/{peer}/records/{kind}/{id}`: a record of a peer city's
+/// catalogue as mirrored here, saying where it comes from.
+///
+/// # Errors
+/// 404 for a peer not mirrored here, an unknown kind or id.
+pub async fn mirrored(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    site: Site,
+    axum::extract::Path((peer, kind, id)): axum::extract::Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let RecordPath { key, format } = RecordPath::parse(&kind, &id)?;
+    let id: cdl_federation::RegistryId = peer.parse().map_err(|_| AppError::NotFound)?;
+    let st = state.clone();
+    let peers = blocking(move || cdl_federation::peers::Peers::load(&st.registry)).await?;
+    let peer = peers
+        .map_err(AppError::internal)?
+        .peers
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound)?;
+    record_at(state, ctx, site, key, format, Some(Origin { peer })).await
+}
+
+async fn record_at(
+    state: AppState,
+    ctx: Ctx,
+    site: Site,
+    key: RecordKey,
+    format: Format,
+    origin: Option<Origin>,
+) -> Result<Response, AppError> {
+    let rev = origin.as_ref().map(Origin::rev);
+    let record = match load_at(&state, key.clone(), rev.clone()).await? {
         Ok(record) => record,
         Err(title) => {
             let page = WithdrawnPage {
@@ -259,17 +348,34 @@ pub async fn record(
     }
     let history_key = key.clone();
     let st = state.clone();
+    let mirrored = origin.is_some();
     let (history, attested) = blocking(move || {
-        let history: Result<Vec<HistoryEntry>, _> = st.registry.history(&history_key, None);
-        (history, attestations(&st, &history_key))
+        let history: Result<Vec<HistoryEntry>, _> =
+            st.registry.history(&history_key, rev.as_deref());
+        // Attestations are about this registry's own records.
+        let attested = if mirrored {
+            Vec::new()
+        } else {
+            attestations(&st, &history_key)
+        };
+        (history, attested)
     })
     .await?;
     let history = history.map_err(AppError::internal)?;
     let lang = ctx.lang;
     let vl: cdl_records::vocabulary::Lang = lang.into();
     let certificate = certify(record.kind(), &record.license);
-    let base = format!("/records/{}/{}", key.kind.as_str(), key.id.as_str());
+    let base = match &origin {
+        Some(o) => format!(
+            "/mirrors/{}/records/{}/{}",
+            o.peer.id,
+            key.kind.as_str(),
+            key.id.as_str()
+        ),
+        None => format!("/records/{}/{}", key.kind.as_str(), key.id.as_str()),
+    };
     let url = site.url(&base);
+    let provenance = origin.map(|o| provenance(lang, &o, &key));
     let en = record
         .translations
         .iter()
@@ -334,8 +440,40 @@ pub async fn record(
             "Each of these cities states that it uses it in its signed feed, verified by the Conservatoire.",
         ),
     };
+    let (replaces_heading, replaces_explained, publiccode_label) = match lang {
+        Lang::Fr => (
+            "Ce qu’il remplace",
+            "Les logiciels libres qui remplacent chacun de ces produits :",
+            "Fiche publiccode.yml",
+        ),
+        Lang::En => (
+            "What it replaces",
+            "The free software replacing each of these products:",
+            "publiccode.yml file",
+        ),
+    };
+    let (software, replaces) = match &record.details {
+        cdl_records::Details::Software(s) => (
+            true,
+            s.replaces
+                .iter()
+                .map(|r| {
+                    let to: String = url::form_urlencoded::byte_serialize(r.as_bytes()).collect();
+                    (r.clone(), format!("/alternatives?to={to}"))
+                })
+                .collect(),
+        ),
+        _ => (false, Vec::new()),
+    };
     let page = RecordPage {
         l: ctx.layout(title.clone(), Nav::None),
+        provenance,
+        replaces,
+        // The publiccode.yml export is of this registry's own records.
+        software: software && !mirrored,
+        replaces_heading,
+        replaces_explained,
+        publiccode_label,
         attested,
         attested_heading,
         attested_explained,
@@ -387,6 +525,41 @@ pub async fn record(
     render(&page)
 }
 
+/// The provenance block of a record mirrored from `origin`.
+fn provenance(lang: Lang, origin: &Origin, key: &RecordKey) -> Provenance {
+    let peer = &origin.peer;
+    let original = format!(
+        "{}/records/{}/{}",
+        peer.url.trim_end_matches('/'),
+        key.kind.as_str(),
+        key.id.as_str()
+    );
+    let checked = peer.last_sync.map(|t| {
+        let datetime = date(t.as_second());
+        (words(lang, &datetime), datetime)
+    });
+    let (text, original_label, checked_label) = match lang {
+        Lang::Fr => (
+            "Cette fiche vient du catalogue d’une autre ville, reproduit ici après vérification de sa signature :",
+            "voir la fiche d’origine",
+            "Catalogue vérifié le",
+        ),
+        Lang::En => (
+            "This record comes from another city’s catalogue, mirrored here after its signature was verified:",
+            "see the original record",
+            "Catalogue verified on",
+        ),
+    };
+    Provenance {
+        text: text.to_owned(),
+        name: peer.name.clone(),
+        original,
+        original_label,
+        checked,
+        checked_label,
+    }
+}
+
 /// A description as paragraphs (split at blank lines), each a list of its
 /// lines (single line breaks are kept).
 fn paragraphs(text: &str) -> Vec<Vec<String>> {
@@ -434,7 +607,7 @@ fn authors(record: &Record) -> String {
 }
 
 /// `2026-02-18` in words in `lang`.
-fn words(lang: Lang, iso: &str) -> String {
+pub(crate) fn words(lang: Lang, iso: &str) -> String {
     let mut parts = iso.split('-').map(|p| p.parse::<u16>().ok());
     match (parts.next(), parts.next(), parts.next()) {
         (Some(Some(y)), Some(Some(m)), Some(Some(d))) => crate::i18n::long_date(

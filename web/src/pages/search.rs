@@ -211,14 +211,7 @@ fn facet_value(
             Some(name) if name != value => (name, Some(value.to_owned())),
             _ => (value.to_owned(), None),
         },
-        FacetDim::Origin => {
-            let config = state.registry.config();
-            if value == config.id {
-                (config.name.clone(), None)
-            } else {
-                (value.to_owned(), None)
-            }
-        }
+        FacetDim::Origin => (state.origin_name(value), None),
         FacetDim::Kind
         | FacetDim::Family
         | FacetDim::Verdict
@@ -386,7 +379,7 @@ pub async fn search(
         .hits
         .iter()
         .map(|h| HitView {
-            href: format!("/records/{}/{}", h.kind, h.id),
+            href: super::record::href(&state.registry.config().id, &h.origin, &h.kind, &h.id),
             kind: h.kind.parse::<Kind>().map_or("", |k| lang.kind(k)),
             title: h.title.clone(),
             license: h.license.clone(),

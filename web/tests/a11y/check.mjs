@@ -146,6 +146,9 @@ if (SHOTS) {
 }
 await check('/search?q=%22unclosed', 'search with an invalid query', 400);
 await check('/policy', 'policy');
+await check('/alternatives', 'free alternatives (empty form)');
+await check('/alternatives?to=ms+outlook', 'free alternatives to a product');
+await check('/alternatives?to=nothing-replaces-this', 'free alternatives, none found');
 for (const [path, label] of [['/accessibilite', 'accessibility statement'], ['/mentions-legales', 'legal notice'], ['/donnees-personnelles', 'personal data']]) {
   await check(path, label);
 }

@@ -3,13 +3,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod alternatives;
 mod api;
 mod connections;
 mod cost;
+mod dcat;
 mod demo;
+mod dumps;
 mod fuzz;
 mod hostile;
 mod metrics;
+mod oai;
 mod openapi;
 mod pages;
 mod proposals;
