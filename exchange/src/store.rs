@@ -210,6 +210,58 @@ impl Store {
         Ok(id)
     }
 
+    /// Sets the address, accessibility information and opening hours of
+    /// the place named `place` (those given; the others stay).
+    ///
+    /// # Errors
+    /// When no place has that name or a text is longer than 2,000
+    /// characters, or on a database error.
+    pub async fn set_place_details(
+        &self,
+        place: &str,
+        address: Option<&str>,
+        accessibility: Option<&str>,
+        opening_hours: Option<&str>,
+    ) -> Result<(), ExchangeError> {
+        for (column, sql, value) in [
+            (
+                "address",
+                "UPDATE places SET address = $1 WHERE name = $2",
+                address,
+            ),
+            (
+                "accessibility",
+                "UPDATE places SET accessibility = $1 WHERE name = $2",
+                accessibility,
+            ),
+            (
+                "opening hours",
+                "UPDATE places SET opening_hours = $1 WHERE name = $2",
+                opening_hours,
+            ),
+        ] {
+            let Some(value) = value else { continue };
+            let value = value.trim();
+            if value.chars().count() > 2_000 {
+                return Err(ExchangeError::Invalid(format!(
+                    "the place's {column} must have at most 2000 characters"
+                )));
+            }
+            let done = on_pool!(self, |p| {
+                sqlx::query(sql)
+                    .bind(value)
+                    .bind(place.trim())
+                    .execute(p)
+                    .await?
+                    .rows_affected()
+            });
+            if done == 0 {
+                return Err(ExchangeError::Invalid(format!("no place named {place}")));
+            }
+        }
+        Ok(())
+    }
+
     /// Every session, soonest first.
     ///
     /// # Errors
@@ -360,49 +412,76 @@ impl Store {
         Ok(id)
     }
 
-    /// Sets each lot's offered quantity to the record's (whole units), and
-    /// adds the lots not yet known. Returns the lots whose active bookings
-    /// now exceed what is offered: they are not cancelled, the curator is
-    /// told.
+    /// Makes the lots table follow `main`: each lot's offered quantity
+    /// becomes the record's (whole units), new lots are added, and lots no
+    /// longer in `lots` (withdrawn, deleted) are offered 0. Bookings are
+    /// never cancelled for it: returns every lot whose active bookings now
+    /// exceed what is offered, with those bookings, for the curator to see
+    /// to.
     ///
     /// # Errors
     /// On a database error.
     pub async fn sync_lots(&self, lots: &[(String, i64)]) -> Result<Vec<Excess>, ExchangeError> {
+        let wanted: std::collections::HashSet<&str> =
+            lots.iter().map(|(k, _)| k.as_str()).collect();
         on_pool!(self, |p| {
             let mut tx = p.begin().await?;
             for (key, offered) in lots {
                 sqlx::query(
-                    "INSERT INTO lots (key, offered) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET offered = excluded.offered",
+                    "INSERT INTO lots (key, offered) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET offered = excluded.offered \
+                     WHERE lots.offered <> excluded.offered",
                 )
                 .bind(key)
                 .bind((*offered).max(0))
                 .execute(&mut *tx)
                 .await?;
             }
+            let known = sqlx::query("SELECT key FROM lots WHERE offered > 0")
+                .fetch_all(&mut *tx)
+                .await?;
+            for row in known {
+                let key: String = row.try_get(0)?;
+                if !wanted.contains(key.as_str()) {
+                    sqlx::query("UPDATE lots SET offered = 0 WHERE key = $1")
+                        .bind(&key)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
             tx.commit().await?;
         });
+        self.excess().await
+    }
+
+    /// Every lot whose active bookings exceed what its record now offers,
+    /// with those bookings (newest first).
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn excess(&self) -> Result<Vec<Excess>, ExchangeError> {
         let mut out = Vec::new();
         for lot in self.lots().await? {
-            if lot.booked > lot.offered && lots.iter().any(|(k, _)| *k == lot.lot) {
-                let bookings = on_pool!(self, |p| {
-                    let rows = sqlx::query(
-                        "SELECT b.id FROM bookings b JOIN booking_items i ON i.booking_id = b.id \
-                         WHERE i.lot_key = $1 AND b.cancelled IS NULL ORDER BY b.id DESC",
-                    )
-                    .bind(&lot.lot)
-                    .fetch_all(p)
-                    .await?;
-                    rows.iter()
-                        .map(|r| r.try_get::<i64, _>(0))
-                        .collect::<Result<Vec<_>, _>>()?
-                });
-                out.push(Excess {
-                    lot: lot.lot,
-                    offered: lot.offered,
-                    booked: lot.booked,
-                    bookings,
-                });
+            if lot.booked <= lot.offered {
+                continue;
             }
+            let bookings = on_pool!(self, |p| {
+                let rows = sqlx::query(
+                    "SELECT b.id FROM bookings b JOIN booking_items i ON i.booking_id = b.id \
+                     WHERE i.lot_key = $1 AND b.cancelled IS NULL ORDER BY b.id DESC",
+                )
+                .bind(&lot.lot)
+                .fetch_all(p)
+                .await?;
+                rows.iter()
+                    .map(|r| r.try_get::<i64, _>(0))
+                    .collect::<Result<Vec<_>, _>>()?
+            });
+            out.push(Excess {
+                lot: lot.lot,
+                offered: lot.offered,
+                booked: lot.booked,
+                bookings,
+            });
         }
         Ok(out)
     }

@@ -1,4 +1,6 @@
-//! The store on a real SQLite file: bookings, refusals, cancelling, and
+//! The store on a real SQLite file, and on PostgreSQL when
+//! `CDL_TEST_POSTGRES_URL` names a server (a database of its own per test,
+//! dropped after): bookings, refusals, cancelling, a lowered quantity, and
 //! concurrent bookings that never take more than there is.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -11,16 +13,86 @@ fn item(lot: &str, quantity: i64) -> BookingItem {
     }
 }
 
-async fn store(dir: &tempfile::TempDir) -> Store {
-    Store::open(None, &dir.path().join("sub").join("x.sqlite"))
-        .await
-        .unwrap()
+/// A fresh PostgreSQL database, dropped with the guard.
+struct Database {
+    admin: String,
+    name: String,
 }
 
-#[tokio::test]
+impl Drop for Database {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut c)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The stores to test: SQLite in `dir`, and PostgreSQL when configured.
+async fn stores(dir: &tempfile::TempDir, test: &str) -> Vec<(Store, Option<Database>)> {
+    let mut out = vec![(
+        Store::open(None, &dir.path().join("sub").join("x.sqlite"))
+            .await
+            .unwrap(),
+        None,
+    )];
+    match std::env::var("CDL_TEST_POSTGRES_URL") {
+        Ok(admin) => {
+            use sqlx::Connection;
+            let name = format!("cdl_store_{test}_{}", std::process::id());
+            let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                format!("CREATE DATABASE {name}"),
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+            let (head, params) = admin.split_once('?').unwrap_or((admin.as_str(), ""));
+            let (scheme, rest) = head.split_once("://").unwrap();
+            let authority = rest.split_once('/').map_or(rest, |(a, _)| a);
+            let mut url = format!("{scheme}://{authority}/{name}");
+            if !params.is_empty() {
+                url = format!("{url}?{params}");
+            }
+            let store = Store::open(Some(&url), std::path::Path::new("unused"))
+                .await
+                .unwrap();
+            assert_eq!(store.backend(), "postgres");
+            out.push((store, Some(Database { admin, name })));
+        }
+        Err(_) => eprintln!(
+            "PostgreSQL skipped: set CDL_TEST_POSTGRES_URL=postgres://USER@HOST/DB to run it"
+        ),
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn book_refuse_cancel_and_lowered_quantity() {
     let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+    for (s, _db) in stores(&dir, "book").await {
+        book_refuse_cancel_and_lowered_quantity_on(s).await;
+    }
+}
+
+async fn book_refuse_cancel_and_lowered_quantity_on(s: Store) {
     let future = cdl_exchange::now() + 86_400;
     let session = s.add_session("Halle Pajol", future, 2).await.unwrap();
     // The same place name is found, not duplicated.
@@ -115,10 +187,22 @@ async fn book_refuse_cancel_and_lowered_quantity() {
         .book(farmer, other, &[item("seed-lot/b", 3)], Some("curator-ann"))
         .await
         .unwrap();
-    let excess = s.sync_lots(&[("seed-lot/b".into(), 1)]).await.unwrap();
+    let excess = s
+        .sync_lots(&[("seed-lot/a".into(), 5), ("seed-lot/b".into(), 1)])
+        .await
+        .unwrap();
     assert_eq!(excess.len(), 1);
     assert_eq!(excess[0].bookings, vec![kept.id]);
     assert_eq!(excess[0].booked, 3);
+    // A lot gone from main (withdrawn) is offered no more; its booking
+    // stays and is named too.
+    let excess = s.sync_lots(&[("seed-lot/b".into(), 1)]).await.unwrap();
+    assert_eq!(excess.len(), 2, "{excess:?}");
+    assert_eq!(
+        (excess[0].lot.as_str(), excess[0].offered),
+        ("seed-lot/a", 0)
+    );
+    assert_eq!(s.lots().await.unwrap()[0].available, 0);
     let mine = s.bookings_of(farmer).await.unwrap();
     assert_eq!(mine.len(), 3);
     assert_eq!(mine[0].made_by.as_deref(), Some("curator-ann"));
@@ -143,7 +227,12 @@ async fn book_refuse_cancel_and_lowered_quantity() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_bookings_never_overbook() {
     let dir = tempfile::tempdir().unwrap();
-    let s = store(&dir).await;
+    for (s, _db) in stores(&dir, "concurrent").await {
+        concurrent_bookings_never_overbook_on(s).await;
+    }
+}
+
+async fn concurrent_bookings_never_overbook_on(s: Store) {
     let session = s
         .add_session("Ferme", cdl_exchange::now() + 3600, 1000)
         .await

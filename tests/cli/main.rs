@@ -4,6 +4,7 @@
 
 mod backup;
 mod check;
+mod exchange;
 mod federation;
 mod import;
 mod logs;

@@ -7,12 +7,17 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use cdl_exchange::{Booking, BookingRequest, ExchangeError, LotAvailability, Session, Store};
+
+use cdl_exchange::{
+    Booking, BookingRequest, Excess, ExchangeError, LotAvailability, Session, Store,
+};
 use cdl_records::details::Details;
+use cdl_registry::Registry;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, Problem};
+use crate::config::WebConfig;
+use crate::error::{AppError, ErrorInfo};
 use crate::state::AppState;
 
 /// The sessions, soonest first.
@@ -43,8 +48,42 @@ pub struct BookingPath {
     pub id: i64,
 }
 
-/// The lots of the registry's `main` that the exchange offers: every seed
-/// and ferment lot, with its quantity in whole units (rounded down).
+/// The exchange's store in the web's state, and the `main` commit whose
+/// lots it holds.
+#[derive(Debug, Default)]
+pub struct Exchange {
+    store: tokio::sync::OnceCell<Store>,
+    /// The `main` commit the lots table was last synchronised with.
+    synced: tokio::sync::Mutex<Option<String>>,
+}
+
+/// Opens (creating and migrating it if needed) the store of the registry
+/// whose Git folder is `git_dir`: `database_url` when configured, else the
+/// SQLite file [`cdl_exchange::DEFAULT_FILE`] in that folder, outside any
+/// commit.
+///
+/// # Errors
+/// When the database cannot be opened or migrated.
+pub async fn open_store(
+    config: &WebConfig,
+    git_dir: &std::path::Path,
+) -> Result<Store, ExchangeError> {
+    Store::open(
+        config.database_url.as_deref(),
+        &git_dir.join(cdl_exchange::DEFAULT_FILE),
+    )
+    .await
+}
+
+/// Whether the registry already has a bookings store: `database_url` is
+/// set or the SQLite file exists (so that commands which only follow
+/// `main` do not create one).
+pub fn has_store(config: &WebConfig, git_dir: &std::path::Path) -> bool {
+    config.database_url.is_some() || git_dir.join(cdl_exchange::DEFAULT_FILE).exists()
+}
+
+/// The lots of `records` that the exchange offers: every seed and ferment
+/// lot, with its quantity in whole units (rounded down).
 pub fn lots_of(records: &[cdl_records::Record]) -> Vec<(String, i64)> {
     records
         .iter()
@@ -62,61 +101,94 @@ pub fn lots_of(records: &[cdl_records::Record]) -> Vec<(String, i64)> {
         .collect()
 }
 
-/// The store, opened (and its lots synchronised with `main`) on first use.
-async fn store(state: &AppState) -> Result<&Store, Response> {
-    state
-        .exchange
-        .get_or_try_init(|| async {
-            let url = state.config.database_url.clone();
-            let file = state.registry.git_dir().join(cdl_exchange::DEFAULT_FILE);
-            let store = Store::open(url.as_deref(), &file).await?;
-            let app = state.clone();
-            let lots = tokio::task::spawn_blocking(move || {
-                app.registry.snapshot(None).map(|s| lots_of(&s.records))
-            })
-            .await
-            .map_err(|e| ExchangeError::Invalid(e.to_string()))?
-            .map_err(|e| ExchangeError::Invalid(e.to_string()))?;
-            let excess = store.sync_lots(&lots).await?;
-            for e in excess {
-                tracing::warn!(lot = %e.lot, offered = e.offered, booked = e.booked, bookings = ?e.bookings, "a lot's quantity is below what is booked: bookings kept, a curator must see to them");
-            }
-            Ok::<Store, ExchangeError>(store)
-        })
-        .await
-        .map_err(|e| AppError::internal(e).into_response())
+/// The `main` commit of `registry` and its lots. Blocking.
+///
+/// # Errors
+/// When `main` cannot be read.
+pub fn main_lots(
+    registry: &Registry,
+) -> Result<(String, Vec<(String, i64)>), cdl_registry::ReadError> {
+    let snapshot = registry.snapshot(None)?;
+    Ok((
+        snapshot.commit.to_hex().to_string(),
+        lots_of(&snapshot.records),
+    ))
 }
 
-/// An `application/problem+json` answer with a French title and detail.
-fn problem(
-    status: StatusCode,
-    code: &'static str,
-    title: &'static str,
-    fr: String,
-    en: String,
-) -> Response {
-    let body = Problem {
-        kind: format!("/api/v1/problems/{code}"),
-        title,
-        status: status.as_u16(),
+/// The store, opened on first use; its lots follow `main` (synchronised
+/// again whenever `main` moved since, by a merge here, in another process
+/// or by `follow`).
+///
+/// # Errors
+/// When the database or `main` cannot be read.
+pub async fn store(state: &AppState) -> Result<&Store, AppError> {
+    let store = state
+        .exchange
+        .store
+        .get_or_try_init(|| open_store(&state.config, state.registry.git_dir()))
+        .await
+        .map_err(AppError::internal)?;
+    follow_main(state, store).await?;
+    Ok(store)
+}
+
+/// Synchronises the lots when `main` moved since the last time; returns
+/// the over-booked lots when it did.
+async fn follow_main(state: &AppState, store: &Store) -> Result<Option<Vec<Excess>>, AppError> {
+    let main = state
+        .registry
+        .main()
+        .map_err(AppError::internal)?
+        .to_hex()
+        .to_string();
+    let mut synced = state.exchange.synced.lock().await;
+    if synced.as_deref() == Some(main.as_str()) {
+        return Ok(None);
+    }
+    let st = state.clone();
+    let (commit, lots) = crate::pages::blocking(move || main_lots(&st.registry))
+        .await?
+        .map_err(AppError::internal)?;
+    let excess = store.sync_lots(&lots).await.map_err(AppError::internal)?;
+    for e in &excess {
+        tracing::warn!(lot = %e.lot, offered = e.offered, booked = e.booked, bookings = ?e.bookings, "a lot's quantity is below what is booked: the bookings are kept, a curator must see to them");
+    }
+    *synced = Some(commit);
+    Ok(Some(excess))
+}
+
+/// After a merge: the lots among `keys` (`seed-lot/ID`) whose active
+/// bookings now exceed the merged quantity, with those bookings, so that
+/// the curator who merged is told.
+///
+/// # Errors
+/// When the database or `main` cannot be read.
+pub async fn excess_of(state: &AppState, keys: &[String]) -> Result<Vec<Excess>, AppError> {
+    let store = store(state).await?;
+    let excess = store.excess().await.map_err(AppError::internal)?;
+    Ok(excess
+        .into_iter()
+        .filter(|e| keys.contains(&e.lot))
+        .collect())
+}
+
+/// An `application/problem+json` answer (rendered by the API's error
+/// layer, which adds the type, title and instance) with its code and a
+/// detail in French and English.
+fn problem(status: StatusCode, code: &'static str, fr: String, en: String) -> Response {
+    let mut response = status.into_response();
+    response.extensions_mut().insert(ErrorInfo {
         code,
-        detail: Some(en),
-        detail_fr: Some(fr),
-        instance: String::new(),
+        detail: Some((fr, en)),
         errors: None,
-    };
-    let mut response = (status, Json(body)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
+    });
     response
 }
 
 /// The answer to a refused booking or cancellation.
 fn refusal(e: ExchangeError) -> Response {
     let en = e.to_string();
-    let (status, code, title, fr) = match &e {
+    let (status, code, fr) = match &e {
         ExchangeError::LotShort {
             lot,
             requested,
@@ -124,60 +196,52 @@ fn refusal(e: ExchangeError) -> Response {
         } => (
             StatusCode::CONFLICT,
             "lot-short",
-            "Quantité insuffisante",
             format!(
-                "Il ne reste que {available} unité(s) du lot {lot} ; vous en demandez {requested}. Réservez au plus {available}."
+                "Quantité insuffisante : il reste {available} unité(s) du lot {lot}, vous en demandez {requested}. Réservez-en au plus {available}."
             ),
         ),
         ExchangeError::SessionFull { session, capacity } => (
             StatusCode::CONFLICT,
             "session-full",
-            "Séance complète",
             format!(
-                "La séance {session} est complète ({capacity} places) ; choisissez-en une autre."
+                "Séance complète : la séance {session} n’a plus de place ({capacity} places en tout). Choisissez-en une autre."
             ),
         ),
         ExchangeError::SessionStarted(s) => (
             StatusCode::CONFLICT,
             "session-started",
-            "Séance commencée",
             format!("La séance {s} a commencé : on ne peut plus y réserver ni annuler."),
         ),
         ExchangeError::AlreadyCancelled(b) => (
             StatusCode::CONFLICT,
             "already-cancelled",
-            "Réservation déjà annulée",
             format!("La réservation {b} est déjà annulée."),
         ),
         ExchangeError::UnknownSession(s) => (
             StatusCode::NOT_FOUND,
             "unknown-session",
-            "Séance inconnue",
             format!("Aucune séance {s} : la liste est sur GET /api/v1/exchange/sessions."),
         ),
         ExchangeError::UnknownLot(l) => (
             StatusCode::NOT_FOUND,
             "unknown-lot",
-            "Lot inconnu",
             format!(
-                "Le lot {l} n’est pas proposé à l’échange (seuls les lots de semences et de ferments le sont)."
+                "Le lot {l} n’est pas proposé à l’échange (seuls les lots de semences et de ferments du catalogue le sont)."
             ),
         ),
         ExchangeError::UnknownBooking(b) => (
             StatusCode::NOT_FOUND,
             "unknown-booking",
-            "Réservation inconnue",
             format!("Vous n’avez pas de réservation {b}."),
         ),
         ExchangeError::Invalid(m) => (
             StatusCode::BAD_REQUEST,
             "bad-request",
-            "Requête invalide",
             format!("Requête invalide : {m}"),
         ),
         _ => return AppError::internal(e).into_response(),
     };
-    problem(status, code, title, fr, en)
+    problem(status, code, fr, en)
 }
 
 /// The farmer of the request's bearer token, or the 401 answer.
@@ -198,7 +262,6 @@ async fn farmer(store: &Store, headers: &HeaderMap) -> Result<i64, Response> {
         let mut r = problem(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "Jeton manquant ou invalide",
             "Envoyez l’en-tête Authorization: Bearer JETON avec un jeton créé sur votre page de compte ou par `conservatoire farmers token`.".into(),
             "Send the header Authorization: Bearer TOKEN with a token made on your account page or by `conservatoire farmers token`.".into(),
         );
@@ -212,7 +275,7 @@ async fn farmer(store: &Store, headers: &HeaderMap) -> Result<i64, Response> {
 pub async fn sessions(State(state): State<AppState>) -> Response {
     let store = match store(&state).await {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     match store.sessions().await {
         Ok(sessions) => Json(SessionsResponse { sessions }).into_response(),
@@ -224,7 +287,7 @@ pub async fn sessions(State(state): State<AppState>) -> Response {
 pub async fn lots(State(state): State<AppState>) -> Response {
     let store = match store(&state).await {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     match store.lots().await {
         Ok(lots) => Json(LotsResponse { lots }).into_response(),
@@ -236,7 +299,7 @@ pub async fn lots(State(state): State<AppState>) -> Response {
 pub async fn bookings(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let store = match store(&state).await {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let farmer = match farmer(store, &headers).await {
         Ok(f) => f,
@@ -257,7 +320,7 @@ pub async fn book(
 ) -> Response {
     let store = match store(&state).await {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let farmer = match farmer(store, &headers).await {
         Ok(f) => f,
@@ -269,7 +332,6 @@ pub async fn book(
             return problem(
                 StatusCode::BAD_REQUEST,
                 "bad-request",
-                "Requête invalide",
                 format!(
                     "Le corps doit être {{\"session\": ID, \"items\": [{{\"lot\": \"seed-lot/ID\", \"quantity\": N}}]}} : {e}"
                 ),
@@ -297,7 +359,7 @@ pub async fn cancel(
 ) -> Response {
     let store = match store(&state).await {
         Ok(s) => s,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let farmer = match farmer(store, &headers).await {
         Ok(f) => f,
