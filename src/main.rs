@@ -64,6 +64,10 @@ enum Command {
     Serve(cmd::serve::Args),
     /// Manage the curators who review proposals on the web.
     Curators(cmd::curators::Args),
+    /// Manage the seed and ferment exchange's opening sessions.
+    Exchange(cmd::exchange::ExchangeArgs),
+    /// Register farmers under contract and make their API tokens.
+    Farmers(cmd::exchange::FarmersArgs),
     /// Write everything needed to rebuild the service into one file.
     Backup(cmd::backup::BackupArgs),
     /// Rebuild a registry from a backup file into a new folder.
@@ -103,6 +107,8 @@ fn main() -> ExitCode {
         Command::Generate(args) => cmd::generate::generate(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Curators(args) => cmd::curators::run(args),
+        Command::Exchange(args) => cmd::exchange::exchange(args),
+        Command::Farmers(args) => cmd::exchange::farmers(args),
         Command::Backup(args) => cmd::backup::backup(args),
         Command::Restore(args) => cmd::backup::restore(args),
         Command::Peer(args) => cmd::peer::peer(args),

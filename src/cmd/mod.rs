@@ -3,6 +3,7 @@
 pub mod backup;
 pub mod check;
 pub mod curators;
+pub mod exchange;
 pub mod generate;
 pub mod import;
 pub mod index;

@@ -435,6 +435,7 @@ pub fn proposals(args: ProposalsArgs) -> anyhow::Result<ExitCode> {
                 Lang::Fr => writeln!(out, "proposition {id} acceptée dans main ({merge})")?,
                 Lang::En => writeln!(out, "merged proposal {id} into main as {merge}")?,
             }
+            super::exchange::after_merge(&registry, &mut out)?;
         }
         ProposalsAction::Reject { id, reason } => {
             match registry.reject(&id, &curator, &reason) {

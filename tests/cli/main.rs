@@ -4,6 +4,7 @@
 
 mod backup;
 mod check;
+mod exchange;
 mod export;
 mod federation;
 mod import;

@@ -85,7 +85,23 @@ pub fn serve(dir: &std::path::Path, registry: &str) -> (Child, String) {
 
 /// As [`serve`], with more arguments.
 pub fn serve_with(dir: &std::path::Path, registry: &str, more: &[&str]) -> (Child, String) {
-    let child = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
+    serve_bin(
+        std::path::Path::new(env!("CARGO_BIN_EXE_conservatoire")),
+        dir,
+        registry,
+        more,
+    )
+}
+
+/// As [`serve_with`], with another build of the binary (a benchmark's
+/// release build).
+pub fn serve_bin(
+    bin: &std::path::Path,
+    dir: &std::path::Path,
+    registry: &str,
+    more: &[&str],
+) -> (Child, String) {
+    let child = Command::new(bin)
         .args(["serve", "--registry", registry, "--listen", "127.0.0.1:0"])
         .args(more)
         .current_dir(dir)

@@ -117,6 +117,61 @@ pub fn endpoints() -> Vec<Endpoint> {
             .ok::<VocabularyResponse>(StatusCode::OK, "The vocabulary"),
         },
         Endpoint {
+            path: "/exchange/sessions",
+            method: Method::GET,
+            handler: get(crate::exchange::sessions),
+            doc: Operation::new("getExchangeSessions", "The exchange's opening sessions")
+                .description("Every opening session, soonest first: its place (address, accessibility, opening hours), start, capacity and places left. No personal data.")
+                .ok::<crate::exchange::SessionsResponse>(StatusCode::OK, "The sessions"),
+        },
+        Endpoint {
+            path: "/exchange/lots",
+            method: Method::GET,
+            handler: get(crate::exchange::lots),
+            doc: Operation::new("getExchangeLots", "What is left of each seed and ferment lot")
+                .description("Every seed and ferment lot of the catalogue's `main`: what its record offers (its quantity in whole units), what active bookings hold, and what is left to book. No personal data.")
+                .ok::<crate::exchange::LotsResponse>(StatusCode::OK, "The lots"),
+        },
+        Endpoint {
+            path: "/exchange/bookings",
+            method: Method::GET,
+            handler: get(crate::exchange::bookings),
+            doc: Operation::new("getExchangeBookings", "The token's farmer's bookings")
+                .description("Every booking of the farmer the token belongs to, newest first, cancelled ones too.")
+                .bearer()
+                .ok::<crate::exchange::BookingsResponse>(StatusCode::OK, "The bookings"),
+        },
+        Endpoint {
+            path: "/exchange/bookings",
+            method: Method::POST,
+            handler: post(crate::exchange::book),
+            doc: Operation::new("book", "Book lots for a session")
+                .description("All or nothing: one place in the session and every quantity, or a 409 whose `code` says what is short (`lot-short`, `session-full`, `session-started`). The database refuses overbooking whatever the concurrency. A lot is `seed-lot/ID` or `ferment-lot/ID`, as GET /exchange/lots lists them; quantities are whole units of the record's unit.")
+                .bearer()
+                .json_body::<cdl_exchange::BookingRequest>()
+                .ok::<cdl_exchange::Booking>(StatusCode::CREATED, "The booking")
+                .problems(&[
+                    StatusCode::BAD_REQUEST,
+                    StatusCode::NOT_FOUND,
+                    StatusCode::CONFLICT,
+                ]),
+        },
+        Endpoint {
+            path: "/exchange/bookings/{id}",
+            method: Method::DELETE,
+            handler: axum::routing::delete(crate::exchange::cancel),
+            doc: Operation::new("cancelBooking", "Cancel a booking before its session starts")
+                .description("Gives back the place and the quantities, until the session starts (then 409 `session-started`). Only the booking's farmer may: another's booking is 404.")
+                .bearer()
+                .path::<crate::exchange::BookingPath>()
+                .empty_ok(StatusCode::NO_CONTENT, "Cancelled")
+                .problems(&[
+                    StatusCode::BAD_REQUEST,
+                    StatusCode::NOT_FOUND,
+                    StatusCode::CONFLICT,
+                ]),
+        },
+        Endpoint {
             path: "/alternatives",
             method: Method::GET,
             handler: get(crate::pages::alternatives::api),

@@ -73,6 +73,10 @@ pub struct WebConfig {
     /// The file of curators' password hashes; default: `cdl-curators.toml`
     /// inside the registry's Git folder (outside any commit).
     pub curators_file: Option<PathBuf>,
+    /// The exchange's bookings database: `postgres://...` to share it
+    /// between several `serve` processes; default: the SQLite file
+    /// `cdl-exchange.sqlite` inside the registry's Git folder.
+    pub database_url: Option<String>,
     /// Who runs this site, for its legal pages (`[operator]` table).
     pub operator: Operator,
 }
@@ -143,6 +147,7 @@ impl Default for WebConfig {
             trust_forwarded_for: false,
             index_dir: None,
             curators_file: None,
+            database_url: None,
             operator: Operator::default(),
         }
     }
@@ -218,13 +223,16 @@ command-line options override both):
                                  registry folder)         CONSERVATOIRE_INDEX_DIR
   curators_file = \"…\"            curators' password hashes (default:
                                  cdl-curators.toml in the registry folder)
+  database_url = \"postgres://…\"  exchange bookings database (default: SQLite
+                                 cdl-exchange.sqlite in the registry folder)
+                                                          CONSERVATOIRE_DATABASE_URL
   [operator]                     who runs the site, for its legal pages:
     publisher, address, director, contact (e-mail or web page), host
 A commented example: web/config.example.toml.";
 
 /// The environment variables that override the file, with the setting
 /// each one sets; listed by `serve --help`.
-pub const ENV_OVERRIDES: [(&str, &str); 9] = [
+pub const ENV_OVERRIDES: [(&str, &str); 10] = [
     ("CONSERVATOIRE_LISTEN", "listen"),
     ("CONSERVATOIRE_BASE_URL", "base_url"),
     ("CONSERVATOIRE_SECURE_COOKIES", "secure_cookies"),
@@ -234,6 +242,7 @@ pub const ENV_OVERRIDES: [(&str, &str); 9] = [
     ("CONSERVATOIRE_TRUST_FORWARDED_FOR", "trust_forwarded_for"),
     ("CONSERVATOIRE_INDEX_DIR", "index_dir"),
     ("CONSERVATOIRE_SEARCH_CACHE_ENTRIES", "search_cache_entries"),
+    ("CONSERVATOIRE_DATABASE_URL", "database_url"),
 ];
 
 impl WebConfig {
@@ -322,6 +331,9 @@ impl WebConfig {
                     self.trust_forwarded_for = boolean(variable, &value)?;
                 }
                 "CONSERVATOIRE_INDEX_DIR" => self.index_dir = Some(PathBuf::from(value)),
+                "CONSERVATOIRE_DATABASE_URL" => {
+                    self.database_url = Some(value.trim().to_owned()).filter(|u| !u.is_empty());
+                }
                 "CONSERVATOIRE_SEARCH_CACHE_ENTRIES" => {
                     self.search_cache_entries = parse(variable, &value)?;
                 }
@@ -420,6 +432,7 @@ mod tests {
             ("trust_forwarded_for", "false"),
             ("index_dir", "\"/x\""),
             ("curators_file", "\"/y\""),
+            ("database_url", "\"postgres://localhost/cdl\""),
         ];
         let operator = [
             ("publisher", "\"Ville\""),

@@ -7,6 +7,7 @@ mod conn;
 pub mod curators;
 pub mod demo;
 pub mod error;
+pub mod exchange;
 pub mod extract;
 pub mod form;
 pub mod i18n;

@@ -44,7 +44,10 @@ pub struct Operation {
     params: Vec<(In, SchemaFn)>,
     headers: Vec<(&'static str, String)>,
     toml_body: bool,
+    bearer: bool,
+    json_body: Option<SchemaFn>,
     ok: Option<(StatusCode, &'static str, SchemaFn)>,
+    empty_ok: Option<(StatusCode, &'static str)>,
     location: bool,
     problems: Vec<StatusCode>,
 }
@@ -59,7 +62,10 @@ impl Operation {
             params: Vec::new(),
             headers: Vec::new(),
             toml_body: false,
+            bearer: false,
+            json_body: None,
             ok: None,
+            empty_ok: None,
             location: false,
             problems: Vec::new(),
         }
@@ -92,6 +98,29 @@ impl Operation {
     /// The body is one record as TOML text.
     pub fn toml_body(mut self) -> Operation {
         self.toml_body = true;
+        self
+    }
+
+    /// The operation needs a farmer's API token, `Authorization: Bearer
+    /// TOKEN` (the [`BEARER`] security scheme); without a valid one it
+    /// answers 401.
+    pub fn bearer(mut self) -> Operation {
+        self.bearer = true;
+        if !self.problems.contains(&StatusCode::UNAUTHORIZED) {
+            self.problems.push(StatusCode::UNAUTHORIZED);
+        }
+        self
+    }
+
+    /// The body is `T` as JSON.
+    pub fn json_body<T: JsonSchema>(mut self) -> Operation {
+        self.json_body = Some(reference::<T>);
+        self
+    }
+
+    /// The success answer has no body.
+    pub fn empty_ok(mut self, status: StatusCode, description: &'static str) -> Operation {
+        self.empty_ok = Some((status, description));
         self
     }
 
@@ -135,6 +164,9 @@ impl Operation {
         if !parameters.is_empty() {
             op.insert("parameters".into(), Value::Array(parameters));
         }
+        if self.bearer {
+            op.insert("security".into(), json!([{ BEARER: [] }]));
+        }
         if self.toml_body {
             op.insert(
                 "requestBody".into(),
@@ -145,7 +177,22 @@ impl Operation {
                 }),
             );
         }
+        if let Some(schema) = &self.json_body {
+            op.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "content": { "application/json": { "schema": schema(generator) } },
+                }),
+            );
+        }
         let mut responses = Map::new();
+        if let Some((status, description)) = &self.empty_ok {
+            responses.insert(
+                status.as_u16().to_string(),
+                json!({ "description": description }),
+            );
+        }
         if let Some((status, description, schema)) = &self.ok {
             let mut response = json!({
                 "description": description,
@@ -216,6 +263,9 @@ fn parameters_of(place: In, schema: Schema) -> Vec<Value> {
         .collect()
 }
 
+/// The name of the security scheme of the exchange's farmer tokens.
+pub const BEARER: &str = "farmerToken";
+
 /// The OpenAPI 3.1 document of `/api/v1`: every operation of
 /// [`crate::api::endpoints`], the schemas they reference under
 /// `components/schemas`.
@@ -241,11 +291,20 @@ pub fn document() -> Value {
         "info": {
             "title": "Conservatoire du Libre API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Search the catalogue of certified free resources of the City of Paris, read records with their licence certificate, and propose records. Errors are application/problem+json (RFC 9457) with a stable `code`. Any request whose target is longer than the server accepts is 414.",
+            "description": "Search the catalogue of certified free resources of the City of Paris, read records with their licence certificate, propose records, and book seed and ferment lots at the exchange's opening sessions (with a farmer's token). Errors are application/problem+json (RFC 9457) with a stable `code`. Any request whose target is longer than the server accepts is 414.",
             "license": { "name": env!("CARGO_PKG_LICENSE"), "identifier": env!("CARGO_PKG_LICENSE") },
         },
         "servers": [{ "url": "/api/v1" }],
         "paths": paths,
-        "components": { "schemas": schemas },
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                BEARER: {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A farmer's API token, made on their account page or by `conservatoire farmers token --registry DIR EMAIL`, sent as `Authorization: Bearer TOKEN`. Stored hashed; revocable.",
+                }
+            },
+        },
     })
 }

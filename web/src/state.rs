@@ -54,6 +54,9 @@ pub struct App {
     /// What the federation endpoints publish (its own registry handle,
     /// key and signed checkpoint).
     pub federation: Arc<cdl_federation::server::Publisher>,
+    /// The exchange's bookings store, opened on first use, and the `main`
+    /// its lots follow.
+    pub exchange: crate::exchange::Exchange,
     /// Records and datestamps for harvesters, for one `main` commit.
     pub open_data: crate::open_data::CatalogueCache,
 }
@@ -165,6 +168,7 @@ impl App {
         };
         Ok(App {
             federation,
+            exchange: crate::exchange::Exchange::default(),
             sessions: Sessions::new(Duration::from_secs(
                 config.session_minutes.saturating_mul(60),
             )),

@@ -246,6 +246,12 @@ struct ShowPage {
     open: bool,
     mergeable: bool,
     notice: Option<String>,
+    /// After a merge: the lots whose bookings now exceed the merged
+    /// quantity, one sentence each (the bookings stay; the curator sees to
+    /// them).
+    excess: Vec<String>,
+    /// The heading of that list.
+    excess_heading: &'static str,
     reason_error: Option<String>,
     /// Said above the diff of a record already published.
     changes_existing: &'static str,
@@ -281,7 +287,7 @@ async fn show_page(
     notice: Option<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    show_page_with(state, ctx, id, notice, None, status).await
+    show_page_with(state, ctx, id, notice, None, Vec::new(), status).await
 }
 
 /// The review page, with an error next to the rejection's reason field.
@@ -291,6 +297,7 @@ async fn show_page_with(
     id: &str,
     notice: Option<String>,
     reason_error: Option<String>,
+    excess: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let view = load(state, id).await?;
@@ -335,6 +342,11 @@ async fn show_page_with(
         open: view.proposal.status == ProposalStatus::Open,
         mergeable: view.report.is_mergeable(),
         notice,
+        excess,
+        excess_heading: match lang {
+            Lang::Fr => "Réservations au-delà de la nouvelle quantité",
+            Lang::En => "Bookings beyond the new quantity",
+        },
         reason_error,
         changes_existing: match lang {
             Lang::Fr => "Cette proposition modifie la fiche existante :",
@@ -362,7 +374,58 @@ pub async fn show(
         Some("done=rejected") => Some(m.review_rejected.to_owned()),
         _ => None,
     };
-    show_page(&state, &ctx, &id, notice, StatusCode::OK).await
+    let excess = if query.as_deref() == Some("done=merged") {
+        over_booked(&state, ctx.lang, &id).await?
+    } else {
+        Vec::new()
+    };
+    show_page_with(&state, &ctx, &id, notice, None, excess, StatusCode::OK).await
+}
+
+/// The lots of proposal `id` whose active bookings exceed the quantity
+/// now on `main`, one sentence each in `lang`. Nothing when the registry
+/// has no bookings store yet (so no bookings).
+async fn over_booked(state: &AppState, lang: Lang, id: &str) -> Result<Vec<String>, AppError> {
+    if !crate::exchange::has_store(&state.config, state.registry.git_dir()) {
+        return Ok(Vec::new());
+    }
+    let view = load(state, id).await?;
+    let keys: Vec<String> = view
+        .texts
+        .iter()
+        .map(|(key, _, _)| format!("{}/{}", key.kind.as_str(), key.id.as_str()))
+        .collect();
+    let excess = match crate::exchange::excess_of(state, &keys).await {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!(error = %e, "the bookings could not be checked after a merge");
+            return Ok(vec![match lang {
+                Lang::Fr => "Les réservations n’ont pas pu être vérifiées (base des réservations injoignable) : vérifiez-les avant la prochaine séance.".to_owned(),
+                Lang::En => "The bookings could not be checked (bookings database unreachable): check them before the next session.".to_owned(),
+            }]);
+        }
+    };
+    Ok(excess
+        .iter()
+        .map(|e| {
+            let ids = e
+                .bookings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            match lang {
+                Lang::Fr => format!(
+                    "{} : {} unité(s) proposée(s), {} réservée(s). Réservations concernées, conservées : n° {ids}.",
+                    e.lot, e.offered, e.booked
+                ),
+                Lang::En => format!(
+                    "{}: {} unit(s) offered, {} booked. Bookings concerned, kept: {ids}.",
+                    e.lot, e.offered, e.booked
+                ),
+            }
+        })
+        .collect())
 }
 
 /// `POST /review/{id}/merge`.
@@ -390,6 +453,13 @@ pub async fn merge(
     match result {
         Ok(_) => {
             state.metrics.merge();
+            // The lots follow `main` at once; the page after the redirect
+            // names the bookings a lowered quantity leaves beyond it.
+            if crate::exchange::has_store(&state.config, state.registry.git_dir())
+                && let Err(e) = crate::exchange::store(&state).await
+            {
+                tracing::error!(error = %e, "the exchange's lots could not follow the merge");
+            }
             Ok(Redirect::to(&format!("/review/{id}?done=merged")).into_response())
         }
         Err(
@@ -492,7 +562,16 @@ pub async fn reject(
             };
             let notice = reject_refusal(ctx.lang, &e);
             let reason_error = matches!(e, RejectError::NoReason).then(|| notice.clone());
-            show_page_with(&state, &ctx, &id, Some(notice), reason_error, status).await
+            show_page_with(
+                &state,
+                &ctx,
+                &id,
+                Some(notice),
+                reason_error,
+                Vec::new(),
+                status,
+            )
+            .await
         }
         Err(e) => Err(AppError::internal(e)),
     }

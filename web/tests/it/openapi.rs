@@ -148,6 +148,10 @@ async fn the_document_is_openapi_3_1_and_lists_every_route_of_the_api() -> Resul
         "/proposals",
         "/proposals/{id}",
         "/vocabulary",
+        "/exchange/sessions",
+        "/exchange/lots",
+        "/exchange/bookings",
+        "/exchange/bookings/{id}",
         "/openapi.json",
     ] {
         assert!(doc["paths"][route].is_object(), "{route}");
@@ -159,11 +163,13 @@ async fn the_document_is_openapi_3_1_and_lists_every_route_of_the_api() -> Resul
             .replace("{id}", "lutece");
         let url = format!("/api/v1{path}");
         let method = e.method.as_str().to_ascii_lowercase();
-        let r = if method == "post" {
-            c.post_body(&url, "application/toml", b"id = ".to_vec())
-                .await
-        } else {
-            c.get(&url).await
+        let r = match method.as_str() {
+            "post" => {
+                c.post_body(&url, "application/toml", b"id = ".to_vec())
+                    .await
+            }
+            "delete" => c.send(reqwest::Method::DELETE, &url, &[], None).await,
+            _ => c.get(&url).await,
         };
         conforms(&doc, e.path, &method, &r);
     }
@@ -254,6 +260,125 @@ async fn answers_of_the_live_server_validate_against_the_document() -> Result {
         .await;
     assert_eq!(r.status, 415);
     conforms(&doc, "/proposals", "post", &r);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exchange_answers_validate_against_the_document() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    let doc = served(&mut c).await;
+    // The operations that need a farmer's token say so with the bearer
+    // scheme the document defines, and document their 401.
+    let scheme = cdl_web::openapi::BEARER;
+    assert_eq!(
+        doc["components"]["securitySchemes"][scheme]["scheme"],
+        "bearer"
+    );
+    for (path, method) in [
+        ("/exchange/bookings", "get"),
+        ("/exchange/bookings", "post"),
+        ("/exchange/bookings/{id}", "delete"),
+    ] {
+        let op = &doc["paths"][path][method];
+        assert!(op["security"][0][scheme].is_array(), "{method} {path}");
+        assert!(op["responses"]["401"].is_object(), "{method} {path}");
+    }
+    for path in ["/exchange/sessions", "/exchange/lots"] {
+        assert!(doc["paths"][path]["get"]["security"].is_null(), "{path}");
+    }
+    // A session, a farmer and a token, in the store the server uses.
+    let store = cdl_exchange::Store::open(None, &server.git_dir.join(cdl_exchange::DEFAULT_FILE))
+        .await
+        .unwrap();
+    let session = store
+        .add_session("Halle Pajol", cdl_exchange::now() + 3600, 1)
+        .await
+        .unwrap();
+    store
+        .add_farmer("Jeanne", "jeanne@example.org", "CT-1", "test")
+        .await
+        .unwrap();
+    let token = store.new_token("jeanne@example.org", "test").await.unwrap();
+    let bearer = format!("Bearer {token}");
+    let auth = [("authorization", bearer.as_str())];
+    let get = reqwest::Method::GET;
+    let post = reqwest::Method::POST;
+    let delete = reqwest::Method::DELETE;
+
+    let r = c.get("/api/v1/exchange/sessions").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        conforms(&doc, "/exchange/sessions", "get", &r)["sessions"][0]["id"],
+        session
+    );
+    let r = c.get("/api/v1/exchange/lots").await;
+    let lots = conforms(&doc, "/exchange/lots", "get", &r);
+    let lot = lots["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lot"] == "seed-lot/tomate-coeur-de-boeuf-2025")
+        .expect("the catalogue's seed lot is offered");
+    assert_eq!(lot["offered"], 30);
+    assert!(
+        lots["lots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["lot"] == "ferment-lot/levain-seigle-belleville")
+    );
+    let body = |quantity: i64| json!({ "session": session, "items": [{ "lot": "seed-lot/tomate-coeur-de-boeuf-2025", "quantity": quantity }] });
+    for (headers, json, status) in [
+        (&[][..], Some(body(1)), 401),
+        (&auth[..], Some(json!({ "session": session })), 400),
+        (&auth[..], Some(body(31)), 409),
+        (
+            &auth[..],
+            Some(
+                json!({ "session": 12345, "items": [{ "lot": "seed-lot/tomate-coeur-de-boeuf-2025", "quantity": 1 }] }),
+            ),
+            404,
+        ),
+        (&auth[..], Some(body(2)), 201),
+        (&auth[..], Some(body(2)), 409),
+    ] {
+        let r = c
+            .send(post.clone(), "/api/v1/exchange/bookings", headers, json)
+            .await;
+        assert_eq!(r.status, status, "{}", r.body);
+        let answer = conforms(&doc, "/exchange/bookings", "post", &r);
+        if status == 401 {
+            assert_eq!(r.header("www-authenticate"), "Bearer");
+            assert_eq!(answer["instance"], "/api/v1/exchange/bookings");
+        }
+    }
+    let r = c
+        .send(get.clone(), "/api/v1/exchange/bookings", &auth, None)
+        .await;
+    let mine = conforms(&doc, "/exchange/bookings", "get", &r);
+    let id = mine["bookings"][0]["id"].as_i64().unwrap();
+    let r = c.send(get, "/api/v1/exchange/bookings", &[], None).await;
+    conforms(&doc, "/exchange/bookings", "get", &r);
+    let url = format!("/api/v1/exchange/bookings/{id}");
+    for (headers, path, status) in [
+        (&[][..], url.as_str(), 401),
+        (&auth[..], "/api/v1/exchange/bookings/x", 400),
+        (&auth[..], "/api/v1/exchange/bookings/99999", 404),
+        (&auth[..], url.as_str(), 204),
+        (&auth[..], url.as_str(), 409),
+    ] {
+        let r = c.send(delete.clone(), path, headers, None).await;
+        assert_eq!(r.status, status, "{path}: {}", r.body);
+        if status != 204 {
+            conforms(&doc, "/exchange/bookings/{id}", "delete", &r);
+        } else {
+            assert!(r.body.is_empty());
+            assert!(
+                doc["paths"]["/exchange/bookings/{id}"]["delete"]["responses"]["204"].is_object()
+            );
+        }
+    }
     Ok(())
 }
 

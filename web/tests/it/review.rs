@@ -210,3 +210,89 @@ async fn failed_logins_are_limited_per_account_and_per_address() -> Result {
     assert_eq!(login_from(&mut c, "10.0.4.9", "bob", &bob).await, 303);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_merge_that_lowers_a_booked_quantity_names_the_bookings() -> Result {
+    let server = Server::start().await;
+    let mut c = server.client();
+    // 20 of the tomato lot's 30 packets are booked.
+    let store = cdl_exchange::Store::open(None, &server.git_dir.join(cdl_exchange::DEFAULT_FILE))
+        .await
+        .unwrap();
+    let session = store
+        .add_session("Halle Pajol", cdl_exchange::now() + 3600, 10)
+        .await
+        .unwrap();
+    let (farmer, _) = store
+        .add_farmer("Jeanne Martin", "jeanne@example.org", "CT-1", "test")
+        .await
+        .unwrap();
+    let lot = "seed-lot/tomate-coeur-de-boeuf-2025";
+    let r = c.get("/api/v1/exchange/lots").await;
+    assert!(r.body.contains(lot), "{}", r.body);
+    let item = |quantity| cdl_exchange::BookingItem {
+        lot: lot.to_owned(),
+        quantity,
+    };
+    let a = store
+        .book(farmer, session, &[item(12)], None)
+        .await
+        .unwrap();
+    let b = store.book(farmer, session, &[item(8)], None).await.unwrap();
+    // A proposal lowers the quantity to 5; a curator merges it.
+    let text = crate::util::catalogue()
+        .into_iter()
+        .find(|(kind, _)| *kind == "seed-lot")
+        .unwrap()
+        .1
+        .replace("quantity = 30", "quantity = 5");
+    let r = c
+        .post_body("/api/v1/proposals", "application/toml", text.into_bytes())
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let password = server.add_curator("bob");
+    assert_eq!(login(&mut c, "bob", &password).await, 303);
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(&format!("/review/{id}/merge"), &[("csrf", &csrf)])
+        .await;
+    assert_eq!(r.status, 303, "{}", r.body);
+    let page = c.get(r.header("location")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("Réservations au-delà de la nouvelle quantité"),
+        "{}",
+        page.body
+    );
+    let line = format!(
+        "{lot} : 5 unité(s) proposée(s), 20 réservée(s). Réservations concernées, conservées : n° {}, {}.",
+        b.id, a.id
+    );
+    assert!(page.body.contains(&line), "{line} in {}", page.body);
+    // The farmer's name never reaches the curator's page.
+    assert!(!page.body.contains("Jeanne") && !page.body.contains("jeanne@"));
+    // Availability follows main; the bookings stay.
+    let lots = c.get("/api/v1/exchange/lots").await.json();
+    let l = lots["lots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lot"] == lot)
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (&l["offered"], &l["booked"], &l["available"]),
+        (&5.into(), &20.into(), &0.into())
+    );
+    // Another merge that does not touch the lot says nothing of it.
+    let other = propose(&mut c, "logiciel-sans-lot", "Logiciel sans lot").await;
+    let csrf = c.csrf().await;
+    let r = c
+        .post_form(&format!("/review/{other}/merge"), &[("csrf", &csrf)])
+        .await;
+    let page = c.get(r.header("location")).await;
+    assert!(!page.body.contains("Réservations au-delà"));
+    Ok(())
+}

@@ -364,6 +364,24 @@ impl Client {
         self.finish(r).await
     }
 
+    /// `method path` with `headers` and an optional JSON body.
+    pub async fn send(
+        &mut self,
+        method: reqwest::Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        json: Option<serde_json::Value>,
+    ) -> Resp {
+        let mut r = self.http.request(method, format!("{}{path}", self.base));
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        if let Some(body) = json {
+            r = r.json(&body);
+        }
+        self.finish(r).await
+    }
+
     /// The CSRF token of this client's forms, read from a page.
     pub async fn csrf(&mut self) -> String {
         let page = self.get("/propose").await;

@@ -1,0 +1,260 @@
+//! The store on a real SQLite file, and on PostgreSQL when
+//! `CDL_TEST_POSTGRES_URL` names a server (a database of its own per test,
+//! dropped after): bookings, refusals, cancelling, a lowered quantity, and
+//! concurrent bookings that never take more than there is.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+use cdl_exchange::{BookingItem, ExchangeError, Store};
+
+fn item(lot: &str, quantity: i64) -> BookingItem {
+    BookingItem {
+        lot: lot.to_owned(),
+        quantity,
+    }
+}
+
+/// A fresh PostgreSQL database, dropped with the guard.
+struct Database {
+    admin: String,
+    name: String,
+}
+
+impl Drop for Database {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut c)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// The stores to test: SQLite in `dir`, and PostgreSQL when configured.
+async fn stores(dir: &tempfile::TempDir, test: &str) -> Vec<(Store, Option<Database>)> {
+    let mut out = vec![(
+        Store::open(None, &dir.path().join("sub").join("x.sqlite"))
+            .await
+            .unwrap(),
+        None,
+    )];
+    match std::env::var("CDL_TEST_POSTGRES_URL") {
+        Ok(admin) => {
+            use sqlx::Connection;
+            let name = format!("cdl_store_{test}_{}", std::process::id());
+            let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+            for sql in [
+                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                format!("CREATE DATABASE {name}"),
+            ] {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut c)
+                    .await
+                    .unwrap();
+            }
+            let (head, params) = admin.split_once('?').unwrap_or((admin.as_str(), ""));
+            let (scheme, rest) = head.split_once("://").unwrap();
+            let authority = rest.split_once('/').map_or(rest, |(a, _)| a);
+            let mut url = format!("{scheme}://{authority}/{name}");
+            if !params.is_empty() {
+                url = format!("{url}?{params}");
+            }
+            let store = Store::open(Some(&url), std::path::Path::new("unused"))
+                .await
+                .unwrap();
+            assert_eq!(store.backend(), "postgres");
+            out.push((store, Some(Database { admin, name })));
+        }
+        Err(_) => eprintln!(
+            "PostgreSQL skipped: set CDL_TEST_POSTGRES_URL=postgres://USER@HOST/DB to run it"
+        ),
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn book_refuse_cancel_and_lowered_quantity() {
+    let dir = tempfile::tempdir().unwrap();
+    for (s, _db) in stores(&dir, "book").await {
+        book_refuse_cancel_and_lowered_quantity_on(s).await;
+    }
+}
+
+async fn book_refuse_cancel_and_lowered_quantity_on(s: Store) {
+    let future = cdl_exchange::now() + 86_400;
+    let session = s.add_session("Halle Pajol", future, 2).await.unwrap();
+    // The same place name is found, not duplicated.
+    let other = s.add_session("Halle Pajol", future + 10, 5).await.unwrap();
+    assert_ne!(session, other);
+    let sessions = s.sessions().await.unwrap();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions[0].place.name, "Halle Pajol");
+    s.sync_lots(&[("seed-lot/a".into(), 5), ("seed-lot/b".into(), 3)])
+        .await
+        .unwrap();
+    let (farmer, password) = s
+        .add_farmer("Jeanne", "jeanne@example.org", "C-1", "test")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.login("jeanne@example.org", &password).await.unwrap(),
+        Some(farmer)
+    );
+    assert_eq!(s.login("jeanne@example.org", "nope").await.unwrap(), None);
+    assert!(matches!(
+        s.add_farmer("J", "jeanne@example.org", "C-2", "test").await,
+        Err(ExchangeError::FarmerExists(_))
+    ));
+    let token = s.new_token("jeanne@example.org", "test").await.unwrap();
+    assert_eq!(s.farmer_by_token(&token).await.unwrap(), Some(farmer));
+    assert_eq!(s.farmer_by_token("cdlx_forged").await.unwrap(), None);
+
+    let b = s
+        .book(
+            farmer,
+            session,
+            &[item("seed-lot/b", 1), item("seed-lot/a", 4)],
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(b.items[0].lot, "seed-lot/a");
+    // Short on one lot: nothing of the booking is taken.
+    let err = s
+        .book(
+            farmer,
+            session,
+            &[item("seed-lot/a", 2), item("seed-lot/b", 1)],
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ExchangeError::LotShort {
+                available: 1,
+                requested: 2,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let lots = s.lots().await.unwrap();
+    assert_eq!((lots[0].available, lots[1].available), (1, 2));
+    s.book(farmer, session, &[item("seed-lot/a", 1)], None)
+        .await
+        .unwrap();
+    // Capacity 2 reached.
+    assert!(matches!(
+        s.book(farmer, session, &[item("seed-lot/b", 1)], None)
+            .await,
+        Err(ExchangeError::SessionFull { capacity: 2, .. })
+    ));
+    assert!(matches!(
+        s.book(farmer, session, &[item("seed-lot/zzz", 1)], None)
+            .await,
+        Err(ExchangeError::SessionFull { .. })
+    ));
+    assert!(matches!(
+        s.book(farmer, other, &[item("seed-lot/zzz", 1)], None)
+            .await,
+        Err(ExchangeError::UnknownLot(_))
+    ));
+    // Cancelling gives back the place and the quantities.
+    s.cancel(farmer, b.id).await.unwrap();
+    assert!(matches!(
+        s.cancel(farmer, b.id).await,
+        Err(ExchangeError::AlreadyCancelled(_))
+    ));
+    let lots = s.lots().await.unwrap();
+    assert_eq!((lots[0].available, lots[1].available), (4, 3));
+    assert_eq!(s.sessions().await.unwrap()[0].remaining, 1);
+    // A lowered quantity keeps the booking and names it.
+    let kept = s
+        .book(farmer, other, &[item("seed-lot/b", 3)], Some("curator-ann"))
+        .await
+        .unwrap();
+    let excess = s
+        .sync_lots(&[("seed-lot/a".into(), 5), ("seed-lot/b".into(), 1)])
+        .await
+        .unwrap();
+    assert_eq!(excess.len(), 1);
+    assert_eq!(excess[0].bookings, vec![kept.id]);
+    assert_eq!(excess[0].booked, 3);
+    // A lot gone from main (withdrawn) is offered no more; its booking
+    // stays and is named too.
+    let excess = s.sync_lots(&[("seed-lot/b".into(), 1)]).await.unwrap();
+    assert_eq!(excess.len(), 2, "{excess:?}");
+    assert_eq!(
+        (excess[0].lot.as_str(), excess[0].offered),
+        ("seed-lot/a", 0)
+    );
+    assert_eq!(s.lots().await.unwrap()[0].available, 0);
+    let mine = s.bookings_of(farmer).await.unwrap();
+    assert_eq!(mine.len(), 3);
+    assert_eq!(mine[0].made_by.as_deref(), Some("curator-ann"));
+    assert!(mine[2].cancelled.is_some());
+    // Someone else's booking cannot be cancelled.
+    let (stranger, _) = s
+        .add_farmer("Paul", "paul@example.org", "C-3", "test")
+        .await
+        .unwrap();
+    assert!(matches!(
+        s.cancel(stranger, kept.id).await,
+        Err(ExchangeError::UnknownBooking(_))
+    ));
+    // A started session takes no booking.
+    let past = s.add_session("Halle Pajol", 1_000, 5).await.unwrap();
+    assert!(matches!(
+        s.book(farmer, past, &[item("seed-lot/a", 1)], None).await,
+        Err(ExchangeError::SessionStarted(_))
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_bookings_never_overbook() {
+    let dir = tempfile::tempdir().unwrap();
+    for (s, _db) in stores(&dir, "concurrent").await {
+        concurrent_bookings_never_overbook_on(s).await;
+    }
+}
+
+async fn concurrent_bookings_never_overbook_on(s: Store) {
+    let session = s
+        .add_session("Ferme", cdl_exchange::now() + 3600, 1000)
+        .await
+        .unwrap();
+    s.sync_lots(&[("ferment-lot/k".into(), 10)]).await.unwrap();
+    let (farmer, _) = s.add_farmer("A", "a@example.org", "C", "t").await.unwrap();
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.book(farmer, session, &[item("ferment-lot/k", 1)], None)
+                .await
+        }));
+    }
+    let (mut ok, mut short) = (0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(ExchangeError::LotShort { .. }) => short += 1,
+            Err(e) => panic!("unexpected {e:?}"),
+        }
+    }
+    assert_eq!((ok, short), (10, 90));
+    assert_eq!(s.lots().await.unwrap()[0].booked, 10);
+}
