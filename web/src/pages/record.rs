@@ -144,6 +144,80 @@ struct RecordPage {
     replaces_heading: &'static str,
     replaces_explained: &'static str,
     publiccode_label: &'static str,
+    /// For this registry's own seed and ferment lots: what is left at the
+    /// exchange and the next sessions (no personal data).
+    exchange: Option<ExchangeView>,
+}
+
+/// The exchange section of a lot's page.
+struct ExchangeView {
+    heading: &'static str,
+    available: String,
+    sessions_heading: &'static str,
+    /// One line per coming session: place, start, places left.
+    sessions: Vec<String>,
+    none: &'static str,
+}
+
+/// How many coming sessions a lot's page lists.
+const NEXT_SESSIONS: usize = 5;
+
+/// What is left of the lot `key` and the next sessions, in `lang`; `None`
+/// when the bookings database cannot be read (logged: the page stays).
+async fn exchange_view(state: &AppState, lang: Lang, key: &RecordKey) -> Option<ExchangeView> {
+    let lot = format!("{}/{}", key.kind.as_str(), key.id.as_str());
+    let read = async {
+        let store = crate::exchange::store(state).await?;
+        let lots = store.lots().await.map_err(AppError::internal)?;
+        let sessions = store.sessions().await.map_err(AppError::internal)?;
+        Ok::<_, AppError>((lots, sessions))
+    };
+    let (lots, sessions) = match read.await {
+        Ok(x) => x,
+        Err(e) => {
+            tracing::error!(error = %e, "the exchange could not be read for a lot's page");
+            return None;
+        }
+    };
+    let l = lots.into_iter().find(|l| l.lot == lot)?;
+    let now = cdl_exchange::now();
+    let sessions = sessions
+        .into_iter()
+        .filter(|s| cdl_exchange::parse_rfc3339(&s.starts).is_ok_and(|t| t > now))
+        .take(NEXT_SESSIONS)
+        .map(|s| {
+            let when = s.starts.replacen('T', " ", 1).replace('Z', " UTC");
+            match lang {
+                Lang::Fr => format!(
+                    "{}, le {when} : {} place(s) libre(s)",
+                    s.place.name, s.remaining
+                ),
+                Lang::En => format!("{}, {when}: {} place(s) left", s.place.name, s.remaining),
+            }
+        })
+        .collect();
+    Some(match lang {
+        Lang::Fr => ExchangeView {
+            heading: "À l’échange",
+            available: format!(
+                "Disponible à l’échange : {} sur {} (dans l’unité du lot).",
+                l.available, l.offered
+            ),
+            sessions_heading: "Prochaines séances d’ouverture",
+            sessions,
+            none: "Aucune séance d’ouverture n’est prévue pour l’instant.",
+        },
+        Lang::En => ExchangeView {
+            heading: "At the exchange",
+            available: format!(
+                "Available at the exchange: {} of {} (in the lot's unit).",
+                l.available, l.offered
+            ),
+            sessions_heading: "Next opening sessions",
+            sessions,
+            none: "No opening session is planned yet.",
+        },
+    })
 }
 
 /// Where a mirrored record comes from: the peer city, the record's page
@@ -470,7 +544,17 @@ async fn record_at(
         ),
         _ => (false, Vec::new()),
     };
+    let lot = matches!(
+        record.details,
+        cdl_records::Details::SeedLot(_) | cdl_records::Details::FermentLot(_)
+    );
+    let exchange = if lot && !mirrored {
+        exchange_view(&state, lang, &key).await
+    } else {
+        None
+    };
     let page = RecordPage {
+        exchange,
         l: ctx.layout(title.clone(), Nav::None),
         provenance,
         replaces,

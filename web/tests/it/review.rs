@@ -294,5 +294,26 @@ async fn a_merge_that_lowers_a_booked_quantity_names_the_bookings() -> Result {
         .await;
     let page = c.get(r.header("location")).await;
     assert!(!page.body.contains("Réservations au-delà"));
+    // The lot's public page: what is left and the next sessions, never
+    // who booked.
+    let mut visitor = server.client();
+    let page = visitor
+        .get("/records/seed-lot/tomate-coeur-de-boeuf-2025")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("Disponible à l’échange : 0 sur 5 (dans l’unité du lot)."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Halle Pajol, le ") && page.body.contains(" : 8 place(s) libre(s)"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Jeanne") && !page.body.contains("CT-1"));
+    let page = visitor.get("/records/software/logiciel-sans-lot").await;
+    assert!(!page.body.contains("À l’échange"));
     Ok(())
 }
