@@ -7,18 +7,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::serve::{Child, http_get};
-use crate::util::{run, stderr, stdout, write};
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?}:\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
-}
+use crate::util::{ok, run, stderr, write};
 
 fn record(id: &str) -> String {
     format!(

@@ -10,18 +10,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 
 use crate::serve::{Child, serve_bin, serve_with};
-use crate::util::{run, stderr, stdout, write};
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?} failed:\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
-}
+use crate::util::{ok, run, stderr, stdout, write};
 
 /// The last line of a command's standard output.
 fn last_line(text: &str) -> String {

@@ -3,18 +3,7 @@
 
 use std::path::Path;
 
-use crate::util::{run, stderr, stdout, write};
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?}:\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
-}
+use crate::util::{ok, run, stderr, write};
 
 fn merged(dir: &Path, file: &str, text: &str) {
     write(dir, file, text);

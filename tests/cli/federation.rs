@@ -6,18 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::serve::{http_get, serve};
-use crate::util::{run, stderr, stdout, write};
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?}:\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
-}
+use crate::util::{ok, run, stderr, stdout, write};
 
 #[test]
 fn a_city_pins_another_and_mirrors_its_catalogue() {

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::util::{run, stderr, stdout};
+use crate::util::{ok, run, stderr, stdout};
 
 fn testdata(rel: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -13,17 +13,6 @@ fn testdata(rel: &str) -> String {
         .join(rel)
         .display()
         .to_string()
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?} failed:\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
 }
 
 fn proposals(dir: &Path) -> usize {

@@ -7,23 +7,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::util::{run, stderr, stdout, write};
+use crate::util::{ok, run, stderr, stdout, write};
 
 fn record(id: &str, license: &str) -> String {
     format!(
         "id = \"{id}\"\nkind = \"software\"\ntitle = \"Logiciel {id}\"\nlicense = \"{license}\"\n"
     )
-}
-
-fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?} failed:\n{}\n{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    stdout(&o)
 }
 
 fn git(git_dir: &Path, args: &[&str]) -> String {

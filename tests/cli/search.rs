@@ -1,19 +1,6 @@
 //! `conservatoire generate`, `index` and `search`, as a user runs them.
 
-use std::process::Output;
-
-use crate::util::{run, stderr, stdout, write};
-
-fn ok(dir: &std::path::Path, args: &[&str]) -> String {
-    let out: Output = run(dir, args);
-    assert!(
-        out.status.success(),
-        "{args:?}\n{}\n{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    stdout(&out)
-}
+use crate::util::{ok, run, stderr, write};
 
 #[test]
 fn generate_index_search_and_catch_up() {
