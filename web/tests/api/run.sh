@@ -3,7 +3,8 @@
 # against `conservatoire serve --demo` on a free loopback port, with the
 # OpenAPI document the server generates, every check on. Settings and the
 # reasons for them: schemathesis.toml beside this file. Fails on any
-# failure; bounded to a few minutes.
+# failure; bounded to a few minutes. Extra arguments go to Schemathesis
+# (for example `--seed N` to replay a run).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../.." && pwd)"
@@ -38,4 +39,4 @@ done
 cd "$here"
 PYTHONPATH="$here" SCHEMATHESIS_HOOKS=hooks timeout 600 "$venv/bin/schemathesis" \
   --config-file "$here/schemathesis.toml" \
-  run "$base/api/v1/openapi.json" --checks all --max-examples 100
+  run "$base/api/v1/openapi.json" --checks all --max-examples 100 "$@"
