@@ -48,14 +48,39 @@ macro_rules! on_pool {
     };
 }
 
-fn migrator(sql: &'static str) -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        Cow::Borrowed("exchange"),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )])
+/// One versioned migration: its number, its name, its SQL.
+type Step = (i64, &'static str, &'static str);
+
+/// SQLite's migrations, in order. A new one gets the next number, here and
+/// in [`POSTGRES`], with its file in `migrations/<backend>/`.
+const SQLITE: &[Step] = &[(
+    1,
+    "exchange",
+    include_str!("../migrations/sqlite/0001_exchange.sql"),
+)];
+
+/// PostgreSQL's migrations, in order, numbered as [`SQLITE`]'s.
+const POSTGRES: &[Step] = &[(
+    1,
+    "exchange",
+    include_str!("../migrations/postgres/0001_exchange.sql"),
+)];
+
+fn migrator(steps: &[Step]) -> Migrator {
+    Migrator::with_migrations(
+        steps
+            .iter()
+            .map(|&(version, name, sql)| {
+                Migration::new(
+                    version,
+                    Cow::Borrowed(name),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
 }
 
 impl Store {
@@ -104,9 +129,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        migrator(include_str!("../migrations/sqlite/0001_exchange.sql"))
-            .run(&pool)
-            .await?;
+        migrator(SQLITE).run(&pool).await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
         })
@@ -122,9 +145,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect(url)
             .await?;
-        migrator(include_str!("../migrations/postgres/0001_exchange.sql"))
-            .run(&pool)
-            .await?;
+        migrator(POSTGRES).run(&pool).await?;
         Ok(Store {
             pool: Pool::Postgres(pool),
         })
