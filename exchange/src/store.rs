@@ -159,6 +159,40 @@ impl Store {
         }
     }
 
+    /// Writes a consistent copy of a SQLite store to the new file `dest`
+    /// (`VACUUM INTO`: one read transaction, so that bookings made
+    /// meanwhile are either wholly in it or not at all), for backups.
+    /// Returns `false`, writing nothing, for PostgreSQL, whose operators
+    /// back it up with its own tools.
+    ///
+    /// # Errors
+    /// When the copy cannot be written (`dest` exists, the disk is full).
+    pub async fn snapshot_into(&self, dest: &Path) -> Result<bool, ExchangeError> {
+        let Pool::Sqlite(pool) = &self.pool else {
+            return Ok(false);
+        };
+        let Some(dest) = dest.to_str() else {
+            return Err(ExchangeError::Invalid(format!(
+                "the snapshot path {} is not valid UTF-8",
+                dest.display()
+            )));
+        };
+        sqlx::query("VACUUM INTO ?")
+            .bind(dest)
+            .execute(pool)
+            .await?;
+        Ok(true)
+    }
+
+    /// Closes every connection (and, on SQLite, folds the write-ahead log
+    /// back into the file when it is the last one).
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
     /// Writes one line of the audit log.
     ///
     /// # Errors

@@ -60,6 +60,22 @@ pub struct BackupSummary {
     pub refs: usize,
 }
 
+/// A file of the registry folder that is backed up from a consistent copy
+/// rather than read as it lies: a live database, whose file and journal
+/// may change between two reads. The caller makes the copy (for SQLite,
+/// `VACUUM INTO`); the archive holds it under the live file's name, and
+/// leaves out the live file and its journals.
+#[derive(Debug, Clone)]
+pub struct ConsistentCopy {
+    /// The live file, relative to the Git directory.
+    pub name: PathBuf,
+    /// The consistent copy to archive in its place.
+    pub copy: PathBuf,
+    /// Other files of the live one to leave out (journals), relative to
+    /// the Git directory.
+    pub leave_out: Vec<PathBuf>,
+}
+
 impl Registry {
     /// Writes a backup of this registry to `out`, while other processes
     /// may go on writing: compaction is held off (its lock) so that no
@@ -69,6 +85,19 @@ impl Registry {
     /// # Errors
     /// When the registry cannot be read or `out` written.
     pub fn backup(&self, out: impl Write) -> Result<BackupSummary, BackupError> {
+        self.backup_with(out, &[])
+    }
+
+    /// [`Registry::backup`], with `snapshots` archived in place of the
+    /// live files they stand for.
+    ///
+    /// # Errors
+    /// When the registry or a snapshot cannot be read or `out` written.
+    pub fn backup_with(
+        &self,
+        out: impl Write,
+        snapshots: &[ConsistentCopy],
+    ) -> Result<BackupSummary, BackupError> {
         let root = self.git_dir().to_owned();
         let _gc = self.hold_compaction()?;
         // References first: a snapshot of what the archive must reach.
@@ -100,6 +129,9 @@ impl Registry {
                 || rel == Path::new("HEAD")
                 || rel == Path::new("packed-refs")
                 || is_lock(&rel)
+                || snapshots
+                    .iter()
+                    .any(|s| s.name == rel || s.leave_out.contains(&rel))
             {
                 continue;
             }
@@ -109,6 +141,10 @@ impl Registry {
                 continue;
             };
             append(&mut tar, &rel, &data, &mut summary)?;
+        }
+        for snapshot in snapshots {
+            let data = read(&snapshot.copy)?;
+            append(&mut tar, &snapshot.name, &data, &mut summary)?;
         }
         for (rel, data) in &refs {
             if !is_lock(rel) {

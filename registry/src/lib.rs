@@ -20,7 +20,7 @@ mod verify;
 mod walk;
 mod withdraw;
 
-pub use backup::{BackupError, BackupSummary, NOT_BACKED_UP, restore};
+pub use backup::{BackupError, BackupSummary, ConsistentCopy, NOT_BACKED_UP, restore};
 pub use config::{CurationPolicy, DEFAULT_EMAIL_DOMAIN, Options, Pseudonym, RegistryConfig};
 pub use dates::Datestamps;
 pub use diff::{PathChange, RecordChange};

@@ -1,11 +1,11 @@
 //! `conservatoire backup` and `conservatoire restore`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use cdl_registry::Registry;
+use cdl_registry::{ConsistentCopy, Registry};
 
 /// Write everything needed to rebuild the service into one file.
 #[derive(Debug, clap::Args)]
@@ -40,7 +40,16 @@ pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::create(&partial)
         .with_context(|| format!("creating {}", partial.display()))?;
     let mut writer = std::io::BufWriter::new(file);
-    let summary = match registry.backup(&mut writer) {
+    let bookings = match bookings_snapshot(&registry, &args.out) {
+        Ok(b) => b,
+        Err(e) => {
+            drop(writer);
+            let _ = std::fs::remove_file(&partial);
+            return Err(e);
+        }
+    };
+    let snapshots: Vec<_> = bookings.iter().map(|b| b.snapshot.clone()).collect();
+    let summary = match registry.backup_with(&mut writer, &snapshots) {
         Ok(summary) => summary,
         Err(e) => {
             drop(writer);
@@ -65,6 +74,58 @@ pub fn backup(args: BackupArgs) -> anyhow::Result<ExitCode> {
         args.out.display()
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A consistent copy of the bookings database, removed when dropped.
+struct BookingsCopy {
+    snapshot: ConsistentCopy,
+}
+
+impl Drop for BookingsCopy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.snapshot.copy);
+    }
+}
+
+/// When the registry keeps its bookings in its SQLite file, a copy of it
+/// taken in one read transaction (the live file and its write-ahead log
+/// may change while the archive is written). PostgreSQL is left to its
+/// own tools (`pg_dump`), as the README says.
+fn bookings_snapshot(registry: &Registry, out: &Path) -> anyhow::Result<Option<BookingsCopy>> {
+    let live = registry.git_dir().join(cdl_exchange::DEFAULT_FILE);
+    if !live.is_file() {
+        return Ok(None);
+    }
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "backup".to_owned());
+    let copy = out.with_file_name(format!(".{name}.bookings.partial"));
+    let _ = std::fs::remove_file(&copy);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?;
+    let file = cdl_exchange::DEFAULT_FILE;
+    let held = BookingsCopy {
+        snapshot: ConsistentCopy {
+            name: PathBuf::from(file),
+            copy: copy.clone(),
+            leave_out: ["-wal", "-shm", "-journal"]
+                .iter()
+                .map(|suffix| PathBuf::from(format!("{file}{suffix}")))
+                .collect(),
+        },
+    };
+    runtime
+        .block_on(async {
+            let store = cdl_exchange::Store::open_sqlite(&live).await?;
+            let written = store.snapshot_into(&copy).await;
+            store.close().await;
+            written
+        })
+        .with_context(|| format!("copying the bookings database {}", live.display()))?;
+    Ok(Some(held))
 }
 
 pub fn restore(args: RestoreArgs) -> anyhow::Result<ExitCode> {

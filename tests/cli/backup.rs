@@ -29,6 +29,22 @@ fn state(dir: &Path, reg: &str) -> Vec<String> {
     ]
 }
 
+/// The address a server prints on its standard output (the lines stay
+/// open until the server stops).
+fn address(lines: &mut impl Iterator<Item = std::io::Result<String>>) -> String {
+    lines
+        .map_while(Result::ok)
+        .find_map(|l| {
+            let at = l.find("http://127.0.0.1:")?;
+            let rest = &l[at + "http://".len()..];
+            let end = rest
+                .find(|c: char| c == '/' || c.is_whitespace())
+                .unwrap_or(rest.len());
+            Some(rest[..end].to_owned())
+        })
+        .expect("the server says where it listens")
+}
+
 #[test]
 fn a_restored_registry_is_the_same_registry() {
     let tmp = tempfile::tempdir().unwrap();
@@ -97,7 +113,52 @@ fn a_restored_registry_is_the_same_registry() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
+    // The bookings database, with a farmer and a session in it; a server
+    // holds it open (write-ahead log and all) while the backup is taken.
+    ok(
+        d,
+        &[
+            "farmers",
+            "add",
+            "--registry",
+            "reg.git",
+            "--name",
+            "Camille Martin",
+            "--email",
+            "camille@example.org",
+            "--contract",
+            "PAR-2026-001",
+        ],
+    );
+    let session = ok(
+        d,
+        &[
+            "exchange",
+            "add-session",
+            "--registry",
+            "reg.git",
+            "--place",
+            "Grainothèque du 20e",
+            "--starts",
+            "2031-03-14T09:00:00+01:00",
+            "--capacity",
+            "12",
+        ],
+    );
+    let session = session.lines().last().unwrap().trim().to_owned();
+    let live = Command::new(env!("CARGO_BIN_EXE_conservatoire"))
+        .args(["serve", "--registry", "reg.git", "--listen", "127.0.0.1:0"])
+        .current_dir(d)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut live = Child(live);
+    let mut live_out = BufReader::new(live.0.stdout.take().unwrap()).lines();
+    let live_addr = address(&mut live_out);
+    assert!(http_get(&live_addr, "/api/v1/exchange/sessions").contains("Grainoth"));
     let out = ok(d, &["backup", "--registry", "reg.git", "backup.tar"]);
+    drop(live);
     assert!(out.contains("backed up"), "{out}");
     // A plain tar file: stock tar lists it, without the index.
     let listing = Command::new("tar")
@@ -111,6 +172,9 @@ fn a_restored_registry_is_the_same_registry() {
         "{listing}"
     );
     assert!(!listing.contains("cdl-index"), "{listing}");
+    // The bookings database is one consistent file, without its journals.
+    assert!(listing.contains("cdl-exchange.sqlite\n"), "{listing}");
+    assert!(!listing.contains("cdl-exchange.sqlite-"), "{listing}");
 
     let out = ok(d, &["restore", "backup.tar", "restored/reg.git"]);
     assert!(out.contains("restored"), "{out}");
@@ -164,24 +228,29 @@ fn a_restored_registry_is_the_same_registry() {
     // The address is on standard output (the logs on standard error);
     // kept open until the server stops.
     let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
-    let addr = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            let at = l.find("http://127.0.0.1:")?;
-            let rest = &l[at + "http://".len()..];
-            let end = rest
-                .find(|c: char| c == '/' || c.is_whitespace())
-                .unwrap_or(rest.len());
-            Some(rest[..end].to_owned())
-        })
-        .expect("the server says where it listens");
+    let addr = address(&mut lines);
+    let sessions = http_get(&addr, "/api/v1/exchange/sessions");
+    assert!(
+        sessions.contains("Grainoth") && sessions.contains(&format!("\"id\":{session}")),
+        "{sessions}"
+    );
     let found = http_get(&addr, "/api/v1/search?q=modifi%C3%A9");
     assert!(
         found.contains("\"total\":1") && found.contains("alpha"),
         "{found}"
     );
     drop(server);
+    let token = ok(
+        d,
+        &[
+            "farmers",
+            "token",
+            "--registry",
+            "restored/reg.git",
+            "camille@example.org",
+        ],
+    );
+    assert!(!token.lines().last().unwrap().trim().is_empty(), "{token}");
 
     // Restoring over a folder in use, or from a file that is not a backup,
     // is refused and leaves nothing behind.
