@@ -19,7 +19,7 @@ mod types;
 pub use secret::{generate_password, hash_token};
 pub use store::{DEFAULT_FILE, Store};
 pub use types::{
-    Booking, BookingItem, BookingRequest, Excess, LotAvailability, LotKey, Place, Session,
+    Booking, BookingItem, BookingRequest, Excess, Figures, LotAvailability, LotKey, Place, Session,
 };
 
 use std::path::PathBuf;

@@ -14,7 +14,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Row, SqlSafeStr};
 
 use crate::secret::{generate_token, hash_password, hash_token, verify_password};
-use crate::types::{Booking, BookingItem, Excess, LotAvailability, Place, Session};
+use crate::types::{Booking, BookingItem, Excess, Figures, LotAvailability, Place, Session};
 use crate::{ExchangeError, generate_password};
 
 /// The SQLite file's name inside the registry's Git folder when no
@@ -191,6 +191,38 @@ impl Store {
             Pool::Sqlite(p) => p.close().await,
             Pool::Postgres(p) => p.close().await,
         }
+    }
+
+    /// The exchange's figures for operators' metrics, counted in the
+    /// database (so every server sharing it reports the same): active
+    /// bookings, units they hold, sessions starting after `now`. No
+    /// personal data.
+    ///
+    /// # Errors
+    /// On a database error.
+    pub async fn figures(&self, now: i64) -> Result<Figures, ExchangeError> {
+        let figures = on_pool!(self, |p| {
+            let active: i64 = sqlx::query("SELECT COUNT(*) FROM bookings WHERE cancelled IS NULL")
+                .fetch_one(p)
+                .await?
+                .try_get(0)?;
+            let units: i64 =
+                sqlx::query("SELECT CAST(COALESCE(SUM(booked), 0) AS BIGINT) FROM lots")
+                    .fetch_one(p)
+                    .await?
+                    .try_get(0)?;
+            let upcoming: i64 = sqlx::query("SELECT COUNT(*) FROM sessions WHERE starts > $1")
+                .bind(now)
+                .fetch_one(p)
+                .await?
+                .try_get(0)?;
+            Figures {
+                active_bookings: active,
+                units_booked: units,
+                upcoming_sessions: upcoming,
+            }
+        });
+        Ok(figures)
     }
 
     /// Writes one line of the audit log.

@@ -100,3 +100,14 @@ pub struct Excess {
     /// The active bookings of the lot, newest first: those to talk about.
     pub bookings: Vec<i64>,
 }
+
+/// The exchange's figures that operators' metrics report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Figures {
+    /// Bookings not cancelled.
+    pub active_bookings: i64,
+    /// Units of lots they hold.
+    pub units_booked: i64,
+    /// Sessions still to start.
+    pub upcoming_sessions: i64,
+}

@@ -285,6 +285,46 @@ async fn last_ten_units(bases: &[String], token: &str, session: i64) {
     )
     .await;
     assert_eq!(mine.body["bookings"].as_array().unwrap().len(), 11);
+    // The metrics: each server counts what it answered; the gauges are
+    // the shared database's.
+    let mut booked = 0.0;
+    let mut short = 0.0;
+    for base in bases {
+        let text = client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        booked += metric(&text, "cdl_bookings_total{outcome=\"booked\"}");
+        short += metric(&text, "cdl_bookings_total{outcome=\"lot-short\"}");
+        assert_eq!(
+            metric(&text, "cdl_exchange_active_bookings"),
+            11.0,
+            "{text}"
+        );
+        assert_eq!(metric(&text, "cdl_exchange_units_booked"), 25.0, "{text}");
+        assert_eq!(
+            metric(&text, "cdl_exchange_upcoming_sessions"),
+            1.0,
+            "{text}"
+        );
+        assert!(
+            text.contains("cdl_booking_duration_seconds_count"),
+            "{text}"
+        );
+    }
+    assert_eq!((booked, short), (11.0, 190.0));
+}
+
+/// The value of the sample `name` (with its labels) in an OpenMetrics
+/// text; 0 when absent (a counter never incremented).
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or(0.0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

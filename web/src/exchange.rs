@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::WebConfig;
 use crate::error::{AppError, ErrorInfo};
+use crate::metrics::BookingOutcome;
 use crate::state::AppState;
 
 /// The sessions, soonest first.
@@ -170,6 +171,48 @@ pub async fn excess_of(state: &AppState, keys: &[String]) -> Result<Vec<Excess>,
         .into_iter()
         .filter(|e| keys.contains(&e.lot))
         .collect())
+}
+
+/// Books through `store`, counting and timing the outcome in the
+/// metrics: every way of booking (the API, the pages, a curator on a
+/// farmer's behalf, `made_by`) goes through here.
+///
+/// # Errors
+/// The store's refusal.
+pub async fn book_counted(
+    state: &AppState,
+    store: &Store,
+    farmer: i64,
+    request: &BookingRequest,
+    made_by: Option<&str>,
+) -> Result<Booking, ExchangeError> {
+    let started = std::time::Instant::now();
+    let result = store
+        .book(farmer, request.session, &request.items, made_by)
+        .await;
+    let outcome = match &result {
+        Ok(_) => BookingOutcome::Booked,
+        Err(e) => BookingOutcome::of(e),
+    };
+    state.metrics.booking(outcome, Some(started.elapsed()));
+    result
+}
+
+/// Cancels through `store`, counting it in the metrics.
+///
+/// # Errors
+/// The store's refusal.
+pub async fn cancel_counted(
+    state: &AppState,
+    store: &Store,
+    farmer: i64,
+    booking: i64,
+) -> Result<(), ExchangeError> {
+    let result = store.cancel(farmer, booking).await;
+    if result.is_ok() {
+        state.metrics.booking(BookingOutcome::Cancelled, None);
+    }
+    result
 }
 
 /// An `application/problem+json` answer (rendered by the API's error
@@ -341,10 +384,7 @@ pub async fn book(
             );
         }
     };
-    match store
-        .book(farmer, request.session, &request.items, None)
-        .await
-    {
+    match book_counted(&state, store, farmer, &request, None).await {
         Ok(booking) => (StatusCode::CREATED, Json(booking)).into_response(),
         Err(e) => refusal(e),
     }
@@ -365,7 +405,7 @@ pub async fn cancel(
         Ok(f) => f,
         Err(r) => return r,
     };
-    match store.cancel(farmer, path.id).await {
+    match cancel_counted(&state, store, farmer, path.id).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => refusal(e),
     }

@@ -14,7 +14,7 @@ use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
@@ -55,6 +55,64 @@ struct SyncLabels {
     outcome: &'static str,
 }
 
+/// What became of a booking request or a cancellation, as the booking
+/// metrics count it.
+#[derive(Debug, Clone, Copy, Hash, PartialEq, Eq)]
+pub enum BookingOutcome {
+    /// Booked.
+    Booked,
+    /// Refused: a lot had not enough left.
+    LotShort,
+    /// Refused: the session had no place left.
+    SessionFull,
+    /// Refused: the session had started.
+    SessionStarted,
+    /// Refused for another reason (an unknown lot or session, a bad
+    /// request).
+    Refused,
+    /// A booking cancelled.
+    Cancelled,
+}
+
+impl EncodeLabelValue for BookingOutcome {
+    fn encode(
+        &self,
+        encoder: &mut prometheus_client::encoding::LabelValueEncoder<'_>,
+    ) -> Result<(), std::fmt::Error> {
+        EncodeLabelValue::encode(&self.as_str(), encoder)
+    }
+}
+
+impl BookingOutcome {
+    /// Its label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BookingOutcome::Booked => "booked",
+            BookingOutcome::LotShort => "lot-short",
+            BookingOutcome::SessionFull => "session-full",
+            BookingOutcome::SessionStarted => "session-started",
+            BookingOutcome::Refused => "refused",
+            BookingOutcome::Cancelled => "cancelled",
+        }
+    }
+
+    /// The outcome of a refused booking or cancellation.
+    pub fn of(error: &cdl_exchange::ExchangeError) -> BookingOutcome {
+        use cdl_exchange::ExchangeError as E;
+        match error {
+            E::LotShort { .. } => BookingOutcome::LotShort,
+            E::SessionFull { .. } => BookingOutcome::SessionFull,
+            E::SessionStarted(_) => BookingOutcome::SessionStarted,
+            _ => BookingOutcome::Refused,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BookingLabels {
+    outcome: BookingOutcome,
+}
+
 /// The labels of the request metrics: a bounded set (methods outside the
 /// standard ones read `OTHER`, unknown paths read [`UNMATCHED`]).
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -88,6 +146,11 @@ pub struct Metrics {
     proposals_open: Gauge,
     syncs: Family<SyncLabels, Counter>,
     sync_durations: Histogram,
+    bookings: Family<BookingLabels, Counter>,
+    booking_durations: Histogram,
+    active_bookings: Gauge,
+    units_booked: Gauge,
+    upcoming_sessions: Gauge,
 }
 
 impl Default for Metrics {
@@ -180,8 +243,40 @@ impl Metrics {
             "Time taken by one scheduled sync of every peer",
             sync_durations.clone(),
         );
+        let bookings = Family::<BookingLabels, Counter>::default();
+        registry.register(
+            "cdl_bookings",
+            "Booking requests and cancellations handled by this server, by outcome",
+            bookings.clone(),
+        );
+        let booking_durations = Histogram::new(SEARCH_BUCKETS);
+        registry.register(
+            "cdl_booking_duration_seconds",
+            "Time the bookings database took to book or refuse",
+            booking_durations.clone(),
+        );
+        let active_bookings = gauge(
+            &mut registry,
+            "cdl_exchange_active_bookings",
+            "Bookings not cancelled, in the bookings database",
+        );
+        let units_booked = gauge(
+            &mut registry,
+            "cdl_exchange_units_booked",
+            "Units of seed and ferment lots held by active bookings",
+        );
+        let upcoming_sessions = gauge(
+            &mut registry,
+            "cdl_exchange_upcoming_sessions",
+            "Opening sessions still to start",
+        );
         Metrics {
             registry,
+            bookings,
+            booking_durations,
+            active_bookings,
+            units_booked,
+            upcoming_sessions,
             syncs,
             sync_durations,
             responses,
@@ -214,6 +309,23 @@ impl Metrics {
     /// Counts one scheduled sync of every peer that took `elapsed`.
     pub fn sync_round(&self, elapsed: Duration) {
         self.sync_durations.observe(elapsed.as_secs_f64());
+    }
+
+    /// Counts a booking request (timed: `elapsed`) or a cancellation.
+    pub fn booking(&self, outcome: BookingOutcome, elapsed: Option<Duration>) {
+        self.bookings
+            .get_or_create(&BookingLabels { outcome })
+            .inc();
+        if let Some(elapsed) = elapsed {
+            self.booking_durations.observe(elapsed.as_secs_f64());
+        }
+    }
+
+    /// Sets the exchange's gauges from the bookings database's figures.
+    pub fn exchange_figures(&self, figures: cdl_exchange::Figures) {
+        self.active_bookings.set(figures.active_bookings);
+        self.units_booked.set(figures.units_booked);
+        self.upcoming_sessions.set(figures.upcoming_sessions);
     }
 
     /// Counts a search that took `elapsed`.
@@ -260,9 +372,12 @@ impl Metrics {
     /// `cdl_records_checked_total`, `cdl_rate_limited_total`,
     /// `cdl_merges_total`, `cdl_rejections_total`; histograms:
     /// `cdl_http_request_duration_seconds`, `cdl_search_duration_seconds`;
+    /// `cdl_syncs_total`, `cdl_bookings_total` (by outcome); histograms:
+    /// `cdl_sync_duration_seconds`, `cdl_booking_duration_seconds`;
     /// gauges: `cdl_indexed_records`, `cdl_index_segments`,
     /// `cdl_search_cache_bytes`, `cdl_index_lag_commits`,
-    /// `cdl_proposals_open`.
+    /// `cdl_proposals_open`, `cdl_exchange_active_bookings`,
+    /// `cdl_exchange_units_booked`, `cdl_exchange_upcoming_sessions`.
     ///
     /// # Errors
     /// Never in practice: writing to a `String` does not fail.
@@ -432,6 +547,23 @@ fn refresh_gauges(state: &AppState) {
 
 /// `GET /metrics`: every metric in the OpenMetrics text format.
 pub async fn metrics(State(state): State<AppState>) -> Response {
+    // The exchange's figures, when this registry has a bookings database
+    // (a scrape never creates one).
+    if crate::exchange::has_store(&state.config, state.registry.git_dir()) {
+        let figures = match crate::exchange::store(&state).await {
+            Ok(store) => store
+                .figures(cdl_exchange::now())
+                .await
+                .map_err(|e| crate::error::chain(&e)),
+            Err(e) => Err(crate::error::chain(&e)),
+        };
+        match figures {
+            Ok(f) => state.metrics.exchange_figures(f),
+            Err(e) => {
+                tracing::warn!(error = %e, "exchange figures: cannot read the bookings database")
+            }
+        }
+    }
     let st = state.clone();
     let encoded = tokio::task::spawn_blocking(move || {
         refresh_gauges(&st);
