@@ -68,6 +68,8 @@ enum Command {
     Exchange(cmd::exchange::ExchangeArgs),
     /// Register farmers under contract and make their API tokens.
     Farmers(cmd::exchange::FarmersArgs),
+    /// Export, erase or report on a farmer's personal data; apply the retention period.
+    Privacy(cmd::privacy::PrivacyArgs),
     /// Write everything needed to rebuild the service into one file.
     Backup(cmd::backup::BackupArgs),
     /// Rebuild a registry from a backup file into a new folder.
@@ -109,6 +111,7 @@ fn main() -> ExitCode {
         Command::Curators(args) => cmd::curators::run(args),
         Command::Exchange(args) => cmd::exchange::exchange(args),
         Command::Farmers(args) => cmd::exchange::farmers(args),
+        Command::Privacy(args) => cmd::privacy::run(args),
         Command::Backup(args) => cmd::backup::backup(args),
         Command::Restore(args) => cmd::backup::restore(args),
         Command::Peer(args) => cmd::peer::peer(args),

@@ -13,9 +13,16 @@
 //! whole booking is rolled back and refused. CHECK constraints back it.
 
 mod secret;
+#[macro_use]
 mod store;
+mod privacy;
 mod types;
 
+pub use privacy::{
+    AuditEntry, BookingHeld, DEFAULT_RETENTION_MONTHS, Erasure, FARMER_ACTOR, FarmerProfile,
+    MAX_RETENTION_MONTHS, PersonalData, ReportSettings, SERVER_ACTOR, SessionHeld, TokenHeld,
+    report_text,
+};
 pub use secret::{generate_password, hash_token};
 pub use store::{DEFAULT_FILE, Store};
 pub use types::{
@@ -93,6 +100,9 @@ pub enum ExchangeError {
     /// Password hashing failed.
     #[error("password hashing failed: {0}")]
     Hash(String),
+    /// No farmer with that number (never registered, or erased).
+    #[error("no farmer number {0}: never registered, or already erased")]
+    NoSuchFarmer(i64),
 }
 
 /// The current time in Unix seconds (0 if the clock is before 1970).

@@ -26,7 +26,7 @@ const MAX_QUANTITY: i64 = 1_000_000_000;
 const MAX_ITEMS: usize = 50;
 
 #[derive(Debug, Clone)]
-enum Pool {
+pub(crate) enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -35,7 +35,7 @@ enum Pool {
 /// clone.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: Pool,
+    pub(crate) pool: Pool,
 }
 
 /// Runs `$body` with `$p` bound to the pool, whichever the backend.
@@ -45,6 +45,41 @@ macro_rules! on_pool {
             Pool::Sqlite($p) => $body,
             Pool::Postgres($p) => $body,
         }
+    };
+}
+
+/// Runs `$body` in a write transaction bound to `$tx`, whichever the
+/// backend (`BEGIN IMMEDIATE` on SQLite, so that writers queue instead of
+/// failing). The body commits; an early return rolls back.
+macro_rules! write_tx {
+    ($self:expr, |$tx:ident| $body:block) => {
+        match &$self.pool {
+            Pool::Sqlite(p) => {
+                let mut $tx = p.begin_with("BEGIN IMMEDIATE").await?;
+                $body
+            }
+            Pool::Postgres(p) => {
+                let mut $tx = p.begin().await?;
+                $body
+            }
+        }
+    };
+}
+
+/// Writes one line of the audit log inside the transaction `$tx`, so
+/// that the change and its trace are kept or lost together.
+macro_rules! audit_in {
+    ($tx:ident, $at:expr, $actor:expr, $farmer:expr, $action:expr, $reason:expr) => {
+        sqlx::query(
+            "INSERT INTO audit (at, actor, farmer_id, action, reason) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind($at)
+        .bind($actor)
+        .bind($farmer)
+        .bind($action)
+        .bind($reason)
+        .execute(&mut *$tx)
+        .await?
     };
 }
 
@@ -123,6 +158,9 @@ impl Store {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .foreign_keys(true)
+            // Deleted rows (an erased farmer) are overwritten with zeroes,
+            // not left readable in free pages of the file.
+            .pragma("secure_delete", "ON")
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -382,7 +420,7 @@ impl Store {
 
     /// Registers a farmer under contract and returns their id and initial
     /// password (stored only as an argon2 hash: show it once). `actor`
-    /// is who does it, for the audit log.
+    /// is who does it, written to the audit log in the same transaction.
     ///
     /// # Errors
     /// When a field is empty or the address taken, or on a database
@@ -402,8 +440,9 @@ impl Store {
         }
         let password = generate_password();
         let hash = hash_password(&password)?;
-        let inserted = on_pool!(self, |p| {
-            sqlx::query(
+        let now = crate::now();
+        let id = write_tx!(self, |tx| {
+            let inserted: Option<i64> = sqlx::query(
                 "INSERT INTO farmers (name, email, contract, password_hash, created) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (email) DO NOTHING RETURNING id",
             )
@@ -411,20 +450,23 @@ impl Store {
             .bind(email)
             .bind(contract)
             .bind(&hash)
-            .bind(crate::now())
-            .fetch_optional(p)
+            .bind(now)
+            .fetch_optional(&mut *tx)
             .await?
             .map(|r| r.try_get::<i64, _>(0))
-            .transpose()?
+            .transpose()?;
+            let id = inserted.ok_or_else(|| ExchangeError::FarmerExists(email.to_owned()))?;
+            audit_in!(
+                tx,
+                now,
+                actor,
+                Some(id),
+                "farmer created",
+                "registration under contract"
+            );
+            tx.commit().await?;
+            id
         });
-        let id = inserted.ok_or_else(|| ExchangeError::FarmerExists(email.to_owned()))?;
-        self.audit(
-            actor,
-            Some(id),
-            "farmer created",
-            "registration under contract",
-        )
-        .await?;
         Ok((id, password))
     }
 
@@ -463,23 +505,33 @@ impl Store {
     }
 
     /// Creates an API token for the farmer with that e-mail address and
-    /// returns it (stored only hashed: show it once).
+    /// returns it (stored only hashed: show it once). `actor` (a curator,
+    /// a command, or [`crate::FARMER_ACTOR`] on their own account page)
+    /// goes to the audit log in the same transaction.
     ///
     /// # Errors
     /// [`ExchangeError::UnknownFarmer`], or on a database error.
     pub async fn new_token(&self, email: &str, actor: &str) -> Result<String, ExchangeError> {
         let farmer = self.farmer_id(email).await?;
         let token = generate_token();
-        on_pool!(self, |p| {
+        let now = crate::now();
+        write_tx!(self, |tx| {
             sqlx::query("INSERT INTO tokens (farmer_id, hash, created) VALUES ($1, $2, $3)")
                 .bind(farmer)
                 .bind(hash_token(&token))
-                .bind(crate::now())
-                .execute(p)
+                .bind(now)
+                .execute(&mut *tx)
                 .await?;
+            audit_in!(
+                tx,
+                now,
+                actor,
+                Some(farmer),
+                "API token created",
+                "farmer's request"
+            );
+            tx.commit().await?;
         });
-        self.audit(actor, Some(farmer), "API token created", "farmer's request")
-            .await?;
         Ok(token)
     }
 

@@ -13,76 +13,8 @@ fn item(lot: &str, quantity: i64) -> BookingItem {
     }
 }
 
-/// A fresh PostgreSQL database, dropped with the guard.
-struct Database {
-    admin: String,
-    name: String,
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let (admin, name) = (self.admin.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&mut c)
-                    .await;
-                }
-            });
-        })
-        .join();
-    }
-}
-
-/// The stores to test: SQLite in `dir`, and PostgreSQL when configured.
-async fn stores(dir: &tempfile::TempDir, test: &str) -> Vec<(Store, Option<Database>)> {
-    let mut out = vec![(
-        Store::open(None, &dir.path().join("sub").join("x.sqlite"))
-            .await
-            .unwrap(),
-        None,
-    )];
-    match std::env::var("CDL_TEST_POSTGRES_URL") {
-        Ok(admin) => {
-            use sqlx::Connection;
-            let name = format!("cdl_store_{test}_{}", std::process::id());
-            let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
-            for sql in [
-                format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                format!("CREATE DATABASE {name}"),
-            ] {
-                sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .execute(&mut c)
-                    .await
-                    .unwrap();
-            }
-            let (head, params) = admin.split_once('?').unwrap_or((admin.as_str(), ""));
-            let (scheme, rest) = head.split_once("://").unwrap();
-            let authority = rest.split_once('/').map_or(rest, |(a, _)| a);
-            let mut url = format!("{scheme}://{authority}/{name}");
-            if !params.is_empty() {
-                url = format!("{url}?{params}");
-            }
-            let store = Store::open(Some(&url), std::path::Path::new("unused"))
-                .await
-                .unwrap();
-            assert_eq!(store.backend(), "postgres");
-            out.push((store, Some(Database { admin, name })));
-        }
-        Err(_) => eprintln!(
-            "PostgreSQL skipped: set CDL_TEST_POSTGRES_URL=postgres://USER@HOST/DB to run it"
-        ),
-    }
-    out
-}
+mod support;
+use support::stores;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn book_refuse_cancel_and_lowered_quantity() {

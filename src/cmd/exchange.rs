@@ -14,16 +14,16 @@ use cdl_web::WebConfig;
 
 /// Where the bookings are: the registry and the configuration.
 #[derive(Debug, clap::Args)]
-struct Target {
+pub(super) struct Target {
     /// The registry whose exchange this is (its SQLite bookings file is
     /// `cdl-exchange.sqlite` in it, unless the configuration sets
     /// `database_url`).
     #[arg(long, value_name = "DIR")]
-    registry: PathBuf,
+    pub(super) registry: PathBuf,
     /// The `serve` configuration file, if it sets `database_url`
     /// (`CONSERVATOIRE_DATABASE_URL` overrides it).
     #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    pub(super) config: Option<PathBuf>,
 }
 
 /// Manage the exchange's opening sessions.
@@ -113,7 +113,7 @@ struct TokenArgs {
 }
 
 /// Who acts, for the audit log: `--curator`, else the system user.
-fn actor(curator: Option<&str>) -> String {
+pub(super) fn actor(curator: Option<&str>) -> String {
     match curator {
         Some(c) => c.to_owned(),
         None => {
@@ -126,7 +126,7 @@ fn actor(curator: Option<&str>) -> String {
     }
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+pub(super) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -136,7 +136,10 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Opens the bookings store of `registry` (creating and migrating it if
 /// needed) and brings its lots up to `main`, saying on standard error
 /// which lots are booked beyond their new quantity.
-fn open(runtime: &tokio::runtime::Runtime, target: &Target) -> anyhow::Result<(Registry, Store)> {
+pub(super) fn open(
+    runtime: &tokio::runtime::Runtime,
+    target: &Target,
+) -> anyhow::Result<(Registry, Store)> {
     let config = WebConfig::load(target.config.as_deref())?;
     let registry = Registry::open(&target.registry)
         .with_context(|| format!("opening the registry {}", target.registry.display()))?;

@@ -11,6 +11,7 @@ pub mod keys;
 pub mod new;
 pub mod offer;
 pub mod peer;
+pub mod privacy;
 pub mod registry;
 pub mod schema;
 pub mod serve;

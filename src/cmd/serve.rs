@@ -90,6 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     tracing::info!("catching up the search index");
     let listen = config.listen;
     let base_url = config.base_url.clone();
+    let retention = (config.clone(), registry.git_dir().to_owned());
     let app = App::start(config, registry)?.into_state();
     tracing::info!(
         records = app.index.num_docs(),
@@ -125,6 +126,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let _ = tokio::signal::ctrl_c().await;
             tracing::info!("stopping");
         };
+        // Bookings past the retention period are anonymised now, then daily.
+        tokio::spawn(super::privacy::retention_daily(retention.0, retention.1));
         if let Some(period) = args.sync_every {
             tracing::info!(period_secs = period.as_secs(), "syncing peers on a schedule");
             tokio::spawn(cdl_web::schedule::sync_every(app.clone(), period));

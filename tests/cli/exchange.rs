@@ -13,11 +13,11 @@ use crate::serve::{Child, serve_bin, serve_with};
 use crate::util::{ok, run, stderr, stdout, write};
 
 /// The last line of a command's standard output.
-fn last_line(text: &str) -> String {
+pub(crate) fn last_line(text: &str) -> String {
     text.lines().last().unwrap_or("").trim().to_owned()
 }
 
-const LOT: &str = "seed-lot/tomate-noire-de-crimee";
+pub(crate) const LOT: &str = "seed-lot/tomate-noire-de-crimee";
 
 fn seed_lot(quantity: u32) -> String {
     format!(
@@ -47,7 +47,7 @@ fn publish_lot(d: &Path, registry: &str, quantity: u32) -> String {
 /// A registry whose `main` has the seed lot with `quantity`, a session
 /// starting in an hour with `capacity`, and a farmer with a token: the
 /// session's id and the token.
-fn setup(d: &Path, extra: &[&str], quantity: u32, capacity: u32) -> (i64, String) {
+pub(crate) fn setup(d: &Path, extra: &[&str], quantity: u32, capacity: u32) -> (i64, String) {
     ok(d, &["init", "reg.git"]);
     publish_lot(d, "reg.git", quantity);
     let starts = in_seconds(3600);
@@ -94,7 +94,7 @@ fn setup(d: &Path, extra: &[&str], quantity: u32, capacity: u32) -> (i64, String
 }
 
 /// RFC 3339 of now plus `seconds`.
-fn in_seconds(seconds: i64) -> String {
+pub(crate) fn in_seconds(seconds: i64) -> String {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -106,7 +106,7 @@ fn in_seconds(seconds: i64) -> String {
 /// A `serve` configuration that lets one client hold 200 connections at
 /// once, with a search index of its own (two servers of one registry
 /// cannot share one).
-fn config(d: &Path, name: &str, database_url: Option<&str>) -> String {
+pub(crate) fn config(d: &Path, name: &str, database_url: Option<&str>) -> String {
     let index = d.join(format!("{name}.index"));
     let mut text = format!(
         "max_connections_per_client = 0\nindex_dir = \"{}\"\n",
@@ -120,13 +120,13 @@ fn config(d: &Path, name: &str, database_url: Option<&str>) -> String {
 }
 
 /// One answer: status and JSON body (`Null` when empty).
-struct Answer {
-    status: u16,
-    content_type: String,
-    body: Value,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: String,
+    pub(crate) body: Value,
 }
 
-async fn call(
+pub(crate) async fn call(
     client: &reqwest::Client,
     method: reqwest::Method,
     url: &str,
@@ -161,7 +161,7 @@ async fn call(
     }
 }
 
-fn booking(session: i64, lot: &str, quantity: i64) -> Value {
+pub(crate) fn booking(session: i64, lot: &str, quantity: i64) -> Value {
     json!({ "session": session, "items": [{ "lot": lot, "quantity": quantity }] })
 }
 

@@ -9,6 +9,7 @@ mod export;
 mod federation;
 mod import;
 mod logs;
+mod privacy;
 mod registry;
 mod search;
 mod secrets;

@@ -77,6 +77,11 @@ pub struct WebConfig {
     /// between several `serve` processes; default: the SQLite file
     /// `cdl-exchange.sqlite` inside the registry's Git folder.
     pub database_url: Option<String>,
+    /// How many months after its session starts a booking of the exchange
+    /// is anonymised (its farmer removed, its quantities still counted);
+    /// applied when `serve` starts, then daily, and by
+    /// `conservatoire privacy retention`.
+    pub retention_months: u32,
     /// Who runs this site, for its legal pages (`[operator]` table).
     pub operator: Operator,
 }
@@ -148,6 +153,7 @@ impl Default for WebConfig {
             index_dir: None,
             curators_file: None,
             database_url: None,
+            retention_months: cdl_exchange::DEFAULT_RETENTION_MONTHS,
             operator: Operator::default(),
         }
     }
@@ -226,6 +232,8 @@ command-line options override both):
   database_url = \"postgres://…\"  exchange bookings database (default: SQLite
                                  cdl-exchange.sqlite in the registry folder)
                                                           CONSERVATOIRE_DATABASE_URL
+  retention_months = 24          months after its session before a booking is
+                                 anonymised (1 to 1200)
   [operator]                     who runs the site, for its legal pages:
     publisher, address, director, contact (e-mail or web page), host
 A commented example: web/config.example.toml.";
@@ -369,6 +377,9 @@ impl WebConfig {
         if !(1..=200).contains(&self.page_size) {
             return invalid("page_size", "must be between 1 and 200");
         }
+        if !(1..=cdl_exchange::MAX_RETENTION_MONTHS).contains(&self.retention_months) {
+            return invalid("retention_months", "must be between 1 and 1200");
+        }
         if self.session_minutes == 0 {
             return invalid("session_minutes", "must be at least 1");
         }
@@ -433,6 +444,7 @@ mod tests {
             ("index_dir", "\"/x\""),
             ("curators_file", "\"/y\""),
             ("database_url", "\"postgres://localhost/cdl\""),
+            ("retention_months", "24"),
         ];
         let operator = [
             ("publisher", "\"Ville\""),
@@ -498,5 +510,13 @@ mod tests {
             ..WebConfig::default()
         };
         assert!(config.check().is_err());
+        for months in [0, 1201] {
+            let config = WebConfig {
+                retention_months: months,
+                ..WebConfig::default()
+            };
+            let err = config.check().unwrap_err().to_string();
+            assert!(err.contains("retention_months"), "{err}");
+        }
     }
 }
