@@ -17,6 +17,7 @@ mod store;
 mod types;
 
 pub use secret::{generate_password, hash_token};
+pub use store::web::{FarmerAccount, PickEntry, TokenInfo};
 pub use store::{DEFAULT_FILE, Store};
 pub use types::{
     Booking, BookingItem, BookingRequest, Excess, LotAvailability, LotKey, Place, Session,

@@ -48,14 +48,50 @@ macro_rules! on_pool {
     };
 }
 
-fn migrator(sql: &'static str) -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
+/// The migrations of one backend, in order: (version, description, SQL).
+type Migrations = [(i64, &'static str, &'static str)];
+
+const SQLITE_MIGRATIONS: &Migrations = &[
+    (
         1,
-        Cow::Borrowed("exchange"),
-        MigrationType::Simple,
-        sql.into_sql_str(),
-        false,
-    )])
+        "exchange",
+        include_str!("../migrations/sqlite/0001_exchange.sql"),
+    ),
+    (
+        2,
+        "farmer sessions",
+        include_str!("../migrations/sqlite/0002_farmer_sessions.sql"),
+    ),
+];
+
+const POSTGRES_MIGRATIONS: &Migrations = &[
+    (
+        1,
+        "exchange",
+        include_str!("../migrations/postgres/0001_exchange.sql"),
+    ),
+    (
+        2,
+        "farmer sessions",
+        include_str!("../migrations/postgres/0002_farmer_sessions.sql"),
+    ),
+];
+
+fn migrator(migrations: &'static Migrations) -> Migrator {
+    Migrator::with_migrations(
+        migrations
+            .iter()
+            .map(|(version, description, sql)| {
+                Migration::new(
+                    *version,
+                    Cow::Borrowed(*description),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
+            })
+            .collect(),
+    )
 }
 
 impl Store {
@@ -104,9 +140,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        migrator(include_str!("../migrations/sqlite/0001_exchange.sql"))
-            .run(&pool)
-            .await?;
+        migrator(SQLITE_MIGRATIONS).run(&pool).await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
         })
@@ -122,9 +156,7 @@ impl Store {
             .acquire_timeout(Duration::from_secs(30))
             .connect(url)
             .await?;
-        migrator(include_str!("../migrations/postgres/0001_exchange.sql"))
-            .run(&pool)
-            .await?;
+        migrator(POSTGRES_MIGRATIONS).run(&pool).await?;
         Ok(Store {
             pool: Pool::Postgres(pool),
         })
@@ -755,6 +787,10 @@ impl Store {
         Ok(())
     }
 }
+
+// The web front's queries (farmer sessions, account page, pick lists):
+// in their own file, so that this one stays the bookings' core.
+pub(crate) mod web;
 
 /// Checks a booking's items, and sorts them by lot so that concurrent
 /// transactions lock lots in one order (no deadlock on PostgreSQL).
