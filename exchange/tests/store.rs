@@ -263,11 +263,13 @@ async fn concurrent_bookings_never_overbook_on(s: Store) {
 async fn web_sessions_tokens_and_pick_lists() {
     let dir = tempfile::tempdir().unwrap();
     for (s, _db) in stores(&dir, "web").await {
-        web_sessions_tokens_and_pick_lists_on(s).await;
+        // The audit log is read from the SQLite file directly.
+        let file = (s.backend() == "sqlite").then(|| dir.path().join("sub").join("x.sqlite"));
+        web_sessions_tokens_and_pick_lists_on(s, file).await;
     }
 }
 
-async fn web_sessions_tokens_and_pick_lists_on(s: Store) {
+async fn web_sessions_tokens_and_pick_lists_on(s: Store, audit: Option<std::path::PathBuf>) {
     let (farmer, _) = s
         .add_farmer("Jeanne", "jeanne@example.org", "C-1", "test")
         .await
@@ -348,4 +350,31 @@ async fn web_sessions_tokens_and_pick_lists_on(s: Store) {
         s.pick_list(session + 99, "ann", "x").await,
         Err(ExchangeError::UnknownSession(_))
     ));
+    // Each view of the pick list is one audit line per farmer listed.
+    s.pick_list(session, "bob", "printing").await.unwrap();
+    if let Some(file) = audit {
+        use sqlx::Row;
+        let pool = sqlx::SqlitePool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(file),
+        )
+        .await
+        .unwrap();
+        let rows = sqlx::query(
+            "SELECT actor, reason, farmer_id FROM audit WHERE action LIKE 'name and bookings read%' ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let seen: Vec<(String, String, i64)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("ann".into(), "preparing".into(), farmer),
+                ("bob".into(), "printing".into(), farmer)
+            ]
+        );
+    }
 }
