@@ -128,7 +128,7 @@ const FR: Words = Words {
     totals_heading: "Totaux par lot",
     lot: "Lot",
     total: "Total à préparer",
-    nobody: "Aucune réservation active pour cette séance.",
+    nobody: "Aucune réservation en cours pour cette séance.",
     erased: "personne effacée",
     back: "Retour à la gestion de l’échange",
 };
