@@ -24,6 +24,7 @@ pub use privacy::{
     report_text,
 };
 pub use secret::{generate_password, hash_token};
+pub use store::web::{FarmerAccount, PickEntry, TokenInfo};
 pub use store::{DEFAULT_FILE, Store};
 pub use types::{
     Booking, BookingItem, BookingRequest, Excess, Figures, LotAvailability, LotKey, Place, Session,

@@ -54,7 +54,17 @@ pub(crate) fn verify_password(hash: &str, password: &str) -> bool {
 
 /// A new API token: `cdlx_` and 64 hexadecimal digits (256 random bits).
 pub(crate) fn generate_token() -> String {
-    let mut out = String::from("cdlx_");
+    random_token("cdlx_")
+}
+
+/// A new web session token of a farmer: `cdls_` and 64 hexadecimal
+/// digits (256 random bits).
+pub(crate) fn generate_session_token() -> String {
+    random_token("cdls_")
+}
+
+fn random_token(prefix: &str) -> String {
+    let mut out = String::from(prefix);
     for b in random::<32>() {
         out.push_str(&format!("{b:02x}"));
     }

@@ -88,18 +88,32 @@ type Step = (i64, &'static str, &'static str);
 
 /// SQLite's migrations, in order. A new one gets the next number, here and
 /// in [`POSTGRES`], with its file in `migrations/<backend>/`.
-const SQLITE: &[Step] = &[(
-    1,
-    "exchange",
-    include_str!("../migrations/sqlite/0001_exchange.sql"),
-)];
+const SQLITE: &[Step] = &[
+    (
+        1,
+        "exchange",
+        include_str!("../migrations/sqlite/0001_exchange.sql"),
+    ),
+    (
+        2,
+        "farmer sessions",
+        include_str!("../migrations/sqlite/0002_farmer_sessions.sql"),
+    ),
+];
 
 /// PostgreSQL's migrations, in order, numbered as [`SQLITE`]'s.
-const POSTGRES: &[Step] = &[(
-    1,
-    "exchange",
-    include_str!("../migrations/postgres/0001_exchange.sql"),
-)];
+const POSTGRES: &[Step] = &[
+    (
+        1,
+        "exchange",
+        include_str!("../migrations/postgres/0001_exchange.sql"),
+    ),
+    (
+        2,
+        "farmer sessions",
+        include_str!("../migrations/postgres/0002_farmer_sessions.sql"),
+    ),
+];
 
 fn migrator(steps: &[Step]) -> Migrator {
     Migrator::with_migrations(
@@ -894,6 +908,10 @@ impl Store {
         Ok(())
     }
 }
+
+// The web front's queries (farmer sessions, account page, pick lists):
+// in their own file, so that this one stays the bookings' core.
+pub(crate) mod web;
 
 /// Checks a booking's items, and sorts them by lot so that concurrent
 /// transactions lock lots in one order (no deadlock on PostgreSQL).

@@ -190,3 +190,123 @@ async fn concurrent_bookings_never_overbook_on(s: Store) {
     assert_eq!((ok, short), (10, 90));
     assert_eq!(s.lots().await.unwrap()[0].booked, 10);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn web_sessions_tokens_and_pick_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    for (s, _db) in stores(&dir, "web").await {
+        // The audit log is read from the SQLite file directly.
+        let file = (s.backend() == "sqlite").then(|| dir.path().join("sub").join("x.sqlite"));
+        web_sessions_tokens_and_pick_lists_on(s, file).await;
+    }
+}
+
+async fn web_sessions_tokens_and_pick_lists_on(s: Store, audit: Option<std::path::PathBuf>) {
+    let (farmer, _) = s
+        .add_farmer("Jeanne", "jeanne@example.org", "C-1", "test")
+        .await
+        .unwrap();
+    // Sessions: the token finds its farmer until closed or idle.
+    let token = s.open_farmer_session(farmer, 600).await.unwrap();
+    assert!(token.starts_with("cdls_") && token.len() == 69, "{token}");
+    assert_eq!(s.farmer_session(&token, 600).await.unwrap(), Some(farmer));
+    assert_eq!(s.farmer_session("cdls_nope", 600).await.unwrap(), None);
+    // A negative idle time makes every session too old: refused, deleted.
+    assert_eq!(s.farmer_session(&token, -1).await.unwrap(), None);
+    assert_eq!(s.farmer_session(&token, 600).await.unwrap(), None);
+    let token = s.open_farmer_session(farmer, 600).await.unwrap();
+    s.close_farmer_session(&token).await.unwrap();
+    assert_eq!(s.farmer_session(&token, 600).await.unwrap(), None);
+    // The account and its tokens, oldest first; a revoked one stops working.
+    let account = s.farmer_account(farmer).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            account.name.as_str(),
+            account.email.as_str(),
+            account.contract.as_str()
+        ),
+        ("Jeanne", "jeanne@example.org", "C-1")
+    );
+    assert!(s.farmer_account(farmer + 1000).await.unwrap().is_none());
+    let a = s.new_token_of(farmer, "farmer").await.unwrap();
+    let b = s.new_token_of(farmer, "farmer").await.unwrap();
+    let tokens = s.tokens_of(farmer).await.unwrap();
+    assert_eq!(tokens.len(), 2);
+    assert!(tokens[0].id < tokens[1].id && tokens[0].revoked.is_none());
+    assert!(
+        s.revoke_token(farmer, tokens[0].id, "farmer")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.revoke_token(farmer, tokens[0].id, "farmer")
+            .await
+            .unwrap()
+    );
+    assert!(!s.revoke_token(farmer + 1, tokens[1].id, "x").await.unwrap());
+    assert_eq!(s.farmer_by_token(&a).await.unwrap(), None);
+    assert_eq!(s.farmer_by_token(&b).await.unwrap(), Some(farmer));
+    assert!(s.tokens_of(farmer).await.unwrap()[0].revoked.is_some());
+    // The pick list: active bookings with names and items; audited.
+    let session = s
+        .add_session("Halle", cdl_exchange::now() + 3600, 5)
+        .await
+        .unwrap();
+    s.sync_lots(&[("seed-lot/a".into(), 5), ("seed-lot/b".into(), 5)])
+        .await
+        .unwrap();
+    let one = s
+        .book(
+            farmer,
+            session,
+            &[item("seed-lot/b", 2), item("seed-lot/a", 1)],
+            Some("ann"),
+        )
+        .await
+        .unwrap();
+    let two = s
+        .book(farmer, session, &[item("seed-lot/a", 3)], None)
+        .await
+        .unwrap();
+    s.cancel(farmer, two.id).await.unwrap();
+    let list = s.pick_list(session, "ann", "preparing").await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].booking, one.id);
+    assert_eq!(list[0].farmer.as_deref(), Some("Jeanne"));
+    assert_eq!(list[0].made_by.as_deref(), Some("ann"));
+    assert_eq!(
+        list[0].items,
+        vec![item("seed-lot/a", 1), item("seed-lot/b", 2)]
+    );
+    assert!(matches!(
+        s.pick_list(session + 99, "ann", "x").await,
+        Err(ExchangeError::UnknownSession(_))
+    ));
+    // Each view of the pick list is one audit line per farmer listed.
+    s.pick_list(session, "bob", "printing").await.unwrap();
+    if let Some(file) = audit {
+        use sqlx::Row;
+        let pool = sqlx::SqlitePool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(file),
+        )
+        .await
+        .unwrap();
+        let rows = sqlx::query(
+            "SELECT actor, reason, farmer_id FROM audit WHERE action LIKE 'name and bookings read%' ORDER BY id",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        let seen: Vec<(String, String, i64)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("ann".into(), "preparing".into(), farmer),
+                ("bob".into(), "printing".into(), farmer)
+            ]
+        );
+    }
+}

@@ -183,13 +183,12 @@ pub async fn book_counted(
     state: &AppState,
     store: &Store,
     farmer: i64,
-    request: &BookingRequest,
+    session: i64,
+    items: &[cdl_exchange::BookingItem],
     made_by: Option<&str>,
 ) -> Result<Booking, ExchangeError> {
     let started = std::time::Instant::now();
-    let result = store
-        .book(farmer, request.session, &request.items, made_by)
-        .await;
+    let result = store.book(farmer, session, items, made_by).await;
     let outcome = match &result {
         Ok(_) => BookingOutcome::Booked,
         Err(e) => BookingOutcome::of(e),
@@ -384,7 +383,7 @@ pub async fn book(
             );
         }
     };
-    match book_counted(&state, store, farmer, &request, None).await {
+    match book_counted(&state, store, farmer, request.session, &request.items, None).await {
         Ok(booking) => (StatusCode::CREATED, Json(booking)).into_response(),
         Err(e) => refusal(e),
     }

@@ -192,6 +192,8 @@ pub struct Messages {
     pub nav_policy: &'static str,
     /// Navigation: review.
     pub nav_review: &'static str,
+    /// Navigation: the seed and ferment exchange.
+    pub nav_exchange: &'static str,
     /// Text of the link to the other language (in that language).
     pub switch_language: &'static str,
     /// Footer: licence of the software.
@@ -500,6 +502,7 @@ pub static FR: Messages = Messages {
     nav_propose: "Proposer une ressource",
     nav_policy: "Ce que « libre » veut dire",
     nav_review: "Revue",
+    nav_exchange: "Échange",
     switch_language: "English",
     footer_licence: "Logiciel libre sous licence EUPL-1.2. Aucun traceur, aucun script.",
     footer_data: crate::pages::data::TITLE.fr,
@@ -660,6 +663,7 @@ pub static EN: Messages = Messages {
     nav_propose: "Propose a resource",
     nav_policy: "What “free” means",
     nav_review: "Review",
+    nav_exchange: "Exchange",
     switch_language: "Français",
     footer_licence: "Free software under the EUPL-1.2 licence. No trackers, no scripts.",
     footer_data: crate::pages::data::TITLE.en,

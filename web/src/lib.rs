@@ -100,6 +100,38 @@ pub fn router(state: AppState) -> Router {
         .route("/review/{id}", get(pages::review::show))
         .route("/review/{id}/merge", post(pages::review::merge))
         .route("/review/{id}/reject", post(pages::review::reject))
+        .route("/echange", get(pages::exchange::page))
+        .route(
+            "/echange/connexion",
+            get(pages::exchange::login_form).post(pages::exchange::login),
+        )
+        .route("/echange/deconnexion", post(pages::exchange::logout))
+        .route("/echange/reserver", post(pages::exchange::book))
+        .route("/echange/reservations", get(pages::exchange::bookings))
+        .route(
+            "/echange/reservations/{id}/annuler",
+            post(pages::exchange::cancel),
+        )
+        .route("/echange/compte", get(pages::exchange::account))
+        .route("/echange/compte/jetons", post(pages::exchange::new_token))
+        .route(
+            "/echange/compte/jetons/{id}/revoquer",
+            post(pages::exchange::revoke_token),
+        )
+        .route("/echange/gestion", get(pages::exchange_curator::manage))
+        .route(
+            "/echange/sessions/nouvelle",
+            get(pages::exchange_curator::new_session_form)
+                .post(pages::exchange_curator::new_session),
+        )
+        .route(
+            "/echange/pour",
+            get(pages::exchange_curator::behalf_form).post(pages::exchange_curator::behalf),
+        )
+        .route(
+            "/echange/sessions/{id}/liste",
+            get(pages::exchange_curator::pick_list),
+        )
         .route("/feed.atom", get(pages::feed::atom))
         .route("/sitemap.xml", get(pages::feed::sitemap))
         .route("/robots.txt", get(pages::feed::robots))

@@ -35,6 +35,10 @@ pub const CSRF_FIELD: &str = "csrf";
 /// The cookie holding a curator's session token (the CSRF token of a
 /// curator is derived from it).
 pub const SESSION_COOKIE: &str = "__Host-cdl_session";
+/// The cookie holding a farmer's session token at the exchange (stored
+/// hashed in the exchange's database; the farmer's CSRF token is derived
+/// from it).
+pub const FARMER_COOKIE: &str = "__Host-cdl_farmer";
 
 /// The name a cookie is sent under: with `secure` cookies, the `__Host-`
 /// name; without (plain-HTTP tests), browsers refuse that prefix, so the

@@ -3,6 +3,8 @@
 
 pub mod alternatives;
 pub mod data;
+pub mod exchange;
+pub mod exchange_curator;
 pub mod feed;
 pub mod home;
 pub mod legal;
@@ -41,6 +43,8 @@ pub enum Nav {
     Policy,
     /// Review.
     Review,
+    /// The seed and ferment exchange.
+    Exchange,
     /// None of them.
     None,
 }
@@ -75,6 +79,7 @@ impl Layout {
             Nav::Propose => "propose",
             Nav::Policy => "policy",
             Nav::Review => "review",
+            Nav::Exchange => "exchange",
             Nav::None => "",
         };
         if name == nav { "page" } else { "false" }
@@ -215,13 +220,20 @@ pub async fn cookies_middleware(
         Some(t) => (t, false),
         None => (new_token(), true),
     };
-    let binding = match &session {
-        Some(s) => format!("session:{s}"),
-        None => format!("visitor:{visitor}"),
+    // A farmer's session lives in the database, shared by every process:
+    // its CSRF token is a hash of the secret cookie, the same everywhere.
+    let farmer = cookie(
+        request.headers(),
+        cookie_name(crate::security::FARMER_COOKIE, secure),
+    )
+    .filter(|t| exchange::is_farmer_token(t))
+    .map(exchange::farmer_csrf);
+    let csrf = match (&session, farmer) {
+        (Some(s), _) => state.csrf_key.token(&format!("session:{s}")),
+        (None, Some(f)) => f,
+        (None, None) => state.csrf_key.token(&format!("visitor:{visitor}")),
     };
-    request
-        .extensions_mut()
-        .insert(CsrfToken(state.csrf_key.token(&binding)));
+    request.extensions_mut().insert(CsrfToken(csrf));
     let mut response = next.run(request).await;
     // Only pages carry forms: the style sheet, the feed and the sitemap stay
     // cookie-free, so that shared caches may keep them.

@@ -4,7 +4,9 @@
 // error (a CSP violation shows as one), or when keyboard-only use breaks.
 //
 // Environment: BASE (http://127.0.0.1:PORT), CURATOR and PASSWORD (a
-// curator of that server), SHOTS (folder for the screenshots, optional).
+// curator of that server), FARMER and FARMER_PASSWORD (a farmer of its
+// exchange, with a session to come), SHOTS (folder for the screenshots,
+// optional).
 
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,12 +18,14 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const BASE = process.env.BASE;
 const CURATOR = process.env.CURATOR;
 const PASSWORD = process.env.PASSWORD;
+const FARMER = process.env.FARMER;
+const FARMER_PASSWORD = process.env.FARMER_PASSWORD;
 const SHOTS = process.env.SHOTS || '';
 const KINDS = ['software', 'cultural-work', 'method', 'dataset', 'seed-lot', 'ferment-lot'];
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-if (!BASE || !CURATOR || !PASSWORD) {
-  console.error('BASE, CURATOR and PASSWORD are needed');
+if (!BASE || !CURATOR || !PASSWORD || !FARMER || !FARMER_PASSWORD) {
+  console.error('BASE, CURATOR, PASSWORD, FARMER and FARMER_PASSWORD are needed');
   process.exit(2);
 }
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -202,6 +206,73 @@ if (proposal) {
   console.log(`(no new proposal: status ${proposed.status})`);
 }
 
+// The exchange, as a farmer in a context of their own: logged out, the
+// login (wrong, then right, with the keyboard), the booking form (refused,
+// then booked), the bookings and the account page with a new token.
+{
+  const farmer = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+  const page = await farmer.newPage();
+  await page.goto(BASE + '/echange');
+  await axe(page, 'exchange (logged out)');
+  await page.goto(BASE + '/echange/connexion');
+  await axe(page, 'exchange login');
+  await page.fill('#f-email', FARMER);
+  await page.fill('#f-password', 'not the password');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.error-summary');
+  await axe(page, 'exchange login with an error');
+  await page.fill('#f-password', FARMER_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/echange$/);
+  await axe(page, 'exchange (farmer)');
+  const lots = await page.$$('form[action="/echange/reserver"] input[type=number]');
+  if (lots.length === 0) {
+    fail('exchange (farmer): no lot to book');
+  } else {
+    await page.check('input[name=session]');
+    await lots[0].fill('999999');
+    await page.click('form[action="/echange/reserver"] button[type=submit]');
+    await page.waitForSelector('.error-summary');
+    await axe(page, 'booking refused');
+    const again = await page.$$('form[action="/echange/reserver"] input[type=number]');
+    await again[0].fill('1');
+    await page.click('form[action="/echange/reserver"] button[type=submit]');
+    await page.waitForURL(/\/echange\/reservations/);
+    await axe(page, 'my bookings');
+  }
+  await page.goto(BASE + '/echange/compte');
+  await axe(page, 'my account');
+  await page.click('form[action="/echange/compte/jetons"] button');
+  await page.waitForSelector('code.token');
+  await axe(page, 'my account with a new token');
+  await farmer.close();
+}
+
+// The exchange, as a curator (still logged in on that page), after the
+// farmer's booking: the management page, a new session (empty, then with its errors), a booking
+// on behalf (with its errors) and a session's pick list.
+{
+  await login.goto(BASE + '/echange/gestion');
+  await axe(login, 'exchange management');
+  const list = await login.getAttribute('a[href$="/liste"]', 'href');
+  await login.goto(BASE + '/echange/sessions/nouvelle');
+  await axe(login, 'new exchange session');
+  await login.click('button[type=submit]:not(.secondary)');
+  await login.waitForSelector('.error-summary');
+  await axe(login, 'new exchange session with errors');
+  await login.goto(BASE + '/echange/pour');
+  await axe(login, 'booking on behalf');
+  await login.click('form[action="/echange/pour"] button[type=submit]');
+  await login.waitForSelector('.error-summary');
+  await axe(login, 'booking on behalf with errors');
+  if (list) {
+    await login.goto(BASE + list);
+    await axe(login, 'pick list');
+  } else {
+    fail('exchange management: no session to open the pick list of');
+  }
+}
+
 // English, in its own context (the language choice is a cookie).
 {
   const english = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
@@ -216,10 +287,10 @@ if (proposal) {
 
 await browser.close();
 // The crawl covers home, searches, records of every kind, every propose
-// form, the legal pages and the review pages: fewer French pages means a
-// page was not reached.
+// form, the legal pages, the review pages and the exchange's pages: fewer
+// French pages means a page was not reached.
 console.log(`French pages checked for English and at 320 px: ${frenchPages}`);
-if (frenchPages < 20) fail(`only ${frenchPages} French pages were checked`);
+if (frenchPages < 40) fail(`only ${frenchPages} French pages were checked`);
 if (failures > 0) {
   console.error(`${failures} accessibility failure(s)`);
   process.exit(1);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Accessibility tests in real headless Chromium with axe-core: starts
 # `conservatoire serve --demo` on a free loopback port in a temporary
-# folder, adds a curator, and runs check.mjs. Needs the `chromium` package
+# folder, adds a curator, a farmer and an exchange session, and runs check.mjs. Needs the `chromium` package
 # (Debian) and node (18 or later) with npm. Screenshots go to $SHOTS when set.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,6 +23,13 @@ for _ in $(seq 1 240); do
 done
 [ -n "$base" ] || { echo "the server did not start" >&2; cat "$work/serve.log" >&2; exit 1; }
 password="$("$bin" curators add --registry "$work/demo" a11y 2>/dev/null)"
+# The exchange's pages: a farmer under contract and a session to come.
+farmer_password="$("$bin" farmers add --registry "$work/demo" --name "Camille Essai" \
+  --email a11y@example.org --contract A11Y-1 2>/dev/null | tail -n 1)"
+"$bin" exchange add-session --registry "$work/demo" --place "Halle d’essai" \
+  --starts "2099-03-14T09:00:00+01:00" --capacity 20 --address "1 rue de l’Essai, 75000 Paris" \
+  --accessibility "De plain-pied" --opening-hours "Samedi 9 h – 13 h" >/dev/null 2>&1
 cd "$here"
 if [ ! -d node_modules ]; then npm ci --no-audit --no-fund --silent; fi
-BASE="$base" CURATOR=a11y PASSWORD="$password" SHOTS="${SHOTS:-}" node check.mjs
+BASE="$base" CURATOR=a11y PASSWORD="$password" FARMER=a11y@example.org \
+  FARMER_PASSWORD="$farmer_password" SHOTS="${SHOTS:-}" node check.mjs

@@ -10,6 +10,7 @@ mod cost;
 mod dcat;
 mod demo;
 mod dumps;
+mod exchange_pages;
 mod fuzz;
 mod hostile;
 mod metrics;

@@ -222,6 +222,19 @@ impl Server {
         }
     }
 
+    /// A second server of the same registry and bookings database (its
+    /// own search index), as a second `serve` process behind a load
+    /// balancer would be.
+    pub async fn second(&self) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let config = WebConfig {
+            index_dir: Some(dir.path().join("index")),
+            ..WebConfig::default()
+        };
+        let registry = cdl_registry::Registry::open(&self.git_dir).unwrap();
+        Server::serve(config, registry, dir).await
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
