@@ -48,7 +48,10 @@ export async function vocabularyTerms(base) {
 
 // The English terms found in the page's text and in the attributes people
 // hear (title, aria-label, alt, placeholder), outside elements whose `lang`
-// is not French and outside code (a record's TOML source, a diff).
+// is not French, outside code (a record's TOML source, a diff) and outside
+// a resource's own free text, which pages mark `data-own`: a French
+// description may quote an English licence name (« Open Licence »), and
+// that is the resource's content, not the interface's.
 export async function englishOn(page, terms) {
   return page.evaluate((terms) => {
     const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -64,7 +67,7 @@ export async function englishOn(page, terms) {
     const skipped = (el) => {
       const tagged = el.closest('[lang]');
       if (tagged && !tagged.lang.toLowerCase().startsWith('fr')) return true;
-      return el.closest('code, kbd, samp, pre, script, style, [translate=no]') !== null;
+      return el.closest('code, kbd, samp, pre, script, style, [translate=no], [data-own]') !== null;
     };
     const found = [];
     const look = (text, el, how) => {
