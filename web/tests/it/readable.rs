@@ -252,7 +252,7 @@ async fn translations_are_shown_on_the_english_page_never_as_a_row() -> Result {
     let summer = c.get("/records/cultural-work/summer?lang=en").await.body;
     assert!(summer.contains("<strong>A painting by Frederic Leighton.</strong>"));
     assert!(
-        summer.contains("<div class=\"description\" lang=\"fr\">"),
+        summer.contains("<div class=\"description\" data-own lang=\"fr\">"),
         "a description not translated stays marked French: {summer}"
     );
     Ok(())
@@ -271,7 +271,7 @@ async fn titles_in_another_language_carry_their_lang() -> Result {
     let en = c.get("/records/cultural-work/summer?lang=en").await.body;
     assert!(en.contains("<h1>Summer</h1>"), "{en}");
     assert!(
-        en.contains("<p class=\"summary\"><strong>A painting"),
+        en.contains("<p class=\"summary\" data-own><strong>A painting"),
         "the English summary is the page's language"
     );
     let painting = c.get(&format!("{PAINTING_PAGE}?lang=fr")).await.body;
