@@ -172,6 +172,30 @@ pub fn phonetic_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The analyzers a search uses, built once per index and cloned for each
+/// use: a clone shares the stop-word lists and stemmers, where building
+/// an analyzer allocates its stop-word set anew (eight builds a search,
+/// before, for the queries and the snippets).
+#[derive(Clone)]
+pub(crate) struct Analyzers {
+    /// [`french`].
+    pub french: TextAnalyzer,
+    /// [`english`].
+    pub english: TextAnalyzer,
+    /// [`folded`].
+    pub folded: TextAnalyzer,
+}
+
+impl Analyzers {
+    pub fn new() -> Self {
+        Analyzers {
+            french: french(),
+            english: english(),
+            folded: folded(),
+        }
+    }
+}
+
 /// Registers the analyzers of this crate in an index's tokenizer manager.
 pub(crate) fn register(manager: &TokenizerManager) {
     manager.register(FRENCH, french());

@@ -289,6 +289,8 @@ pub(crate) struct SegmentCache {
     /// The typo automata, built once (not per segment, but kept across
     /// searches all the same).
     pub typos: crate::compile::Typos,
+    /// The analyzers, built once and cloned by each search.
+    pub analyzers: crate::analysis::Analyzers,
 }
 
 impl SegmentCache {
@@ -299,6 +301,7 @@ impl SegmentCache {
             threads: threads.max(1),
             min_part: 1 << 16,
             typos: crate::compile::Typos::default(),
+            analyzers: crate::analysis::Analyzers::new(),
         }
     }
 
@@ -886,7 +889,7 @@ mod tests {
         let mut checked = 0;
         for q in queries {
             let parsed = crate::query::parse(q).unwrap();
-            let compiled = Compiler::new(fields, crate::compile::Mode::Exact)
+            let compiled = Compiler::new(fields, &cache.analyzers, crate::compile::Mode::Exact)
                 .compile(&parsed)
                 .unwrap();
             for keep in [1, 20, 300, 5000] {

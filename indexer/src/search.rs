@@ -9,7 +9,7 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{english, french};
+use crate::analysis::Analyzers;
 pub use crate::compile::TYPO_FALLBACK_BELOW;
 use crate::compile::{Compiled, Compiler, Mode, facet_filters, is_droppable};
 use crate::error::{EngineContext, Result};
@@ -263,11 +263,11 @@ pub(crate) fn run(
     cache: &SegmentCache,
 ) -> Result<SearchResults> {
     let parsed = query::parse(&request.query)?;
-    let filters = facet_filters(searcher, fields, &request.filters)?;
+    let filters = facet_filters(searcher, fields, &cache.analyzers, &request.filters)?;
     // Exact words first; typos and sounds-alike are forgiven when that
     // finds few records, which spares the alternatives of common words
     // (each one visits every record holding a neighbour of the word).
-    let exact = Compiler::new(fields, Mode::Exact)
+    let exact = Compiler::new(fields, &cache.analyzers, Mode::Exact)
         .with_filters(&filters)
         .compile(&parsed)?;
     let mut results = execute(searcher, fields, request, &exact, cache)?;
@@ -275,7 +275,7 @@ pub(crate) fn run(
     let mut compiled = exact;
     if results.total < TYPO_FALLBACK_BELOW && compiled.fuzzy_candidates {
         let forgiving = Mode::Forgiving(searcher, &cache.typos);
-        let again = Compiler::new(fields, forgiving)
+        let again = Compiler::new(fields, &cache.analyzers, forgiving)
             .with_filters(&filters)
             .compile(&parsed)?;
         if again.forgiven {
@@ -330,7 +330,7 @@ fn relax(
         parsed
             .clauses
             .retain(|c| !(is_droppable(c) && absent.iter().any(|words| words == &clause_words(c))));
-        let compiled = Compiler::new(fields, mode)
+        let compiled = Compiler::new(fields, &cache.analyzers, mode)
             .with_filters(filters)
             .compile(&parsed)?;
         let found = execute(searcher, fields, request, &compiled, cache)?;
@@ -360,7 +360,7 @@ fn relax(
         tries.push(1);
     }
     for min in tries {
-        let compiled = Compiler::new(fields, mode)
+        let compiled = Compiler::new(fields, &cache.analyzers, mode)
             .with_filters(filters)
             .relaxed(min)
             .compile(&parsed)?;
@@ -482,7 +482,7 @@ fn execute(
     )?;
     let count = gathered.total;
     let page: Vec<Ranked> = gathered.top.into_iter().skip(offset).collect();
-    let snippets = Snippets::new(fields, compiled);
+    let snippets = Snippets::new(fields, compiled, &cache.analyzers);
     let masks = snippets.matching_fields(searcher, &page)?;
     let mut hits = Vec::with_capacity(page.len());
     for (r, mask) in page.into_iter().zip(masks) {
@@ -530,11 +530,15 @@ struct Snippets {
 }
 
 impl Snippets {
-    fn new(fields: &Fields, compiled: &Compiled) -> Self {
+    fn new(fields: &Fields, compiled: &Compiled, analyzers: &Analyzers) -> Self {
         let mut generators = Vec::new();
         let mut highlighted = Vec::new();
         let mut add = |field: Field, terms: &BTreeMap<String, f32>, fr: bool| {
-            let analyzer = if fr { french() } else { english() };
+            let analyzer = if fr {
+                analyzers.french.clone()
+            } else {
+                analyzers.english.clone()
+            };
             let mut g = SnippetGenerator::new(terms.clone(), analyzer, field, SNIPPET_CHARS);
             g.set_max_num_chars(SNIPPET_CHARS);
             generators.push((field, g));
