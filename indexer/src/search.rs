@@ -539,12 +539,9 @@ fn finish(
 
     let mut by_dim = BTreeMap::new();
     if let Some(tally) = found.facets {
-        let mut values: BTreeMap<FacetDim, Vec<FacetCount>> = BTreeMap::new();
+        let mut values: BTreeMap<FacetDim, Vec<(std::sync::Arc<str>, u64)>> = BTreeMap::new();
         for ((dim, value), count) in tally {
-            values
-                .entry(dim)
-                .or_default()
-                .push(FacetCount { value, count });
+            values.entry(dim).or_default().push((value, count));
         }
         for dim in FacetDim::ALL {
             let v = values.remove(&dim).unwrap_or_default();
@@ -560,11 +557,27 @@ fn finish(
     })
 }
 
-/// The `n` most frequent values, ties by value.
-fn top_values(mut values: Vec<FacetCount>, n: usize) -> Vec<FacetCount> {
-    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    values.truncate(n);
+/// The `n` most frequent values, ties by value (each value once).
+fn top_values(mut values: Vec<(std::sync::Arc<str>, u64)>, n: usize) -> Vec<FacetCount> {
+    let order = |a: &(std::sync::Arc<str>, u64), b: &(std::sync::Arc<str>, u64)| {
+        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    };
+    // Only the first `n` need sorting: a tag facet has thousands.
+    if n == 0 {
+        return Vec::new();
+    }
+    if values.len() > n {
+        values.select_nth_unstable_by(n - 1, order);
+        values.truncate(n);
+    }
+    values.sort_unstable_by(order);
     values
+        .into_iter()
+        .map(|(value, count)| FacetCount {
+            value: value.as_ref().to_owned(),
+            count,
+        })
+        .collect()
 }
 
 /// Snippet generators for the French and English text fields, in the
@@ -769,6 +782,25 @@ mod tests {
             highlights: vec![2..3, 0..1, 1..9, 4..5, 3..3],
         };
         assert_eq!(s.parts(), [("a", true), ("é ", false), ("b", true)]);
+    }
+
+    #[test]
+    fn top_values_are_the_first_of_the_full_order() {
+        let values: Vec<(std::sync::Arc<str>, u64)> = (0..300u64)
+            .map(|i| (format!("v{}", (i * 7919) % 1000).into(), (i * 31) % 17))
+            .collect();
+        let mut all: Vec<FacetCount> = values
+            .iter()
+            .map(|(v, c)| FacetCount {
+                value: v.to_string(),
+                count: *c,
+            })
+            .collect();
+        all.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        for n in [0, 1, 12, 299, 300, 400] {
+            let want: Vec<FacetCount> = all.iter().take(n).cloned().collect();
+            assert_eq!(top_values(values.clone(), n), want, "{n}");
+        }
     }
 
     #[test]
