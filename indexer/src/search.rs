@@ -593,11 +593,7 @@ impl Snippets {
         let mut generators = Vec::new();
         let mut highlighted = Vec::new();
         let mut add = |field: Field, terms: &BTreeMap<String, f32>, fr: bool| {
-            let analyzer = if fr {
-                analyzers.french.clone()
-            } else {
-                analyzers.english.clone()
-            };
+            let analyzer = analyzers.highlighter(fr, terms.keys().map(String::as_str));
             let mut g = SnippetGenerator::new(terms.clone(), analyzer, field, SNIPPET_CHARS);
             g.set_max_num_chars(SNIPPET_CHARS);
             generators.push((field, g));
