@@ -172,6 +172,158 @@ pub fn phonetic_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The analyzers a search uses, built once per index and cloned for each
+/// use: a clone shares the stop-word lists and stemmers, where building
+/// an analyzer allocates its stop-word set anew (eight builds a search,
+/// before, for the queries and the snippets).
+#[derive(Clone)]
+pub(crate) struct Analyzers {
+    /// [`french`].
+    pub french: TextAnalyzer,
+    /// [`english`].
+    pub english: TextAnalyzer,
+    /// [`folded`].
+    pub folded: TextAnalyzer,
+    /// The French and English stop words.
+    french_stop: StopWordFilter,
+    english_stop: StopWordFilter,
+    /// The French and English stemmers alone, on a whole text.
+    french_stemmer: TextAnalyzer,
+    english_stemmer: TextAnalyzer,
+}
+
+impl Analyzers {
+    pub fn new() -> Self {
+        let stemmer = |language| {
+            TextAnalyzer::builder(RawTokenizer::default())
+                .filter(Stemmer::new(language))
+                .build()
+        };
+        Analyzers {
+            french: french(),
+            english: english(),
+            folded: folded(),
+            french_stop: stop_words(Language::French),
+            english_stop: stop_words(Language::English),
+            french_stemmer: stemmer(Language::French),
+            english_stemmer: stemmer(Language::English),
+        }
+    }
+
+    /// The French (`fr`) or English analyzer for finding `terms` in a
+    /// text, as snippets do: every token that may stem to one of them
+    /// comes out as the full analyzer makes it; the others (whose first
+    /// letter no term starts with) come out unstemmed, which spares most
+    /// of the stemming and cannot match either, since the Snowball
+    /// stemmers never change a word's first letter
+    /// (`stemming_keeps_the_first_letter`).
+    pub fn highlighter<'t>(&self, fr: bool, terms: impl Iterator<Item = &'t str>) -> TextAnalyzer {
+        let mut firsts: Vec<char> = terms.filter_map(|t| t.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let stem = |stemmer: &TextAnalyzer| StemIf {
+            firsts: firsts.into(),
+            stemmer: stemmer.clone(),
+        };
+        // The chains of `french` and `english`, the stemmer replaced.
+        if fr {
+            TextAnalyzer::builder(FrenchTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                .filter(LowerCaser)
+                .filter(self.french_stop.clone())
+                .filter(AsciiFoldingFilter)
+                .filter(stem(&self.french_stemmer))
+                .build()
+        } else {
+            TextAnalyzer::builder(SimpleTokenizer::default())
+                .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+                .filter(LowerCaser)
+                .filter(self.english_stop.clone())
+                .filter(AsciiFoldingFilter)
+                .filter(stem(&self.english_stemmer))
+                .build()
+        }
+    }
+}
+
+/// A token filter that stems the tokens starting with one of `firsts`
+/// only (see [`Analyzers::highlighter`]).
+#[derive(Clone)]
+struct StemIf {
+    firsts: std::sync::Arc<[char]>,
+    stemmer: TextAnalyzer,
+}
+
+impl TokenFilter for StemIf {
+    type Tokenizer<T: Tokenizer> = StemIfTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> StemIfTokenizer<T> {
+        StemIfTokenizer {
+            inner,
+            filter: self,
+        }
+    }
+}
+
+/// The tokenizer made by [`StemIf`].
+#[derive(Clone)]
+struct StemIfTokenizer<T> {
+    inner: T,
+    filter: StemIf,
+}
+
+impl<T: Tokenizer> Tokenizer for StemIfTokenizer<T> {
+    type TokenStream<'a> = StemIfStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        StemIfStream {
+            tail: self.inner.token_stream(text),
+            firsts: &self.filter.firsts,
+            stemmer: &mut self.filter.stemmer,
+        }
+    }
+}
+
+/// The token stream of [`StemIfTokenizer`].
+struct StemIfStream<'a, S> {
+    tail: S,
+    firsts: &'a [char],
+    stemmer: &'a mut TextAnalyzer,
+}
+
+impl<S: TokenStream> TokenStream for StemIfStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        if token
+            .text
+            .chars()
+            .next()
+            .is_some_and(|c| self.firsts.contains(&c))
+        {
+            let mut stemmed = self.stemmer.token_stream(&token.text);
+            let stem = if stemmed.advance() {
+                std::mem::take(&mut stemmed.token_mut().text)
+            } else {
+                String::new()
+            };
+            drop(stemmed);
+            token.text = stem;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
 /// Registers the analyzers of this crate in an index's tokenizer manager.
 pub(crate) fn register(manager: &TokenizerManager) {
     manager.register(FRENCH, french());
@@ -460,5 +612,63 @@ mod tests {
             words.push(&text[t.offset_from..t.offset_to]);
         }
         assert_eq!(words, ["éléphant", "Afrique"]);
+    }
+
+    /// Each token with its offsets.
+    fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push((t.offset_from, t.offset_to, t.text.clone()));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// What [`Analyzers::highlighter`] relies on.
+        #[test]
+        fn stemming_keeps_the_first_letter(word in "[a-z]{1,16}") {
+            for language in [Language::French, Language::English] {
+                let mut stemmer = TextAnalyzer::builder(RawTokenizer::default())
+                    .filter(Stemmer::new(language))
+                    .build();
+                let stem = analyze(&mut stemmer, &word).concat();
+                proptest::prop_assert!(
+                    stem.is_empty() || stem.chars().next() == word.chars().next(),
+                    "{word} stems to {stem} ({language:?})"
+                );
+            }
+        }
+
+        /// Snippets find the same terms at the same places with the
+        /// highlighter as with the full analyzer.
+        #[test]
+        fn highlighters_find_what_the_analyzers_find(
+            words in proptest::collection::vec("[a-zé]{1,10}|L'[a-zé]{2,8}|É[a-z]{2,6}", 1..30),
+            picks in proptest::collection::vec(0usize..30, 1..4),
+        ) {
+            let text = words.join(" ");
+            let analyzers = Analyzers::new();
+            for fr in [true, false] {
+                let mut full = if fr { french() } else { english() };
+                let all = tokens(&mut full, &text);
+                let terms: Vec<String> = picks
+                    .iter()
+                    .filter_map(|&i| all.get(i % all.len().max(1)).map(|t| t.2.clone()))
+                    .collect();
+                let mut highlighter = analyzers.highlighter(fr, terms.iter().map(String::as_str));
+                let got = tokens(&mut highlighter, &text);
+                proptest::prop_assert_eq!(got.len(), all.len());
+                for (g, w) in got.iter().zip(&all) {
+                    proptest::prop_assert_eq!((g.0, g.1), (w.0, w.1));
+                    proptest::prop_assert_eq!(terms.contains(&g.2), terms.contains(&w.2), "{:?} {:?}", g, w);
+                    if terms.contains(&w.2) {
+                        proptest::prop_assert_eq!(&g.2, &w.2);
+                    }
+                }
+            }
+        }
     }
 }

@@ -28,7 +28,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
-use crate::analysis::{analyze, analyze_positions, english, folded, french, phonetic};
+use crate::analysis::{Analyzers, analyze, analyze_positions, phonetic};
 use crate::document::key;
 use crate::error::{EngineContext, IndexError, Result};
 use crate::query::{Atom, Clause, FilterField, ParsedQuery, QueryError, normalise};
@@ -147,7 +147,7 @@ pub(crate) enum Shape {
     Scored,
 }
 
-/// Compiles queries; holds the analyzers (cheap to create per query).
+/// Compiles queries; holds its copies of the analyzers.
 pub(crate) struct Compiler<'a> {
     fields: &'a Fields,
     fr: TextAnalyzer,
@@ -192,13 +192,14 @@ pub(crate) fn is_droppable(clause: &Clause) -> bool {
 }
 
 impl<'a> Compiler<'a> {
-    /// A compiler over `fields`, exact or forgiving.
-    pub fn new(fields: &'a Fields, mode: Mode<'a>) -> Self {
+    /// A compiler over `fields`, exact or forgiving, with copies of
+    /// `analyzers`.
+    pub fn new(fields: &'a Fields, analyzers: &Analyzers, mode: Mode<'a>) -> Self {
         Compiler {
             fields,
-            fr: french(),
-            en: english(),
-            folded: folded(),
+            fr: analyzers.french.clone(),
+            en: analyzers.english.clone(),
+            folded: analyzers.folded.clone(),
             fr_terms: BTreeMap::new(),
             en_terms: BTreeMap::new(),
             mode,
@@ -532,6 +533,7 @@ impl<'a> Compiler<'a> {
 pub(crate) fn facet_filters(
     searcher: &Searcher,
     fields: &Fields,
+    analyzers: &Analyzers,
     filters: &[Filter],
 ) -> Result<Vec<Box<dyn Query>>> {
     let mut french_analyzer = None;
@@ -548,7 +550,7 @@ pub(crate) fn facet_filters(
                 Term::from_facet(fields.facets, &FacetDim::Tag.facet(&value.to_lowercase())),
                 IndexRecordOption::Basic,
             ));
-            let fr = french_analyzer.get_or_insert_with(french);
+            let fr = french_analyzer.get_or_insert_with(|| analyzers.french.clone());
             let tokens = analyze_positions(fr, &value);
             match terms_query(fields.tags, &tokens) {
                 Some(analyzed) => Box::new(BooleanQuery::union(vec![exact, analyzed])),

@@ -9,11 +9,11 @@ use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, DocSet, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{english, french};
+use crate::analysis::Analyzers;
 pub use crate::compile::TYPO_FALLBACK_BELOW;
 use crate::compile::{Compiled, Compiler, Mode, facet_filters, is_droppable};
 use crate::error::{EngineContext, Result};
-use crate::gather::{Order, Ranked, SegmentCache, gather};
+use crate::gather::{FacetTally, Order, Ranked, SegmentCache, gather};
 use crate::query;
 use crate::schema::{FacetDim, Fields};
 
@@ -263,108 +263,132 @@ pub(crate) fn run(
     cache: &SegmentCache,
 ) -> Result<SearchResults> {
     let parsed = query::parse(&request.query)?;
-    let filters = facet_filters(searcher, fields, &request.filters)?;
+    let filters = facet_filters(searcher, fields, &cache.analyzers, &request.filters)?;
     // Exact words first; typos and sounds-alike are forgiven when that
     // finds few records, which spares the alternatives of common words
     // (each one visits every record holding a neighbour of the word).
-    let exact = Compiler::new(fields, Mode::Exact)
+    let exact = Compiler::new(fields, &cache.analyzers, Mode::Exact)
         .with_filters(&filters)
         .compile(&parsed)?;
-    let mut results = execute(searcher, fields, request, &exact, cache)?;
+    let mut found = execute(searcher, request, &exact, cache)?;
     let mut mode = Mode::Exact;
     let mut compiled = exact;
-    if results.total < TYPO_FALLBACK_BELOW && compiled.fuzzy_candidates {
+    if found.total < TYPO_FALLBACK_BELOW && compiled.fuzzy_candidates {
         let forgiving = Mode::Forgiving(searcher, &cache.typos);
-        let again = Compiler::new(fields, forgiving)
+        let again = Compiler::new(fields, &cache.analyzers, forgiving)
             .with_filters(&filters)
             .compile(&parsed)?;
         if again.forgiven {
-            results = execute(searcher, fields, request, &again, cache)?;
+            found = execute(searcher, request, &again, cache)?;
             mode = forgiving;
             compiled = again;
         }
     }
-    if results.total < RELAX_BELOW && compiled.droppable.len() >= 2 {
-        relax(
-            searcher,
-            fields,
-            request,
-            cache,
-            &parsed,
+    let mut relaxed = None;
+    if found.total < RELAX_BELOW && compiled.droppable.len() >= 2 {
+        let strict = Strict {
+            parsed: &parsed,
             mode,
-            &compiled,
-            &filters,
-            &mut results,
-        )?;
+            compiled: &compiled,
+            filters: &filters,
+            complete: found.total,
+        };
+        if let Some((c, f, r)) = relax(searcher, fields, request, cache, &strict)? {
+            compiled = c;
+            found = f;
+            relaxed = Some(r);
+        }
     }
-    Ok(results)
+    // Only the results shown load their hits and make snippets: the
+    // tries before them (exact, forgiving, relaxed) only counted.
+    finish(searcher, fields, cache, &compiled, found, relaxed)
+}
+
+/// What a compiled query found, before its hits are loaded.
+struct Found {
+    /// How many records match.
+    total: usize,
+    /// The offset of the page.
+    offset: usize,
+    /// The best `offset + limit` documents, best first in the order asked.
+    top: Vec<Ranked>,
+    /// The facet counts, when asked for.
+    facets: Option<FacetTally>,
+    /// How many values of each facet to name.
+    facet_values: usize,
+}
+
+/// The search that found too few records, which relaxing starts from.
+struct Strict<'a> {
+    parsed: &'a query::ParsedQuery,
+    mode: Mode<'a>,
+    compiled: &'a Compiled,
+    filters: &'a [Box<dyn tantivy::query::Query>],
+    /// How many records match every word.
+    complete: usize,
 }
 
 /// Lets words be left out when every word together finds fewer than
 /// [`RELAX_BELOW`] records: at least all words but one, else one word, and
-/// says which words the best of the partial matches contains.
-#[allow(clippy::too_many_arguments)]
+/// says which words the best of the partial matches contains. `None` when
+/// leaving words out finds no more.
 fn relax(
     searcher: &Searcher,
     fields: &Fields,
     request: &SearchRequest,
     cache: &SegmentCache,
-    parsed: &query::ParsedQuery,
-    mode: Mode<'_>,
-    strict: &Compiled,
-    filters: &[Box<dyn tantivy::query::Query>],
-    results: &mut SearchResults,
-) -> Result<()> {
-    let complete = results.total;
+    strict: &Strict<'_>,
+) -> Result<Option<(Compiled, Found, Relaxed)>> {
+    let complete = strict.complete;
+    let mode = strict.mode;
+    let filters = strict.filters;
     // Words found nowhere go first, and cheaply: the other words then stay
     // required (an intersection, where leaving any word out is a union
     // over every record holding one of them).
     let mut absent = Vec::new();
-    for (clause, query) in &strict.droppable {
+    for (clause, query) in &strict.compiled.droppable {
         if count(searcher, query.as_ref())? == 0 {
             absent.push(clause.words.clone());
         }
     }
-    let mut parsed = parsed.clone();
-    if !absent.is_empty() && absent.len() < strict.droppable.len() {
+    let mut parsed = strict.parsed.clone();
+    if !absent.is_empty() && absent.len() < strict.compiled.droppable.len() {
         parsed
             .clauses
             .retain(|c| !(is_droppable(c) && absent.iter().any(|words| words == &clause_words(c))));
-        let compiled = Compiler::new(fields, mode)
+        let compiled = Compiler::new(fields, &cache.analyzers, mode)
             .with_filters(filters)
             .compile(&parsed)?;
-        let found = execute(searcher, fields, request, &compiled, cache)?;
+        let found = execute(searcher, request, &compiled, cache)?;
         if found.total >= RELAX_BELOW || compiled.droppable.len() < 2 {
             if found.total > complete {
                 let label = |words: &Vec<String>| words.join(" OR ");
-                *results = SearchResults {
-                    relaxed: Some(Relaxed {
-                        complete,
-                        kept: compiled
-                            .droppable
-                            .iter()
-                            .map(|(c, _)| label(&c.words))
-                            .collect(),
-                        dropped: absent.iter().map(label).collect(),
-                    }),
-                    ..found
+                let relaxed = Relaxed {
+                    complete,
+                    kept: compiled
+                        .droppable
+                        .iter()
+                        .map(|(c, _)| label(&c.words))
+                        .collect(),
+                    dropped: absent.iter().map(label).collect(),
                 };
+                return Ok(Some((compiled, found, relaxed)));
             }
-            return Ok(());
+            return Ok(None);
         }
     }
-    let words = strict.droppable.len() - absent.len();
+    let words = strict.compiled.droppable.len() - absent.len();
     let mut chosen = None;
     let mut tries = vec![words.saturating_sub(1).max(1)];
     if words > 2 {
         tries.push(1);
     }
     for min in tries {
-        let compiled = Compiler::new(fields, mode)
+        let compiled = Compiler::new(fields, &cache.analyzers, mode)
             .with_filters(filters)
             .relaxed(min)
             .compile(&parsed)?;
-        let found = execute(searcher, fields, request, &compiled, cache)?;
+        let found = execute(searcher, request, &compiled, cache)?;
         let enough = found.total >= RELAX_BELOW;
         if found.total > complete {
             chosen = Some((compiled, found));
@@ -373,27 +397,33 @@ fn relax(
             break;
         }
     }
-    let Some((compiled, mut found)) = chosen else {
-        return Ok(());
+    let Some((compiled, found)) = chosen else {
+        return Ok(None);
     };
     // The best record that lacks some words: the first after the
-    // complete ones, in the order of relevance.
-    let gathered = gather(
-        searcher,
-        &compiled,
-        complete + 1,
-        false,
-        Order::Score,
-        cache,
-    )?;
-    let Some(best) = gathered.top.get(complete) else {
-        return Ok(());
+    // complete ones, in the order of relevance (already at hand when the
+    // page is in that order and reaches it).
+    let best = if request.sort.order() == Order::Score && found.top.len() > complete {
+        found.top.get(complete).map(|r| r.address)
+    } else {
+        let gathered = gather(
+            searcher,
+            &compiled,
+            complete + 1,
+            false,
+            Order::Score,
+            cache,
+        )?;
+        gathered.top.get(complete).map(|r| r.address)
+    };
+    let Some(best) = best else {
+        return Ok(None);
     };
     let mut kept = Vec::new();
     let mut dropped = Vec::new();
     for (clause, query) in &compiled.droppable {
         let label = clause.words.join(" OR ");
-        if matches_doc(searcher, query.as_ref(), best.address)? {
+        if matches_doc(searcher, query.as_ref(), best)? {
             kept.push(label);
         } else {
             dropped.push(label);
@@ -403,18 +433,18 @@ fn relax(
     // In the order of the query.
     let position = |label: &String| {
         strict
+            .compiled
             .droppable
             .iter()
             .position(|(c, _)| &c.words.join(" OR ") == label)
     };
     dropped.sort_by_key(position);
-    found.relaxed = Some(Relaxed {
+    let relaxed = Relaxed {
         complete,
         kept,
         dropped,
-    });
-    *results = found;
-    Ok(())
+    };
+    Ok(Some((compiled, found, relaxed)))
 }
 
 /// The words of a clause of words.
@@ -461,17 +491,15 @@ fn matches_doc(
     Ok(scorer.doc() <= target && scorer.seek(target) == target)
 }
 
-/// Runs a compiled query.
+/// Runs a compiled query: the counts and the ranked page, no hit loaded.
 fn execute(
     searcher: &Searcher,
-    fields: &Fields,
     request: &SearchRequest,
     compiled: &Compiled,
     cache: &SegmentCache,
-) -> Result<SearchResults> {
+) -> Result<Found> {
     let limit = request.limit.clamp(1, MAX_LIMIT);
     let offset = request.offset.min(MAX_WINDOW.saturating_sub(limit));
-
     let gathered = gather(
         searcher,
         compiled,
@@ -480,9 +508,27 @@ fn execute(
         request.sort.order(),
         cache,
     )?;
-    let count = gathered.total;
-    let page: Vec<Ranked> = gathered.top.into_iter().skip(offset).collect();
-    let snippets = Snippets::new(fields, compiled);
+    Ok(Found {
+        total: gathered.total,
+        offset,
+        top: gathered.top,
+        facets: gathered.facets,
+        facet_values: request.facet_values,
+    })
+}
+
+/// The results of what `compiled` found: its page's hits loaded, with
+/// their snippets, and the facet values named.
+fn finish(
+    searcher: &Searcher,
+    fields: &Fields,
+    cache: &SegmentCache,
+    compiled: &Compiled,
+    found: Found,
+    relaxed: Option<Relaxed>,
+) -> Result<SearchResults> {
+    let page: Vec<Ranked> = found.top.into_iter().skip(found.offset).collect();
+    let snippets = Snippets::new(fields, compiled, &cache.analyzers);
     let masks = snippets.matching_fields(searcher, &page)?;
     let mut hits = Vec::with_capacity(page.len());
     for (r, mask) in page.into_iter().zip(masks) {
@@ -492,33 +538,46 @@ fn execute(
     }
 
     let mut by_dim = BTreeMap::new();
-    if let Some(tally) = gathered.facets {
-        let mut values: BTreeMap<FacetDim, Vec<FacetCount>> = BTreeMap::new();
+    if let Some(tally) = found.facets {
+        let mut values: BTreeMap<FacetDim, Vec<(std::sync::Arc<str>, u64)>> = BTreeMap::new();
         for ((dim, value), count) in tally {
-            values
-                .entry(dim)
-                .or_default()
-                .push(FacetCount { value, count });
+            values.entry(dim).or_default().push((value, count));
         }
         for dim in FacetDim::ALL {
             let v = values.remove(&dim).unwrap_or_default();
-            by_dim.insert(dim, top_values(v, request.facet_values));
+            by_dim.insert(dim, top_values(v, found.facet_values));
         }
     }
     Ok(SearchResults {
-        total: count,
-        offset,
+        total: found.total,
+        offset: found.offset,
         hits,
         facets: by_dim,
-        relaxed: None,
+        relaxed,
     })
 }
 
-/// The `n` most frequent values, ties by value.
-fn top_values(mut values: Vec<FacetCount>, n: usize) -> Vec<FacetCount> {
-    values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    values.truncate(n);
+/// The `n` most frequent values, ties by value (each value once).
+fn top_values(mut values: Vec<(std::sync::Arc<str>, u64)>, n: usize) -> Vec<FacetCount> {
+    let order = |a: &(std::sync::Arc<str>, u64), b: &(std::sync::Arc<str>, u64)| {
+        b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+    };
+    // Only the first `n` need sorting: a tag facet has thousands.
+    if n == 0 {
+        return Vec::new();
+    }
+    if values.len() > n {
+        values.select_nth_unstable_by(n - 1, order);
+        values.truncate(n);
+    }
+    values.sort_unstable_by(order);
     values
+        .into_iter()
+        .map(|(value, count)| FacetCount {
+            value: value.as_ref().to_owned(),
+            count,
+        })
+        .collect()
 }
 
 /// Snippet generators for the French and English text fields, in the
@@ -530,11 +589,11 @@ struct Snippets {
 }
 
 impl Snippets {
-    fn new(fields: &Fields, compiled: &Compiled) -> Self {
+    fn new(fields: &Fields, compiled: &Compiled, analyzers: &Analyzers) -> Self {
         let mut generators = Vec::new();
         let mut highlighted = Vec::new();
         let mut add = |field: Field, terms: &BTreeMap<String, f32>, fr: bool| {
-            let analyzer = if fr { french() } else { english() };
+            let analyzer = analyzers.highlighter(fr, terms.keys().map(String::as_str));
             let mut g = SnippetGenerator::new(terms.clone(), analyzer, field, SNIPPET_CHARS);
             g.set_max_num_chars(SNIPPET_CHARS);
             generators.push((field, g));
@@ -719,6 +778,25 @@ mod tests {
             highlights: vec![2..3, 0..1, 1..9, 4..5, 3..3],
         };
         assert_eq!(s.parts(), [("a", true), ("é ", false), ("b", true)]);
+    }
+
+    #[test]
+    fn top_values_are_the_first_of_the_full_order() {
+        let values: Vec<(std::sync::Arc<str>, u64)> = (0..300u64)
+            .map(|i| (format!("v{}", (i * 7919) % 1000).into(), (i * 31) % 17))
+            .collect();
+        let mut all: Vec<FacetCount> = values
+            .iter()
+            .map(|(v, c)| FacetCount {
+                value: v.to_string(),
+                count: *c,
+            })
+            .collect();
+        all.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        for n in [0, 1, 12, 299, 300, 400] {
+            let want: Vec<FacetCount> = all.iter().take(n).cloned().collect();
+            assert_eq!(top_values(values.clone(), n), want, "{n}");
+        }
     }
 
     #[test]

@@ -43,9 +43,9 @@ pub struct App {
     catching_up: Mutex<()>,
     /// Recent search results.
     pub search_cache: crate::search::SearchCache,
-    /// Searches running at once: one per core, so that a burst of clients
-    /// queues in order instead of thrashing the processor caches.
-    pub search_slots: crate::search::Slots,
+    /// The threads index searches run on: one per core, so that a burst
+    /// of clients queues in order instead of thrashing the processor caches.
+    pub search_threads: crate::search::SearchThreads,
     /// Records parsed at once (proposals): one per core. Parsing is CPU
     /// work off the async workers; more at once would only add memory.
     pub parse_slots: Arc<tokio::sync::Semaphore>,
@@ -135,7 +135,7 @@ impl App {
     /// When the index cannot be opened or built.
     pub fn start(config: WebConfig, registry: Registry) -> Result<App, StartError> {
         let index_dir = config.index_dir_for(registry.git_dir());
-        // One search per core already runs at once (`search_slots`):
+        // One search per core already runs at once (`search_threads`):
         // splitting each over the cores too only adds thread switches.
         let options = IndexOptions {
             search_threads: 1,
@@ -182,7 +182,7 @@ impl App {
             sitemap: Mutex::new(None),
             open_data: crate::open_data::CatalogueCache::default(),
             search_cache: crate::search::SearchCache::new(config.search_cache_entries),
-            search_slots: crate::search::Slots::new(cores()),
+            search_threads: crate::search::SearchThreads::new(cores()),
             parse_slots: Arc::new(tokio::sync::Semaphore::new(cores())),
             curators_file,
             config,

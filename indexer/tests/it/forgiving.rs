@@ -113,6 +113,39 @@ fn a_few_complete_matches_come_before_partial_ones() {
 }
 
 #[test]
+fn the_words_kept_do_not_depend_on_the_page_or_the_order() {
+    let idx = index_of(&[
+        dataset("tout", "Données du bruit à Paris", "Tout y est."),
+        dataset("partiel", "Données du bruit", "À Lyon."),
+        dataset("autre", "Bruit de fond", "Ailleurs."),
+        software("plan", "Plan de Paris"),
+    ]);
+    let first = idx.search("données bruit paris");
+    let want = first.relaxed.clone().expect("words were left out");
+    assert_eq!(want.complete, 1);
+    assert_eq!(want.kept, ["données", "bruit"]);
+    // The best partial match is read off the page when the page holds it
+    // in the order of relevance, and looked for otherwise.
+    for (offset, limit, sort) in [
+        (0, 1, Sort::Relevance),
+        (0, 2, Sort::Relevance),
+        (1, 1, Sort::Relevance),
+        (2, 5, Sort::Relevance),
+        (0, 20, Sort::Recent),
+        (0, 1, Sort::Title),
+    ] {
+        let request = SearchRequest {
+            sort,
+            ..SearchRequest::new("données bruit paris").page(offset, limit)
+        };
+        let r = idx.index.search(&request).unwrap();
+        assert_eq!(r.relaxed.as_ref(), Some(&want), "{offset} {limit} {sort:?}");
+        assert_eq!(r.total, first.total, "{offset} {limit} {sort:?}");
+        assert_eq!(r.hits.len(), limit.min(first.total.saturating_sub(offset)));
+    }
+}
+
+#[test]
 fn enough_matches_leave_no_word_out() {
     let idx = index_of(&[
         dataset("a", "Données des arbres", "Un."),
