@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::Context;
-use cdl_exchange::{ExchangeError, ReportSettings, Store};
+use cdl_exchange::{ExchangeError, Store};
 use cdl_records::vocabulary::Lang;
 use cdl_web::WebConfig;
 
@@ -111,14 +111,6 @@ async fn find(store: &Store, email: &str) -> anyhow::Result<Option<i64>> {
     }
 }
 
-fn settings(config: &WebConfig) -> ReportSettings {
-    ReportSettings {
-        retention_months: config.retention_months,
-        contact: config.operator.contact.clone(),
-        controller: config.operator.publisher.clone(),
-    }
-}
-
 pub fn run(args: PrivacyArgs) -> anyhow::Result<ExitCode> {
     let lang = super::lang();
     let runtime = runtime()?;
@@ -184,7 +176,7 @@ pub fn run(args: PrivacyArgs) -> anyhow::Result<ExitCode> {
         PrivacyCommand::Report(a) => {
             let config = WebConfig::load(a.target.config.as_deref())?;
             let (_, store) = open(&runtime, &a.target)?;
-            let settings = settings(&config);
+            let settings = config.report_settings();
             let who = actor(a.curator.as_deref());
             let farmers = match &a.email {
                 Some(email) => match runtime.block_on(find(&store, email))? {

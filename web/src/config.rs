@@ -254,6 +254,17 @@ pub const ENV_OVERRIDES: [(&str, &str); 10] = [
 ];
 
 impl WebConfig {
+    /// What the yearly privacy report says besides the data: the
+    /// retention period and the operator's contact and name. One place
+    /// for the account page and `privacy report`.
+    pub fn report_settings(&self) -> cdl_exchange::ReportSettings {
+        cdl_exchange::ReportSettings {
+            retention_months: self.retention_months,
+            contact: self.operator.contact.clone(),
+            controller: self.operator.publisher.clone(),
+        }
+    }
+
     /// Reads the configuration: the TOML file at `path` if given (else the
     /// defaults), then the environment overrides in [`ENV_OVERRIDES`]
     /// (`CONSERVATOIRE_LISTEN=0.0.0.0:80`, `CONSERVATOIRE_BASE_URL=...`,

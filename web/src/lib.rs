@@ -112,8 +112,16 @@ pub fn router(state: AppState) -> Router {
             "/echange/reservations/{id}/annuler",
             post(pages::exchange::cancel),
         )
+        .route("/echange/donner", get(pages::give::choose))
+        .route(
+            "/echange/donner/{kind}",
+            get(pages::give::form).post(pages::give::submit),
+        )
         .route("/echange/compte", get(pages::exchange::account))
         .route("/echange/compte/jetons", post(pages::exchange::new_token))
+        .route("/echange/compte/donnees", post(pages::exchange::export))
+        .route("/echange/compte/rapport", post(pages::exchange::report))
+        .route("/echange/compte/effacer", post(pages::exchange::erase))
         .route(
             "/echange/compte/jetons/{id}/revoquer",
             post(pages::exchange::revoke_token),

@@ -1,9 +1,10 @@
 //! The exchange's pages for farmers: log in and out (`/echange/connexion`),
 //! the sessions to come and the lots left with the booking form
 //! (`/echange`), their bookings with a cancel button
-//! (`/echange/reservations`), and their account with API tokens
-//! (`/echange/compte`). Every task works from a plain form, without
-//! JavaScript.
+//! (`/echange/reservations`), and their account with API tokens, the
+//! export and yearly report of their data and its erasure
+//! (`/echange/compte`). Giving a lot is [`super::give`]. Every task works
+//! from a plain form, without JavaScript.
 //!
 //! A farmer's session is a random token in a cookie, stored hashed in the
 //! exchange's database (so that several `serve` processes share it), and
@@ -101,6 +102,31 @@ pub struct Words {
     pub(crate) revoked_ok: &'static str,
     pub(crate) data_heading: &'static str,
     pub(crate) data_text: &'static str,
+    pub(crate) export_button: &'static str,
+    pub(crate) report_year: &'static str,
+    pub(crate) report_button: &'static str,
+    pub(crate) bad_year: &'static str,
+    pub(crate) erase_heading: &'static str,
+    pub(crate) erase_text: &'static str,
+    pub(crate) erase_confirm: &'static str,
+    pub(crate) erase_button: &'static str,
+    pub(crate) erase_unconfirmed: &'static str,
+    pub(crate) erased: &'static str,
+    pub(crate) give_link: &'static str,
+    pub(crate) give_title: &'static str,
+    pub(crate) give_intro: &'static str,
+    pub(crate) give_choose: &'static str,
+    pub(crate) give_lot_fieldset: &'static str,
+    pub(crate) give_about_fieldset: &'static str,
+    pub(crate) give_title_hint: &'static str,
+    pub(crate) give_no_parent: &'static str,
+    pub(crate) give_licence: &'static str,
+    pub(crate) give_too_large: &'static str,
+    pub(crate) give_no_id: &'static str,
+    pub(crate) show_name_heading: &'static str,
+    pub(crate) show_name_label: &'static str,
+    pub(crate) show_name_hint: &'static str,
+    pub(crate) give_button: &'static str,
 }
 
 /// The French words.
@@ -173,7 +199,32 @@ pub const FR: Words = Words {
     no_tokens: "Vous n’avez aucun jeton.",
     revoked_ok: "Jeton révoqué : n°",
     data_heading: "Vos données",
-    data_text: "Tout ce que le Conservatoire détient sur vous et chaque usage qui en a été fait vous sont dus, sur simple demande, ainsi que leur effacement.",
+    data_text: "Téléchargez tout ce que le Conservatoire détient sur vous (un fichier JSON), ou lisez votre rapport annuel en français : ce qui est détenu, chaque usage qui en a été fait dans l’année, combien de temps c’est gardé et comment en demander l’effacement.",
+    export_button: "Télécharger mes données (JSON)",
+    report_year: "Année du rapport",
+    report_button: "Lire mon rapport annuel",
+    bad_year: "L’année du rapport doit être un nombre entre 2000 et l’année en cours.",
+    erase_heading: "Effacer mon compte",
+    erase_text: "L’effacement supprime votre nom, votre adresse électronique, votre contrat, vos jetons et vos connexions. Vos réservations restent, sans rien qui vous désigne, pour que les stocks restent justes. C’est définitif : vous ne pourrez plus vous connecter, et un curateur devra vous inscrire à nouveau.",
+    erase_confirm: "Je veux effacer mon compte et mes données, définitivement",
+    erase_button: "Effacer mon compte",
+    erase_unconfirmed: "Cochez la case de confirmation pour effacer votre compte.",
+    erased: "Votre compte et vos données personnelles sont effacés. Vos réservations restent comptées, sans votre nom.",
+    give_link: "Donner un lot",
+    give_title: "Donner un lot",
+    give_intro: "Vous apportez à l’échange un lot de semences ou de ferments ? Décrivez-le ici : il devient une proposition de fiche, relue par un curateur comme toute autre, puis offert aux autres agricultrices et agriculteurs.",
+    give_choose: "Que donnez-vous ?",
+    give_lot_fieldset: "Le lot",
+    give_about_fieldset: "Sa licence et sa présentation",
+    give_title_hint: "Laissé vide, le titre est fait du nom, de la variété et de l’année de récolte.",
+    give_no_parent: "— aucun, ou un lot qui n’est pas au catalogue —",
+    give_licence: "Choisissez une des licences proposées : elles gardent les semences et leurs descendances libres.",
+    give_too_large: "Le formulaire est trop long pour faire une fiche : raccourcissez la description.",
+    give_no_id: "Une fiche de ce nom vient d’être proposée : envoyez le formulaire à nouveau, ou changez le titre.",
+    show_name_heading: "Votre nom",
+    show_name_label: "Faire paraître mon nom sur la fiche, comme producteur du lot",
+    show_name_hint: "Par défaut, la fiche et son historique ne disent pas qui a donné le lot. Si vous cochez la case, ce nom y paraîtra publiquement, et restera dans l’historique public de la fiche même si vous effacez ensuite votre compte :",
+    give_button: "Proposer ce lot",
 };
 
 /// The English words.
@@ -246,7 +297,32 @@ pub const EN: Words = Words {
     no_tokens: "You have no token.",
     revoked_ok: "Token revoked: no.",
     data_heading: "Your data",
-    data_text: "Everything the Conservatoire holds about you, and every use made of it, is yours on request, and so is its erasure.",
+    data_text: "Download everything the Conservatoire holds about you (a JSON file), or read your yearly report, in French: what is held, every use made of it in the year, how long it is kept and how to ask for its erasure.",
+    export_button: "Download my data (JSON)",
+    report_year: "Year of the report",
+    report_button: "Read my yearly report",
+    bad_year: "The report's year must be a number between 2000 and this year.",
+    erase_heading: "Erase my account",
+    erase_text: "Erasure deletes your name, e-mail address, contract, tokens and logins. Your bookings stay, with nothing that names you, so that the stock counts hold. It is final: you will no longer be able to log in, and a curator will have to register you again.",
+    erase_confirm: "I want to erase my account and my data, for good",
+    erase_button: "Erase my account",
+    erase_unconfirmed: "Tick the confirmation box to erase your account.",
+    erased: "Your account and your personal data are erased. Your bookings stay counted, without your name.",
+    give_link: "Give a lot",
+    give_title: "Give a lot",
+    give_intro: "Are you bringing a lot of seeds or ferments to the exchange? Describe it here: it becomes a proposal for a record, reviewed by a curator like any other, then offered to the other farmers.",
+    give_choose: "What are you giving?",
+    give_lot_fieldset: "The lot",
+    give_about_fieldset: "Its licence and description",
+    give_title_hint: "Left empty, the title is made of the name, the variety and the harvest year.",
+    give_no_parent: "— none, or a lot that is not in the catalogue —",
+    give_licence: "Choose one of the licences offered: they keep the seeds and their descendants free.",
+    give_too_large: "The form is too long to make a record: shorten the description.",
+    give_no_id: "A record of that name was just proposed: send the form again, or change the title.",
+    show_name_heading: "Your name",
+    show_name_label: "Show my name on the record, as the lot's grower",
+    show_name_hint: "By default, the record and its history do not say who gave the lot. If you tick the box, this name will appear on it publicly, and stay in the record's public history even if you later erase your account:",
+    give_button: "Propose this lot",
 };
 
 /// The words of `lang`.
@@ -488,7 +564,7 @@ pub const LOGIN: &str = "/echange/connexion";
 #[derive(Debug, Clone)]
 pub struct FarmerBar {
     /// Which of the farmer's pages this is (`exchange`, `bookings`,
-    /// `account`), for `aria-current`.
+    /// `give`, `account`), for `aria-current`.
     pub current: &'static str,
 }
 
@@ -1303,6 +1379,10 @@ struct AccountPage {
     /// A token just made, shown this once.
     new_token: Option<String>,
     notice: Option<String>,
+    /// The year the report form proposes: this year.
+    year: u16,
+    /// A problem with the data forms, shown next to them.
+    data_error: Option<&'static str>,
 }
 
 async fn account_page(
@@ -1340,7 +1420,14 @@ async fn account_page(
         tokens,
         new_token,
         notice,
+        year: this_year(),
+        data_error: None,
     })
+}
+
+/// This year (UTC), for the report's default and its upper bound.
+fn this_year() -> u16 {
+    crate::proposals::today().map_or(2026, cdl_records::values::Date::year)
 }
 
 /// `GET /echange/compte`: the farmer's details (shown to them only) and
@@ -1352,8 +1439,10 @@ pub async fn account(State(state): State<AppState>, farmer: Farmer) -> Result<Re
     render(&account_page(&state, &farmer, None, None).await?)
 }
 
-/// What the farmer does on their account page (for the audit log).
-const SELF: &str = "the farmer, on their account page";
+/// Why the farmer's own actions on their account page are audited (the
+/// actor is [`cdl_exchange::FARMER_ACTOR`]; the report says both in
+/// French).
+const SELF: &str = "farmer's request";
 
 /// `POST /echange/compte/jetons`: makes an API token and shows it once
 /// (the answer is the page itself, never a redirect to an address that
@@ -1369,15 +1458,12 @@ pub async fn new_token(
     farmer.ctx.check_csrf(&form.csrf)?;
     let store = crate::exchange::store(&state).await?;
     let token = store
-        .new_token_of(farmer.id, SELF)
+        .new_token_of(farmer.id, cdl_exchange::FARMER_ACTOR)
         .await
         .map_err(AppError::internal)?;
-    let mut response = render(&account_page(&state, &farmer, Some(token), None).await?)?;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("no-store"),
-    );
-    Ok(response)
+    Ok(no_store(render(
+        &account_page(&state, &farmer, Some(token), None).await?,
+    )?))
 }
 
 /// `POST /echange/compte/jetons/{id}/revoquer`: revokes one of the
@@ -1395,7 +1481,7 @@ pub async fn revoke_token(
     farmer.ctx.check_csrf(&form.csrf)?;
     let store = crate::exchange::store(&state).await?;
     if !store
-        .revoke_token(farmer.id, id, SELF)
+        .revoke_token(farmer.id, id, cdl_exchange::FARMER_ACTOR)
         .await
         .map_err(AppError::internal)?
     {
@@ -1411,6 +1497,156 @@ pub async fn revoke_token(
         )
         .await?,
     )
+}
+
+/// A response the browser must not keep: personal data.
+fn no_store(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// `POST /echange/compte/donnees`: everything held about the farmer, as
+/// the JSON file `privacy export` prints; the export is audited.
+///
+/// # Errors
+/// 403 without a valid CSRF token; when the database cannot be read.
+pub async fn export(
+    State(state): State<AppState>,
+    farmer: Farmer,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, AppError> {
+    farmer.ctx.check_csrf(&form.csrf)?;
+    let store = crate::exchange::store(&state).await?;
+    let data = store
+        .export(farmer.id, cdl_exchange::FARMER_ACTOR, SELF)
+        .await
+        .map_err(AppError::internal)?;
+    let body = serde_json::to_vec_pretty(&data).map_err(AppError::internal)?;
+    Ok(no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"mes-donnees-conservatoire.json\"",
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+    ))
+}
+
+/// The report form.
+#[derive(Debug, Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    year: String,
+}
+
+/// `POST /echange/compte/rapport`: the farmer's yearly report for the
+/// year asked, in plain French (the text `privacy report` writes), shown
+/// in the browser; the read is audited.
+///
+/// # Errors
+/// 403 without a valid CSRF token; when the database cannot be read.
+pub async fn report(
+    State(state): State<AppState>,
+    farmer: Farmer,
+    Form(form): Form<ReportForm>,
+) -> Result<Response, AppError> {
+    farmer.ctx.check_csrf(&form.csrf)?;
+    let year = form
+        .year
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|y| (2000..=this_year()).contains(y));
+    let Some(year) = year else {
+        let mut page = account_page(&state, &farmer, None, None).await?;
+        page.data_error = Some(words(farmer.ctx.lang).bad_year);
+        page.l.title = format!("{} — {}", farmer.ctx.m().error_title, page.l.title);
+        return render_with(StatusCode::BAD_REQUEST, &page);
+    };
+    let store = crate::exchange::store(&state).await?;
+    let text = store
+        .report(
+            farmer.id,
+            i32::from(year),
+            &state.config.report_settings(),
+            cdl_exchange::FARMER_ACTOR,
+            SELF,
+        )
+        .await
+        .map_err(AppError::internal)?;
+    Ok(no_store(
+        (
+            [
+                (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+                (header::CONTENT_LANGUAGE, "fr"),
+            ],
+            text,
+        )
+            .into_response(),
+    ))
+}
+
+/// The erasure form.
+#[derive(Debug, Deserialize)]
+pub struct EraseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /echange/compte/effacer`: erases the farmer's account and
+/// personal data, as `privacy erase` does (their bookings stay,
+/// anonymised), once they tick the confirmation; their sessions end with
+/// it and the cookie is cleared.
+///
+/// # Errors
+/// 403 without a valid CSRF token; when the database cannot be written.
+pub async fn erase(
+    State(state): State<AppState>,
+    farmer: Farmer,
+    Form(form): Form<EraseForm>,
+) -> Result<Response, AppError> {
+    farmer.ctx.check_csrf(&form.csrf)?;
+    let w = words(farmer.ctx.lang);
+    if form.confirm != "oui" {
+        let mut page = account_page(&state, &farmer, None, None).await?;
+        page.data_error = Some(w.erase_unconfirmed);
+        page.l.title = format!("{} — {}", farmer.ctx.m().error_title, page.l.title);
+        return render_with(StatusCode::BAD_REQUEST, &page);
+    }
+    let store = crate::exchange::store(&state).await?;
+    store
+        .erase(farmer.id, cdl_exchange::FARMER_ACTOR, SELF)
+        .await
+        .map_err(AppError::internal)?;
+    let secure = state.config.secure_cookies;
+    let cookie = set_cookie(cookie_name(FARMER_COOKIE, secure), "", secure, Some(0));
+    let page = ErasedPage {
+        l: farmer.ctx.layout(w.erase_heading, Nav::Exchange),
+        w,
+    };
+    let response = render(&page)?;
+    Ok(no_store(
+        ([(header::SET_COOKIE, cookie)], response).into_response(),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "echange_efface.html")]
+struct ErasedPage {
+    l: Layout,
+    w: &'static Words,
 }
 
 #[cfg(test)]

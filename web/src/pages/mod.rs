@@ -6,6 +6,7 @@ pub mod data;
 pub mod exchange;
 pub mod exchange_curator;
 pub mod feed;
+pub mod give;
 pub mod home;
 pub mod legal;
 pub mod policy;

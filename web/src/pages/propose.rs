@@ -40,7 +40,7 @@ const MAX_ECHOED_BYTES: usize = 4 * 1024;
 const CONFIRM: &str = "confirm_change";
 
 /// A text of these pages in `lang`.
-fn t(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
+pub(crate) fn t(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Fr => fr,
         Lang::En => en,
@@ -49,7 +49,7 @@ fn t(lang: Lang, fr: &'static str, en: &'static str) -> &'static str {
 
 /// A message as a sentence: the format's messages start in lower case,
 /// as a compiler's do; a form shows them with a capital.
-fn sentence(message: String) -> String {
+pub(crate) fn sentence(message: String) -> String {
     let mut chars = message.chars();
     match chars.next() {
         Some(first) if first.is_lowercase() => first.to_uppercase().chain(chars).collect(),
@@ -59,40 +59,42 @@ fn sentence(message: String) -> String {
 
 /// An error shown next to a field (or in the summary only).
 #[derive(Debug, Clone)]
-struct FieldError {
+pub(crate) struct FieldError {
     /// The form field, or empty for the record as a whole.
-    field: String,
+    pub(crate) field: String,
     /// The message.
-    message: String,
+    pub(crate) message: String,
     /// The language of the message.
-    lang: &'static str,
+    pub(crate) lang: &'static str,
 }
 
 /// An option of a select or a radio group.
-struct Opt {
+pub(crate) struct Opt {
     /// The value sent.
-    value: String,
+    pub(crate) value: String,
     /// What a person reads.
-    label: String,
+    pub(crate) label: String,
     /// Shown in smaller text after the label (a licence's id).
-    small: String,
+    pub(crate) small: String,
     /// The input's id (radios).
-    id: String,
-    selected: bool,
+    pub(crate) id: String,
+    pub(crate) selected: bool,
 }
 
 /// A field as the template shows it.
-struct FieldView {
-    name: String,
-    id: String,
-    label: String,
-    required: bool,
-    value: String,
-    hint: Option<String>,
-    kind: &'static str,
-    options: Vec<Opt>,
-    errors: Vec<FieldError>,
-    described_by: String,
+pub(crate) struct FieldView {
+    pub(crate) name: String,
+    pub(crate) id: String,
+    pub(crate) label: String,
+    pub(crate) required: bool,
+    pub(crate) value: String,
+    pub(crate) hint: Option<String>,
+    pub(crate) kind: &'static str,
+    pub(crate) options: Vec<Opt>,
+    pub(crate) errors: Vec<FieldError>,
+    pub(crate) described_by: String,
+    /// A licence field offers "Other (SPDX expression)" and its text box.
+    pub(crate) other: bool,
 }
 
 /// A proposal that would change a record of the catalogue.
@@ -132,17 +134,17 @@ struct FormPage {
 }
 
 /// The texts of the form page that the shared messages do not have.
-struct Texts {
-    more_fieldset: &'static str,
-    licence_other: &'static str,
-    licence_other_label: &'static str,
-    change_heading: &'static str,
-    change_intro: &'static str,
-    change_confirm: &'static str,
-    preview_summary: &'static str,
-    preview_description: &'static str,
-    diff_added: &'static str,
-    diff_removed: &'static str,
+pub(crate) struct Texts {
+    pub(crate) more_fieldset: &'static str,
+    pub(crate) licence_other: &'static str,
+    pub(crate) licence_other_label: &'static str,
+    pub(crate) change_heading: &'static str,
+    pub(crate) change_intro: &'static str,
+    pub(crate) change_confirm: &'static str,
+    pub(crate) preview_summary: &'static str,
+    pub(crate) preview_description: &'static str,
+    pub(crate) diff_added: &'static str,
+    pub(crate) diff_removed: &'static str,
 }
 
 const TEXTS_FR: Texts = Texts {
@@ -171,7 +173,7 @@ const TEXTS_EN: Texts = Texts {
     diff_removed: "removed",
 };
 
-fn texts(lang: Lang) -> &'static Texts {
+pub(crate) fn texts(lang: Lang) -> &'static Texts {
     match lang {
         Lang::Fr => &TEXTS_FR,
         Lang::En => &TEXTS_EN,
@@ -219,7 +221,7 @@ pub async fn choose(ctx: Ctx) -> Result<Response, AppError> {
 }
 
 /// A page title that starts with "Erreur" when there are errors.
-fn titled(lang: Lang, title: String, errors: usize) -> String {
+pub(crate) fn titled(lang: Lang, title: String, errors: usize) -> String {
     match (errors, lang) {
         (0, _) => title,
         (1, Lang::Fr) => format!("Erreur : 1 problème à corriger — {title}"),
@@ -276,11 +278,11 @@ pub async fn form(ctx: Ctx, KindPath(kind): KindPath) -> Result<Response, AppErr
 }
 
 /// The HTML id of a form field.
-fn html_id(name: &str) -> String {
+pub(crate) fn html_id(name: &str) -> String {
     format!("f-{}", name.replace('.', "-"))
 }
 
-fn field_view(
+pub(crate) fn field_view(
     ctx: &Ctx,
     kind: Kind,
     field: &form::FormField,
@@ -409,6 +411,7 @@ fn field_view(
         options,
         errors,
         name,
+        other: true,
     }
 }
 
@@ -518,16 +521,16 @@ fn licence_problem(lang: Lang, kind: Kind, certificate: &Certificate) -> Option<
 
 /// A form read and checked: the record and its certificate, and every
 /// problem found (fields, rules and licence together).
-struct Evaluated {
-    record: Record,
-    certificate: Certificate,
-    errors: Vec<FieldError>,
-    suggested_id: Option<String>,
+pub(crate) struct Evaluated {
+    pub(crate) record: Record,
+    pub(crate) certificate: Certificate,
+    pub(crate) errors: Vec<FieldError>,
+    pub(crate) suggested_id: Option<String>,
 }
 
 /// Reads a form into a record and checks it: its fields, the format's
 /// rules (with today's date) and the licence, all at once.
-fn evaluate(
+pub(crate) fn evaluate(
     kind: Kind,
     values: &HashMap<String, String>,
     lang: Lang,

@@ -20,12 +20,14 @@ const CURATOR = process.env.CURATOR;
 const PASSWORD = process.env.PASSWORD;
 const FARMER = process.env.FARMER;
 const FARMER_PASSWORD = process.env.FARMER_PASSWORD;
+const ERASER = process.env.ERASER;
+const ERASER_PASSWORD = process.env.ERASER_PASSWORD;
 const SHOTS = process.env.SHOTS || '';
 const KINDS = ['software', 'cultural-work', 'method', 'dataset', 'seed-lot', 'ferment-lot'];
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-if (!BASE || !CURATOR || !PASSWORD || !FARMER || !FARMER_PASSWORD) {
-  console.error('BASE, CURATOR, PASSWORD, FARMER and FARMER_PASSWORD are needed');
+if (!BASE || !CURATOR || !PASSWORD || !FARMER || !FARMER_PASSWORD || !ERASER || !ERASER_PASSWORD) {
+  console.error('BASE, CURATOR, PASSWORD, FARMER, FARMER_PASSWORD, ERASER and ERASER_PASSWORD are needed');
   process.exit(2);
 }
 if (SHOTS) mkdirSync(SHOTS, { recursive: true });
@@ -245,7 +247,40 @@ if (proposal) {
   await page.click('form[action="/echange/compte/jetons"] button');
   await page.waitForSelector('code.token');
   await axe(page, 'my account with a new token');
+  await page.fill('#f-year', '1999');
+  await page.click('form[action^="/echange/compte/rapport"] button');
+  await page.waitForSelector('#vos-donnees .error-summary');
+  await axe(page, 'my account with a wrong report year');
+  await page.goto(BASE + '/echange/donner');
+  await axe(page, 'give a lot');
+  await page.goto(BASE + '/echange/donner/seed-lot');
+  await axe(page, 'give a seed lot');
+  await page.click('form[action^="/echange/donner/"] button[type=submit]');
+  await page.waitForSelector('.error-summary');
+  await axe(page, 'give a seed lot with errors');
+  await page.goto(BASE + '/echange/donner/ferment-lot');
+  await axe(page, 'give a ferment lot');
   await farmer.close();
+}
+
+// A second farmer erases their account from the account page.
+{
+  const eraser = await browser.newContext({ locale: 'fr-FR', bypassCSP: true });
+  const page = await eraser.newPage();
+  await page.goto(BASE + '/echange/connexion');
+  await page.fill('#f-email', ERASER);
+  await page.fill('#f-password', ERASER_PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/echange$/);
+  await page.goto(BASE + '/echange/compte');
+  await page.click('form[action^="/echange/compte/effacer"] button');
+  await page.waitForSelector('#vos-donnees .error-summary');
+  await axe(page, 'account erasure not confirmed');
+  await page.check('#f-erase-confirm');
+  await page.click('form[action^="/echange/compte/effacer"] button');
+  await page.waitForSelector('[role=status]');
+  await axe(page, 'account erased');
+  await eraser.close();
 }
 
 // The exchange, as a curator (still logged in on that page), after the

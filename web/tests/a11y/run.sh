@@ -26,10 +26,14 @@ password="$("$bin" curators add --registry "$work/demo" a11y 2>/dev/null)"
 # The exchange's pages: a farmer under contract and a session to come.
 farmer_password="$("$bin" farmers add --registry "$work/demo" --name "Camille Essai" \
   --email a11y@example.org --contract A11Y-1 2>/dev/null | tail -n 1)"
+# A second one, who erases their account at the end.
+eraser_password="$("$bin" farmers add --registry "$work/demo" --name "Dominique Essai" \
+  --email a11y-efface@example.org --contract A11Y-2 2>/dev/null | tail -n 1)"
 "$bin" exchange add-session --registry "$work/demo" --place "Halle d’essai" \
   --starts "2099-03-14T09:00:00+01:00" --capacity 20 --address "1 rue de l’Essai, 75000 Paris" \
   --accessibility "De plain-pied" --opening-hours "Samedi 9 h – 13 h" >/dev/null 2>&1
 cd "$here"
 if [ ! -d node_modules ]; then npm ci --no-audit --no-fund --silent; fi
 BASE="$base" CURATOR=a11y PASSWORD="$password" FARMER=a11y@example.org \
-  FARMER_PASSWORD="$farmer_password" SHOTS="${SHOTS:-}" node check.mjs
+  FARMER_PASSWORD="$farmer_password" ERASER=a11y-efface@example.org \
+  ERASER_PASSWORD="$eraser_password" SHOTS="${SHOTS:-}" node check.mjs

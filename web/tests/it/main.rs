@@ -11,6 +11,7 @@ mod dcat;
 mod demo;
 mod dumps;
 mod exchange_pages;
+mod exchange_person;
 mod fuzz;
 mod hostile;
 mod metrics;
