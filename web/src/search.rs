@@ -460,16 +460,21 @@ mod tests {
     fn searches_run_in_arrival_order() {
         let threads = Arc::new(SearchThreads::new(1));
         let order = Arc::new(Mutex::new(Vec::new()));
-        // Hold the only thread until four searches wait.
+        // Hold the only thread until four searches wait: the clients
+        // start once it is held, or one could run before the holder and
+        // the count of those waiting below would never be reached.
         let (release, held) = std::sync::mpsc::channel::<()>();
+        let (holding, is_held) = std::sync::mpsc::channel::<()>();
         let holder = {
             let t = Arc::clone(&threads);
             std::thread::spawn(move || {
                 t.run(move || {
+                    let _ = holding.send(());
                     let _ = held.recv();
                 })
             })
         };
+        is_held.recv().unwrap();
         let waiting = || threads.queue.inner.lock().unwrap().0.len();
         let mut clients = Vec::new();
         for i in 0..4 {

@@ -51,6 +51,8 @@ struct Facts {
     contact_href: String,
     site: String,
     session_minutes: u64,
+    /// Months after its session before a booking is anonymised.
+    retention_months: u32,
 }
 
 impl Facts {
@@ -60,6 +62,7 @@ impl Facts {
             contact_href: state.config.operator.contact_href(),
             site: site.url("/"),
             session_minutes: state.config.session_minutes,
+            retention_months: state.config.retention_months,
         }
     }
 }
