@@ -1540,6 +1540,18 @@ pub async fn export(
     ))
 }
 
+/// The account page again, 400, with `message` in its data section.
+async fn data_refused(
+    state: &AppState,
+    farmer: &Farmer,
+    message: &'static str,
+) -> Result<Response, AppError> {
+    let mut page = account_page(state, farmer, None, None).await?;
+    page.data_error = Some(message);
+    page.l.title = format!("{} — {}", farmer.ctx.m().error_title, page.l.title);
+    render_with(StatusCode::BAD_REQUEST, &page)
+}
+
 /// The report form.
 #[derive(Debug, Deserialize)]
 pub struct ReportForm {
@@ -1568,10 +1580,7 @@ pub async fn report(
         .ok()
         .filter(|y| (2000..=this_year()).contains(y));
     let Some(year) = year else {
-        let mut page = account_page(&state, &farmer, None, None).await?;
-        page.data_error = Some(words(farmer.ctx.lang).bad_year);
-        page.l.title = format!("{} — {}", farmer.ctx.m().error_title, page.l.title);
-        return render_with(StatusCode::BAD_REQUEST, &page);
+        return data_refused(&state, &farmer, words(farmer.ctx.lang).bad_year).await;
     };
     let store = crate::exchange::store(&state).await?;
     let text = store
@@ -1620,10 +1629,7 @@ pub async fn erase(
     farmer.ctx.check_csrf(&form.csrf)?;
     let w = words(farmer.ctx.lang);
     if form.confirm != "oui" {
-        let mut page = account_page(&state, &farmer, None, None).await?;
-        page.data_error = Some(w.erase_unconfirmed);
-        page.l.title = format!("{} — {}", farmer.ctx.m().error_title, page.l.title);
-        return render_with(StatusCode::BAD_REQUEST, &page);
+        return data_refused(&state, &farmer, w.erase_unconfirmed).await;
     }
     let store = crate::exchange::store(&state).await?;
     store
