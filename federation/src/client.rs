@@ -9,9 +9,9 @@ use jiff::Timestamp;
 use crate::envelope::Envelope;
 use crate::error::{ClientError, PeersError, SyncError, VerifyError};
 use crate::identity::PublicKey;
-use crate::mirror::{self, Applied, MAX_CHECKPOINT_BYTES};
+use crate::mirror::{self, Applied, MAX_CHECKPOINT_BYTES, Plan, Skip};
 use crate::peers::{self, Peer, Peers};
-use crate::statement::{Changes, Discovery, Endpoints, RegistryId};
+use crate::statement::{Changes, Checkpoint, Discovery, Endpoints, RegistryId, Republished};
 
 /// The largest page of changes read.
 pub const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
@@ -235,6 +235,29 @@ pub struct PeerSynced {
     pub id: RegistryId,
     /// What happened.
     pub result: Result<Synced, SyncError>,
+    /// What happened to each mirror it re-publishes, in its checkpoint's
+    /// order (nothing when its own sync was refused).
+    pub relayed: Vec<Relayed>,
+}
+
+/// What a sync did with one mirror a peer re-publishes.
+#[derive(Debug)]
+pub struct Relayed {
+    /// The re-published registry.
+    pub registry: RegistryId,
+    /// Its chain, as the peer's checkpoint gives it.
+    pub chain: Vec<RegistryId>,
+    /// Applied, skipped (a loop among them), or refused.
+    pub result: Result<Relay, SyncError>,
+}
+
+/// A re-published mirror that was not refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relay {
+    /// Verified and applied (or found identical).
+    Applied(Applied),
+    /// Left alone, for this reason.
+    Skipped(Skip),
 }
 
 /// Syncs every peer of the peers file (or only `only`), at most
@@ -292,6 +315,20 @@ pub async fn sync_all(
         .collect::<Vec<_>>()
         .await;
     results.sort_by_key(|(i, ..)| *i);
+    // Then the mirrors each peer re-publishes, one at a time and in the
+    // peers file's order, so that the first chain to hold a registry is
+    // always the same one.
+    let pinned = Peers::load(registry)?;
+    let mut relayed = Vec::with_capacity(results.len());
+    for (_, id, result) in &results {
+        let mut out = Vec::new();
+        if result.is_ok()
+            && let Some(p) = pinned.get(id)
+        {
+            out = relay_all(client, registry, local, &pinned, p, now).await;
+        }
+        relayed.push(out);
+    }
     // Read the file again: a `peer add` may have run meanwhile.
     let mut file = Peers::load(registry)?;
     for (_, id, result) in &results {
@@ -314,8 +351,138 @@ pub async fn sync_all(
     file.save(registry)?;
     Ok(results
         .into_iter()
-        .map(|(_, id, result)| PeerSynced { id, result })
+        .zip(relayed)
+        .map(|((_, id, result), relayed)| PeerSynced {
+            id,
+            result,
+            relayed,
+        })
         .collect())
+}
+
+/// Syncs every mirror that `through` re-publishes in the checkpoint this
+/// registry accepted last from it (verified with its key): each is
+/// planned ([`mirror::plan`]: loops and registries pinned directly are
+/// skipped), then its origin's checkpoint and changes are fetched from
+/// `through`'s mirror endpoints and applied with
+/// [`mirror::apply_republished`].
+pub async fn relay_all(
+    client: &Client,
+    registry: &Registry,
+    local: &RegistryId,
+    peers: &Peers,
+    through: &Peer,
+    now: Timestamp,
+) -> Vec<Relayed> {
+    let entries = match mirror::stored_checkpoint(registry, &through.id) {
+        Ok(Some(c)) => c.republishes,
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            return vec![Relayed {
+                registry: through.id.clone(),
+                chain: Vec::new(),
+                result: Err(e),
+            }];
+        }
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let result = relay(client, registry, local, peers, through, &entry, now).await;
+        let outcome = match &result {
+            Ok(Relay::Applied(_)) => "applied",
+            Ok(Relay::Skipped(Skip::OwnRecords | Skip::Loop)) => "loop",
+            Ok(Relay::Skipped(_)) => "skipped",
+            Err(_) => "refused",
+        };
+        tracing::info!(
+            target: "cdl_federation::sync",
+            peer = %through.id, registry = %entry.registry, chain = %entry.chain_text(),
+            outcome, "re-published mirror"
+        );
+        out.push(Relayed {
+            registry: entry.registry.clone(),
+            chain: entry.chain.clone(),
+            result,
+        });
+    }
+    out
+}
+
+async fn relay(
+    client: &Client,
+    registry: &Registry,
+    local: &RegistryId,
+    peers: &Peers,
+    through: &Peer,
+    entry: &Republished,
+    now: Timestamp,
+) -> Result<Relay, SyncError> {
+    let since = match mirror::plan(registry, local, peers, &through.id, entry)? {
+        Plan::Skip(why) => return Ok(Relay::Skipped(why)),
+        Plan::Fetch { since } => since,
+    };
+    let base = format!("{}/{}", Endpoints::default().mirrors, entry.registry);
+    let url = join(&through.url, &format!("{base}/checkpoint"));
+    let Fetched::Body(bytes, _) = client.get(&url, MAX_CHECKPOINT_BYTES, None).await? else {
+        return Err(SyncError::Feed(
+            "a re-published checkpoint answered 304".into(),
+        ));
+    };
+    let envelope = Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)?;
+    let checkpoint: Checkpoint = envelope.open(&mirror::vouched_keys(entry)?)?;
+    let pages = fetch_pages(
+        client,
+        &through.url,
+        &format!("{base}/changes"),
+        since,
+        &checkpoint,
+    )
+    .await?;
+    let applied = mirror::apply_republished(registry, local, entry, &envelope, &pages, now)?;
+    Ok(Relay::Applied(applied))
+}
+
+/// Every page of the changes at `changes` (a path under `base_url`) since
+/// `since` up to `checkpoint`'s version, each pointing to the next inside
+/// the same feed, at most as many as the signed record count needs.
+async fn fetch_pages(
+    client: &Client,
+    base_url: &str,
+    changes: &str,
+    since: u64,
+    checkpoint: &Checkpoint,
+) -> Result<Vec<Changes>, SyncError> {
+    let mut pages = Vec::new();
+    let mut next = Some(format!(
+        "{changes}?since={since}&version={}",
+        checkpoint.version
+    ));
+    // A bound on pages: enough for the signed number of records, plus one.
+    let most = checkpoint.records / crate::publish::PAGE_CHANGES as u64 + 2;
+    while let Some(path) = next.take() {
+        if pages.len() as u64 >= most {
+            return Err(SyncError::Feed(format!(
+                "the changes go on past {most} pages for {} records",
+                checkpoint.records
+            )));
+        }
+        let url = join(base_url, &path);
+        let Fetched::Body(bytes, _) = client.get(&url, MAX_PAGE_BYTES, None).await? else {
+            return Err(SyncError::Feed("a page of changes answered 304".into()));
+        };
+        let page: Changes = serde_json::from_slice(&bytes)
+            .map_err(|e| SyncError::Feed(format!("a page of changes cannot be read: {e}")))?;
+        if let Some(n) = &page.next
+            && !n.starts_with(&format!("{changes}?"))
+        {
+            return Err(SyncError::Feed(
+                "a page of changes points outside the changes feed".into(),
+            ));
+        }
+        next = page.next.clone();
+        pages.push(page);
+    }
+    Ok(pages)
 }
 
 /// What one sync of one peer did.
@@ -398,8 +565,7 @@ async fn sync_once(
     };
     let envelope = Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)?;
     let rotated;
-    let (checkpoint, keys): (crate::statement::Checkpoint, &[PublicKey]) = match envelope.open(keys)
-    {
+    let (checkpoint, keys): (Checkpoint, &[PublicKey]) = match envelope.open(keys) {
         Ok(c) => (c, keys),
         // Signed by a key not pinned: the peer may have rotated its key.
         // Its rotation statements say so, signed by the old and the new.
@@ -413,36 +579,7 @@ async fn sync_once(
         Err(e) => return Err(e.into()),
     };
     let since = mirror::read_state(registry, peer)?.since();
-    let mut pages = Vec::new();
-    let mut next = Some(format!(
-        "{}?since={since}&version={}",
-        endpoints.changes, checkpoint.version
-    ));
-    // A bound on pages: enough for the signed number of records, plus one.
-    let most = checkpoint.records / crate::publish::PAGE_CHANGES as u64 + 2;
-    while let Some(path) = next.take() {
-        if pages.len() as u64 >= most {
-            return Err(SyncError::Feed(format!(
-                "the changes go on past {most} pages for {} records",
-                checkpoint.records
-            )));
-        }
-        let url = join(base_url, &path);
-        let Fetched::Body(bytes, _) = client.get(&url, MAX_PAGE_BYTES, None).await? else {
-            return Err(SyncError::Feed("a page of changes answered 304".into()));
-        };
-        let page: Changes = serde_json::from_slice(&bytes)
-            .map_err(|e| SyncError::Feed(format!("a page of changes cannot be read: {e}")))?;
-        if let Some(n) = &page.next
-            && !n.starts_with(&endpoints.changes)
-        {
-            return Err(SyncError::Feed(
-                "a page of changes points outside the changes feed".into(),
-            ));
-        }
-        next = page.next.clone();
-        pages.push(page);
-    }
+    let pages = fetch_pages(client, base_url, &endpoints.changes, since, &checkpoint).await?;
     let applied = mirror::apply(registry, local, peer, keys, &envelope, &pages, now)?;
     Ok(Synced::Applied(applied, tag))
 }

@@ -157,12 +157,30 @@ pub enum PublishError {
     /// The history does not hold what it should.
     #[error("the registry's history is not consistent (a path listed twice, or a version missing)")]
     Inconsistent,
+    /// No mirror of this registry is re-published here.
+    #[error("no mirror of {registry} is re-published here")]
+    UnknownMirror {
+        /// The registry asked for.
+        registry: crate::statement::RegistryId,
+    },
+    /// The mirror never held this version of its registry.
+    #[error("the mirror never held version {version}")]
+    UnknownMirrorVersion {
+        /// The version asked.
+        version: u64,
+    },
+    /// A stored mirror file cannot be read.
+    #[error("a stored mirror cannot be read: {0}")]
+    Stored(String),
     /// The repository cannot be read.
     #[error(transparent)]
     Read(#[from] cdl_registry::ReadError),
     /// The repository cannot be read.
     #[error(transparent)]
     Storage(#[from] cdl_registry::StorageError),
+    /// A mirror cannot be read.
+    #[error(transparent)]
+    Mirror(#[from] cdl_registry::MirrorError),
 }
 
 /// A sync that was refused: nothing was written, the last good state

@@ -24,5 +24,5 @@ pub use identity::{Fingerprint, Identity, PublicKey};
 pub use statement::{
     Accepted, BadOfferId, BadRegistryId, Change, Changes, Checkpoint, Discovery, Endpoints,
     KeyEntry, MAX_REGISTRY_ID, Offer, OfferId, OfferStatus, Outcome, PROTOCOL, Protocol, Receipt,
-    RegistryId, Rotation,
+    RegistryId, Republished, Rotation, chain_text,
 };

@@ -12,11 +12,21 @@ use crate::digest::{CatalogueDigest, Digest};
 use crate::envelope::Envelope;
 use crate::error::SyncError;
 use crate::identity::PublicKey;
-use crate::statement::{Accepted, Change, Changes, Checkpoint, RegistryId};
+use crate::peers::Peers;
+use crate::statement::{Accepted, Change, Changes, Checkpoint, RegistryId, Republished};
 
 /// The file of a mirror that holds the last accepted checkpoint, as the
 /// peer signed it.
 pub const CHECKPOINT_FILE: &str = "checkpoint.json";
+
+/// The file of a mirror held through another registry: the
+/// [`Republished`] entry it was accepted under (the chain, the origin's
+/// name, address and keys as the re-publishing peer vouched for them).
+/// A mirror of a directly pinned peer has none.
+pub const VIA_FILE: &str = "via.json";
+
+/// The largest `via.json` read.
+const MAX_VIA_BYTES: usize = 64 * 1024;
 
 /// The largest checkpoint envelope read.
 pub const MAX_CHECKPOINT_BYTES: usize = 64 * 1024;
@@ -28,6 +38,10 @@ pub struct MirrorState {
     pub head: Option<ObjectId>,
     /// The checkpoint accepted last.
     pub checkpoint: Option<Checkpoint>,
+    /// Its envelope's bytes, as stored.
+    pub envelope: Option<Vec<u8>>,
+    /// How the mirror reached here, when it is held through a peer.
+    pub via: Option<Republished>,
     /// Each record file's digest.
     pub files: BTreeMap<String, Digest>,
 }
@@ -55,14 +69,16 @@ pub fn read_state(registry: &Registry, peer: &RegistryId) -> Result<MirrorState,
     let Some(head) = registry.mirror_head(peer.as_str())? else {
         return Ok(MirrorState::default());
     };
-    let checkpoint = match registry.mirror_file(peer.as_str(), CHECKPOINT_FILE)? {
+    let envelope = registry.mirror_file(peer.as_str(), CHECKPOINT_FILE)?;
+    let checkpoint = match &envelope {
         Some(bytes) => Some(
-            Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)
+            Envelope::from_bytes(bytes, MAX_CHECKPOINT_BYTES)
                 .and_then(|e| e.peek::<Checkpoint>())
                 .map_err(|e| SyncError::Stored(e.to_string()))?,
         ),
         None => None,
     };
+    let via = via(registry, peer)?;
     let mut files = BTreeMap::new();
     for f in registry.catalogue_files(head)? {
         files.insert(f.path, Digest::of(&registry.blob(f.blob)?));
@@ -70,8 +86,45 @@ pub fn read_state(registry: &Registry, peer: &RegistryId) -> Result<MirrorState,
     Ok(MirrorState {
         head: Some(head),
         checkpoint,
+        envelope,
+        via,
         files,
     })
+}
+
+/// How the mirror of `of` reached here, when it is held through a peer
+/// (its `via.json`); `None` for a direct peer's mirror or no mirror.
+///
+/// # Errors
+/// When the repository or the file cannot be read.
+pub fn via(registry: &Registry, of: &RegistryId) -> Result<Option<Republished>, SyncError> {
+    match registry.mirror_file(of.as_str(), VIA_FILE)? {
+        Some(bytes) if bytes.len() <= MAX_VIA_BYTES => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| SyncError::Stored(format!("{VIA_FILE} of {of}: {e}"))),
+        Some(_) => Err(SyncError::Stored(format!(
+            "{VIA_FILE} of {of} is too large"
+        ))),
+        None => Ok(None),
+    }
+}
+
+/// The checkpoint accepted last from `peer` (verified when it was), or
+/// `None` when it was never mirrored. Reads one file, not the mirror.
+///
+/// # Errors
+/// When the stored checkpoint cannot be read.
+pub fn stored_checkpoint(
+    registry: &Registry,
+    peer: &RegistryId,
+) -> Result<Option<Checkpoint>, SyncError> {
+    match registry.mirror_file(peer.as_str(), CHECKPOINT_FILE)? {
+        Some(bytes) => Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)
+            .and_then(|e| e.peek::<Checkpoint>())
+            .map(Some)
+            .map_err(|e| SyncError::Stored(e.to_string())),
+        None => Ok(None),
+    }
 }
 
 /// The shared applications `peer` attested using in the checkpoint this
@@ -100,6 +153,16 @@ pub enum Applied {
     /// re-signed checkpoint of the same version and the same attested uses
     /// only refreshes it).
     Unchanged,
+    /// The same records, under a checkpoint re-signed since (a later
+    /// expiry, or another list of re-published mirrors): the new envelope
+    /// was stored, so that what this registry re-publishes never expires
+    /// while the peer keeps re-signing.
+    Refreshed {
+        /// The mirror's new commit.
+        commit: ObjectId,
+        /// The version mirrored, unchanged.
+        version: u64,
+    },
     /// A new state was written.
     Written {
         /// The mirror's new commit.
@@ -130,11 +193,111 @@ pub fn apply(
     pages: &[Changes],
     now: Timestamp,
 ) -> Result<Applied, SyncError> {
+    apply_as(
+        registry,
+        local,
+        peer,
+        keys,
+        envelope,
+        pages,
+        now,
+        Source::Direct,
+    )
+}
+
+/// Where the checkpoint and changes being applied come from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// From the registry itself, a pinned peer.
+    Direct,
+    /// Re-published by a peer, under this entry of its checkpoint.
+    Via(&'a Republished),
+}
+
+/// Verifies and writes the mirror of a registry that `entry` (an entry of
+/// the `republishes` of a peer's checkpoint, verified with the peer's key)
+/// re-publishes: `envelope` is the origin's own signed checkpoint, checked
+/// with the keys the peer vouches for, and `pages` its changes, checked
+/// exactly as a direct peer's, each record's provenance being the entry's
+/// chain. The entry is kept as the mirror's [`VIA_FILE`]. When the mirror
+/// was held under another chain, the feed must be the whole catalogue
+/// (`since` 0, see [`plan`]) and replaces it; the version still never goes
+/// down.
+///
+/// # Errors
+/// Every refusal names what is wrong; the mirror is then unchanged.
+pub fn apply_republished(
+    registry: &Registry,
+    local: &RegistryId,
+    entry: &Republished,
+    envelope: &Envelope,
+    pages: &[Changes],
+    now: Timestamp,
+) -> Result<Applied, SyncError> {
+    let keys = vouched_keys(entry)?;
+    apply_as(
+        registry,
+        local,
+        &entry.registry,
+        &keys,
+        envelope,
+        pages,
+        now,
+        Source::Via(entry),
+    )
+}
+
+/// The keys a re-publishing peer vouches for, each checked against its
+/// fingerprint.
+///
+/// # Errors
+/// [`SyncError::Feed`] for a key that is not its fingerprint's, or none.
+pub fn vouched_keys(entry: &Republished) -> Result<Vec<PublicKey>, SyncError> {
+    let keys = entry
+        .keys
+        .iter()
+        .map(|k| k.key())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| SyncError::Feed(format!("a key re-published for {}: {e}", entry.registry)))?;
+    if keys.is_empty() {
+        return Err(SyncError::Feed(format!(
+            "no key is re-published for {}",
+            entry.registry
+        )));
+    }
+    Ok(keys)
+}
+
+/// Whether the mirror of `entry.registry` held here must be replaced as a
+/// whole: it is held, but under another chain (or directly).
+fn replaces(state: &MirrorState, entry: &Republished) -> bool {
+    state.head.is_some() && state.via.as_ref().is_none_or(|v| v.chain != entry.chain)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_as(
+    registry: &Registry,
+    local: &RegistryId,
+    peer: &RegistryId,
+    keys: &[PublicKey],
+    envelope: &Envelope,
+    pages: &[Changes],
+    now: Timestamp,
+    source: Source<'_>,
+) -> Result<Applied, SyncError> {
     let checkpoint: Checkpoint = envelope.open(keys)?;
     let state = read_state(registry, peer)?;
     checkpoint.check(peer, state.accepted().as_ref(), now)?;
-    let since = state.since();
-    let mut files = state.files.clone();
+    let fresh = match source {
+        Source::Via(entry) => replaces(&state, entry),
+        Source::Direct => false,
+    };
+    let since = if fresh { 0 } else { state.since() };
+    let mut files = if fresh {
+        BTreeMap::new()
+    } else {
+        state.files.clone()
+    };
     let mut edits: BTreeMap<String, MirrorEdit> = BTreeMap::new();
     let (mut put, mut withdrawn) = (0, 0);
     // The feed lists each path once, in byte order across its pages (the
@@ -173,7 +336,11 @@ pub fn apply(
                     origin,
                     text,
                 } => {
-                    check_put(local, peer, path, digest, origin, text)?;
+                    let chain = match source {
+                        Source::Via(entry) => Some(entry.chain.as_slice()),
+                        Source::Direct => None,
+                    };
+                    check_put(local, peer, chain, path, digest, origin, text)?;
                     files.insert(path.clone(), *digest);
                     edits.insert(
                         path.clone(),
@@ -211,32 +378,173 @@ pub fn apply(
             found_records: count,
         });
     }
-    // The same state re-signed is not written again, unless what the peer
-    // attests using changed: the record pages read it from the mirror.
-    if state
+    // A replaced mirror loses what the new feed does not hold.
+    if fresh {
+        for path in state.files.keys().filter(|p| !files.contains_key(*p)) {
+            edits.insert(path.clone(), MirrorEdit::Remove { path: path.clone() });
+            withdrawn += 1;
+        }
+    }
+    let records_changed = !edits.is_empty();
+    // How the mirror reached here: the entry it was re-published under, or
+    // nothing once the registry is mirrored directly.
+    let via_edit = match (source, &state.via) {
+        (Source::Via(entry), Some(held)) if held == entry => None,
+        (Source::Via(entry), _) => Some(MirrorEdit::Put {
+            path: VIA_FILE.to_owned(),
+            bytes: serde_json::to_vec_pretty(entry).map_err(|_| SyncError::Inconsistent)?,
+        }),
+        (Source::Direct, Some(_)) => Some(MirrorEdit::Remove {
+            path: VIA_FILE.to_owned(),
+        }),
+        (Source::Direct, None) => None,
+    };
+    let bytes = envelope.to_bytes();
+    let same_version = state
         .checkpoint
         .as_ref()
-        .is_some_and(|c| c.version == checkpoint.version && c.uses == checkpoint.uses)
-        && edits.is_empty()
+        .is_some_and(|c| c.version == checkpoint.version);
+    // What the peer attests using is read from the mirror by the record
+    // pages: a change of it is a new state.
+    let same_uses = state
+        .checkpoint
+        .as_ref()
+        .is_some_and(|c| c.uses == checkpoint.uses);
+    if same_version
+        && same_uses
+        && !records_changed
+        && via_edit.is_none()
+        && state.envelope.as_deref() == Some(bytes.as_slice())
     {
         return Ok(Applied::Unchanged);
     }
     let mut all: Vec<MirrorEdit> = edits.into_values().collect();
     all.push(MirrorEdit::Put {
         path: CHECKPOINT_FILE.to_owned(),
-        bytes: envelope.to_bytes(),
+        bytes,
     });
+    all.extend(via_edit);
+    let via_line = match source {
+        Source::Via(entry) => format!("Via: {}\n", entry.chain_text()),
+        Source::Direct => String::new(),
+    };
     let message = format!(
-        "Mirror {peer} at version {}\n\nCheckpoint-Version: {}\nCatalogue-Digest: {}\nPeer-Commit: {}\n",
+        "Mirror {peer} at version {}\n\nCheckpoint-Version: {}\nCatalogue-Digest: {}\nPeer-Commit: {}\n{via_line}",
         checkpoint.version, checkpoint.version, checkpoint.digest, checkpoint.commit
     );
     let commit = registry.write_mirror(peer.as_str(), state.head, &all, &message)?;
+    if same_version && same_uses && !records_changed {
+        return Ok(Applied::Refreshed {
+            commit,
+            version: checkpoint.version,
+        });
+    }
     Ok(Applied::Written {
         commit,
         version: checkpoint.version,
         put,
         withdrawn,
     })
+}
+
+/// The version a mirror commit was written for, from its
+/// `Checkpoint-Version:` trailer.
+pub fn commit_version(message: &str) -> Option<u64> {
+    message
+        .lines()
+        .find_map(|l| l.strip_prefix("Checkpoint-Version:"))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Why an entry of a peer's `republishes` is not mirrored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Skip {
+    /// It is this registry: its own records come back through the peer.
+    OwnRecords,
+    /// Its chain already passes through this registry: a loop.
+    Loop,
+    /// It is pinned here as a peer: the direct peer wins.
+    DirectPeer,
+    /// It is held here through another peer, which still re-publishes it
+    /// under its chain: the first chain wins.
+    HeldVia(RegistryId),
+    /// It was mirrored here directly (a peer since removed): kept as it is.
+    HeldDirectly,
+    /// The entry's chain does not start with the registry, end with the
+    /// peer that re-publishes it, or names a registry twice.
+    BadChain,
+}
+
+/// What to do with an entry of a peer's `republishes`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Leave it, for this reason.
+    Skip(Skip),
+    /// Fetch its checkpoint and its changes since this version.
+    Fetch {
+        /// The version the changes are asked from.
+        since: u64,
+    },
+}
+
+/// Decides what to do with `entry`, re-published by the pinned peer
+/// `through`, given this registry's id and peers: a loop, a registry
+/// pinned directly, or one held through another chain that is still
+/// re-published, is skipped; anything else is fetched (from nothing when
+/// the mirror changes chain).
+///
+/// # Errors
+/// When a stored mirror cannot be read.
+pub fn plan(
+    registry: &Registry,
+    local: &RegistryId,
+    peers: &Peers,
+    through: &RegistryId,
+    entry: &Republished,
+) -> Result<Plan, SyncError> {
+    if &entry.registry == local {
+        return Ok(Plan::Skip(Skip::OwnRecords));
+    }
+    if entry.chain.contains(local) {
+        return Ok(Plan::Skip(Skip::Loop));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if entry.chain.len() < 2
+        || entry.chain.first() != Some(&entry.registry)
+        || entry.chain.last() != Some(through)
+        || !entry.chain.iter().all(|r| seen.insert(r))
+    {
+        return Ok(Plan::Skip(Skip::BadChain));
+    }
+    if peers.get(&entry.registry).is_some() {
+        return Ok(Plan::Skip(Skip::DirectPeer));
+    }
+    let state = read_state(registry, &entry.registry)?;
+    if state.head.is_none() {
+        return Ok(Plan::Fetch { since: 0 });
+    }
+    let Some(held) = &state.via else {
+        return Ok(Plan::Skip(Skip::HeldDirectly));
+    };
+    if held.chain == entry.chain {
+        return Ok(Plan::Fetch {
+            since: state.since(),
+        });
+    }
+    // Held under another chain: that chain stays while the peer it came
+    // through is pinned and still re-publishes it so.
+    if let Some(other) = held.through()
+        && other != through
+        && peers.get(other).is_some()
+        && stored_checkpoint(registry, other)?.is_some_and(|c| {
+            c.republishes
+                .iter()
+                .any(|r| r.registry == entry.registry && r.chain == held.chain)
+        })
+    {
+        return Ok(Plan::Skip(Skip::HeldVia(other.clone())));
+    }
+    Ok(Plan::Fetch { since: 0 })
 }
 
 fn record_key(path: &str) -> Result<RecordKey, SyncError> {
@@ -250,11 +558,13 @@ fn record_key(path: &str) -> Result<RecordKey, SyncError> {
 }
 
 /// A record from a peer: at a record path, with the digest of its bytes,
-/// a provenance that ends with the peer and does not pass through here,
-/// valid under the format and certified free for its kind.
+/// a provenance that ends with the peer (or is exactly `chain`, for a
+/// re-published mirror) and does not pass through here, valid under the
+/// format and certified free for its kind.
 fn check_put(
     local: &RegistryId,
     peer: &RegistryId,
+    chain: Option<&[RegistryId]>,
     path: &str,
     digest: &Digest,
     origin: &[RegistryId],
@@ -272,10 +582,20 @@ fn check_put(
             "{path}: the text does not match its digest {digest}"
         )));
     }
-    if origin.last() != Some(peer) {
-        return Err(SyncError::Feed(format!(
-            "{path}: its provenance does not end with {peer}"
-        )));
+    match chain {
+        None if origin.last() != Some(peer) => {
+            return Err(SyncError::Feed(format!(
+                "{path}: its provenance does not end with {peer}"
+            )));
+        }
+        Some(chain) if origin != chain => {
+            return Err(SyncError::Feed(format!(
+                "{path}: its provenance {} is not the re-published chain {}",
+                crate::statement::chain_text(origin),
+                crate::statement::chain_text(chain)
+            )));
+        }
+        _ => {}
     }
     if origin.contains(local) {
         return Err(SyncError::Loop {

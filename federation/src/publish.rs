@@ -8,7 +8,8 @@ use crate::digest::{CatalogueDigest, Digest};
 use crate::envelope::Envelope;
 use crate::error::PublishError;
 use crate::identity::Identity;
-use crate::statement::{Change, Changes, Checkpoint, Protocol, RegistryId};
+use crate::peers::Peers;
+use crate::statement::{Change, Changes, Checkpoint, KeyEntry, Protocol, RegistryId, Republished};
 
 /// How long a checkpoint is valid: a mirror shows the peer as stale after.
 pub const CHECKPOINT_VALIDITY: SignedDuration = SignedDuration::from_hours(7 * 24);
@@ -93,6 +94,7 @@ pub fn checkpoint(
     identity: &Identity,
     now: Timestamp,
     uses: Vec<String>,
+    republishes: Vec<Republished>,
 ) -> (Checkpoint, Envelope) {
     let checkpoint = Checkpoint {
         protocol: Protocol,
@@ -104,6 +106,7 @@ pub fn checkpoint(
         issued_at: now,
         expires_at: now.saturating_add(CHECKPOINT_VALIDITY).unwrap_or(now),
         uses,
+        republishes,
     };
     let envelope = Envelope::seal(&checkpoint, &[identity]);
     (checkpoint, envelope)
@@ -128,9 +131,177 @@ pub fn changes(
             version: state.version,
         });
     }
+    let from = match since {
+        0 => None,
+        _ => {
+            let chain = registry.first_parents(state.commit)?;
+            Some(
+                *chain
+                    .get(since as usize - 1)
+                    .ok_or(PublishError::Inconsistent)?,
+            )
+        }
+    };
+    let page = feed(
+        registry,
+        state.commit,
+        from,
+        std::slice::from_ref(id),
+        after,
+        limit,
+    )?;
+    Ok(Changes {
+        protocol: Protocol,
+        registry: id.clone(),
+        since,
+        version: state.version,
+        changes: page.0,
+        next: page.1,
+    })
+}
+
+/// The mirrors this registry re-publishes, in the order of their ids:
+/// every mirror holding a checkpoint, of a pinned peer (its name, address
+/// and keys from the peers file, the chain `[peer, local]`) or held through
+/// one (its `via.json`, the chain extended with `local`). A mirror of a
+/// peer since removed is not re-published: nothing vouches for its keys.
+///
+/// # Errors
+/// When the repository or a stored `via.json` cannot be read.
+pub fn republished(
+    registry: &Registry,
+    local: &RegistryId,
+    peers: &Peers,
+) -> Result<Vec<Republished>, PublishError> {
+    let mut out = Vec::new();
+    for (name, _) in registry.mirrors()? {
+        let Ok(id) = name.parse::<RegistryId>() else {
+            continue;
+        };
+        if &id == local
+            || registry
+                .mirror_file(id.as_str(), crate::mirror::CHECKPOINT_FILE)?
+                .is_none()
+        {
+            continue;
+        }
+        let via =
+            crate::mirror::via(registry, &id).map_err(|e| PublishError::Stored(e.to_string()))?;
+        let entry = match (via, peers.get(&id)) {
+            (Some(mut via), _) => {
+                via.chain.push(local.clone());
+                via
+            }
+            (None, Some(peer)) => Republished {
+                registry: id.clone(),
+                name: peer.name.clone(),
+                base_url: peer.url.clone(),
+                keys: peer.keys.iter().copied().map(KeyEntry::of).collect(),
+                chain: vec![id.clone(), local.clone()],
+            },
+            (None, None) => continue,
+        };
+        out.push(entry);
+    }
+    Ok(out)
+}
+
+/// The changes of the mirror of `of` that this registry re-publishes, as
+/// `/federation/v1/mirrors/{of}/changes` answers them: from the mirror
+/// commit written for version `since` of `of` (0: from nothing) to the
+/// one written for `version` (the mirror's head when `None`), each put's
+/// provenance the chain `republished` gives it, the page after path
+/// `after`, at most `limit` changes.
+///
+/// # Errors
+/// [`PublishError::UnknownMirror`] when `of` is not re-published here,
+/// [`PublishError::UnknownMirrorVersion`] when the mirror never held
+/// `since` or `version`, [`PublishError::SinceAhead`] when `since` is
+/// above `version`.
+#[allow(clippy::too_many_arguments)]
+pub fn mirror_changes(
+    registry: &Registry,
+    local: &RegistryId,
+    peers: &Peers,
+    of: &RegistryId,
+    since: u64,
+    version: Option<u64>,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<Changes, PublishError> {
+    let entry = republished(registry, local, peers)?
+        .into_iter()
+        .find(|r| &r.registry == of)
+        .ok_or_else(|| PublishError::UnknownMirror {
+            registry: of.clone(),
+        })?;
+    let head = registry
+        .mirror_head(of.as_str())?
+        .ok_or_else(|| PublishError::UnknownMirror {
+            registry: of.clone(),
+        })?;
+    // Each mirror commit and the version it was written for, oldest first.
+    let mut versions = Vec::new();
+    for c in registry.first_parents(head)? {
+        if let Some(v) = crate::mirror::commit_version(&registry.commit_message(c)?) {
+            versions.push((c, v));
+        }
+    }
+    let head_version = match versions.last() {
+        Some((c, v)) if *c == head => *v,
+        _ => return Err(PublishError::Inconsistent),
+    };
+    // The last commit written for a version (a re-signed checkpoint of the
+    // same version writes a commit with the same records).
+    let last_of = |wanted: u64, upto: usize| {
+        versions[..upto]
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, (_, v))| *v == wanted)
+            .map(|(i, (c, _))| (i, *c))
+    };
+    let (to_index, to, version) = match version {
+        None => (versions.len() - 1, head, head_version),
+        Some(v) => match last_of(v, versions.len()) {
+            Some((i, c)) => (i, c, v),
+            None => return Err(PublishError::UnknownMirrorVersion { version: v }),
+        },
+    };
+    if since > version {
+        return Err(PublishError::SinceAhead { since, version });
+    }
+    let from = match since {
+        0 => None,
+        _ => match last_of(since, to_index + 1) {
+            Some((_, c)) => Some(c),
+            None => return Err(PublishError::UnknownMirrorVersion { version: since }),
+        },
+    };
+    let (changes, next) = feed(registry, to, from, &entry.chain, after, limit)?;
+    Ok(Changes {
+        protocol: Protocol,
+        registry: of.clone(),
+        since,
+        version,
+        changes,
+        next,
+    })
+}
+
+/// The changes from commit `from` (`None`: from nothing) to `to`, each put
+/// with provenance `origin`, the page after path `after`, at most `limit`
+/// changes; with the cursor of the next page, if any.
+fn feed(
+    registry: &Registry,
+    to: ObjectId,
+    from: Option<ObjectId>,
+    origin: &[RegistryId],
+    after: Option<&str>,
+    limit: usize,
+) -> Result<(Vec<Change>, Option<String>), PublishError> {
     let mut out = Vec::new();
     let mut more = None;
-    let origin = vec![id.clone()];
     let skip = |path: &str| after.is_some_and(|a| path <= a);
     let mut complete = true;
     let mut used = 0usize;
@@ -143,70 +314,59 @@ pub fn changes(
         used = used.saturating_add(c);
         true
     };
-    if since == 0 {
-        for f in registry.catalogue_files(state.commit)? {
-            // Blobs before the cursor or past a full page are never read.
-            if skip(&f.path) {
-                continue;
-            }
-            if out.len() == limit {
-                complete = false;
-                break;
-            }
-            let bytes = registry.blob(f.blob)?;
-            let change = put(f.path.clone(), &bytes, &origin)?;
-            if !fits(&change, &out) {
-                complete = false;
-                break;
-            }
-            out.push(change);
-            more = Some(f.path);
-        }
-    } else {
-        let chain = registry.first_parents(state.commit)?;
-        let from = chain
-            .get(since as usize - 1)
-            .ok_or(PublishError::Inconsistent)?;
-        let diff = registry.diff(
-            &from.to_hex().to_string(),
-            &state.commit.to_hex().to_string(),
-        )?;
-        let mut diff: Vec<_> = diff
-            .into_iter()
-            .map(|c| (c.key.path(), c))
-            .filter(|(path, _)| !skip(path))
-            .collect();
-        diff.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        for (path, c) in diff {
-            if out.len() == limit {
-                complete = false;
-                break;
-            }
-            let change = match (c.change, c.new) {
-                (ChangeKind::Added | ChangeKind::Modified, Some(blob)) => {
-                    put(path.clone(), &registry.blob(blob)?, &origin)?
+    match from {
+        None => {
+            for f in registry.catalogue_files(to)? {
+                // Blobs before the cursor or past a full page are never read.
+                if skip(&f.path) {
+                    continue;
                 }
-                _ => Change::Withdraw {
-                    path: path.clone(),
-                    reason: None,
-                },
-            };
-            if !fits(&change, &out) {
-                complete = false;
-                break;
+                if out.len() == limit {
+                    complete = false;
+                    break;
+                }
+                let bytes = registry.blob(f.blob)?;
+                let change = put(f.path.clone(), &bytes, origin)?;
+                if !fits(&change, &out) {
+                    complete = false;
+                    break;
+                }
+                out.push(change);
+                more = Some(f.path);
             }
-            out.push(change);
-            more = Some(path);
+        }
+        Some(from) => {
+            let diff = registry.diff(&from.to_hex().to_string(), &to.to_hex().to_string())?;
+            let mut diff: Vec<_> = diff
+                .into_iter()
+                .map(|c| (c.key.path(), c))
+                .filter(|(path, _)| !skip(path))
+                .collect();
+            diff.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+            for (path, c) in diff {
+                if out.len() == limit {
+                    complete = false;
+                    break;
+                }
+                let change = match (c.change, c.new) {
+                    (ChangeKind::Added | ChangeKind::Modified, Some(blob)) => {
+                        put(path.clone(), &registry.blob(blob)?, origin)?
+                    }
+                    _ => Change::Withdraw {
+                        path: path.clone(),
+                        reason: None,
+                    },
+                };
+                if !fits(&change, &out) {
+                    complete = false;
+                    break;
+                }
+                out.push(change);
+                more = Some(path);
+            }
         }
     }
-    Ok(Changes {
-        protocol: Protocol,
-        registry: id.clone(),
-        since,
-        version: state.version,
-        changes: out,
-        next: if complete { None } else { more },
-    })
+    Ok((out, if complete { None } else { more }))
 }
 
 fn put(path: String, bytes: &[u8], origin: &[RegistryId]) -> Result<Change, PublishError> {

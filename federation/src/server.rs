@@ -21,7 +21,9 @@ use crate::error::{InboxError, PublishError};
 use crate::identity::Identity;
 use crate::offers::{self, Delivery, MAX_OFFER_BYTES};
 use crate::publish::{self, PAGE_CHANGES, State};
-use crate::statement::{Discovery, Endpoints, KeyEntry, OfferId, Protocol, RegistryId};
+use crate::statement::{
+    Discovery, Endpoints, KeyEntry, OfferId, Protocol, RegistryId, Republished,
+};
 
 /// A checkpoint is re-signed when it is older than this, even if nothing
 /// changed, so that mirrors can tell a live peer from a frozen one.
@@ -62,6 +64,8 @@ struct Signed {
     main: ObjectId,
     /// The shared applications attested in it.
     uses: Vec<String>,
+    /// The mirrors re-published in it.
+    republishes: Vec<Republished>,
     state: State,
     bytes: Arc<Vec<u8>>,
     etag: String,
@@ -126,13 +130,17 @@ impl Publisher {
         // Read at each request: a city that starts or stops using a shared
         // application is re-signed at once. A peers file that cannot be
         // read attests nothing (the operator sees the error at `peer list`).
-        let uses = crate::peers::Peers::load(&self.registry)
-            .map(|p| p.uses)
-            .unwrap_or_default();
+        let peers = crate::peers::Peers::load(&self.registry).unwrap_or_default();
+        // Likewise the mirrors re-published: a mirror that moves to another
+        // chain, or a peer pinned or removed, is re-signed at once.
+        let republishes =
+            publish::republished(&self.registry, &self.id, &peers).unwrap_or_default();
+        let uses = peers.uses;
         if let Ok(cache) = self.cache.lock()
             && let Some(c) = cache.as_ref()
             && c.main == main
             && c.uses == uses
+            && c.republishes == republishes
             && now.duration_since(c.issued_at) < RESIGN_AFTER
         {
             return Ok(c.clone());
@@ -141,13 +149,20 @@ impl Publisher {
             Some(c) if c.main == main => c.state,
             _ => publish::state(&self.registry)?,
         };
-        let (_, envelope) =
-            publish::checkpoint(&self.id, &state, &self.identity, now, uses.clone());
+        let (_, envelope) = publish::checkpoint(
+            &self.id,
+            &state,
+            &self.identity,
+            now,
+            uses.clone(),
+            republishes.clone(),
+        );
         let bytes = envelope.to_bytes();
         let etag = format!("\"{}\"", Digest::of(&bytes).hex());
         let signed = Signed {
             main,
             uses,
+            republishes,
             state,
             bytes: Arc::new(bytes),
             etag,
@@ -174,6 +189,14 @@ pub fn router<S: Clone + Send + Sync + 'static>(publisher: Arc<Publisher>) -> Ro
             post(inbox).layer(DefaultBodyLimit::max(MAX_OFFER_BYTES)),
         )
         .route(&format!("{}/{{id}}", endpoints.offers), get(offer_outcome))
+        .route(
+            &format!("{}/{{registry}}/checkpoint", endpoints.mirrors),
+            get(mirror_checkpoint),
+        )
+        .route(
+            &format!("{}/{{registry}}/changes", endpoints.mirrors),
+            get(mirror_changes),
+        )
         .with_state(publisher.clone())
         .merge(crate::git_http::router(publisher))
 }
@@ -239,17 +262,134 @@ async fn checkpoint(AxumState(p): AxumState<Arc<Publisher>>, headers: HeaderMap)
         Ok(Err(e)) => return unavailable(e),
         Err(e) => return unavailable(e),
     };
-    let etag = HeaderValue::from_str(&signed.etag).unwrap_or(HeaderValue::from_static("\"\""));
+    tagged(&headers, &signed.etag, signed.bytes.as_ref().clone())
+}
+
+/// `bytes` as JSON with the `ETag` `tag`, or `304` when the request's
+/// `If-None-Match` names it.
+fn tagged(headers: &HeaderMap, tag: &str, bytes: Vec<u8>) -> Response {
+    let etag = HeaderValue::from_str(tag).unwrap_or(HeaderValue::from_static("\"\""));
     let matches = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == signed.etag));
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag));
     if matches {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    let mut response = json(signed.bytes.as_ref().clone());
+    let mut response = json(bytes);
     response.headers_mut().insert(header::ETAG, etag);
     response
+}
+
+fn unknown_mirror() -> Response {
+    problem(
+        StatusCode::NOT_FOUND,
+        "Miroir inconnu",
+        "Unknown mirror",
+        "ce catalogue ne republie aucun miroir de ce registre".to_owned(),
+    )
+}
+
+/// `GET /federation/v1/mirrors/{registry}/checkpoint`: the checkpoint of a
+/// re-published mirror exactly as its origin signed it (so that the
+/// origin's signature travels), with `ETag` and `304`.
+async fn mirror_checkpoint(
+    AxumState(p): AxumState<Arc<Publisher>>,
+    Path(registry): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(of) = registry.parse::<RegistryId>() else {
+        return unknown_mirror();
+    };
+    let result = tokio::task::spawn_blocking(move || -> Result<Option<Vec<u8>>, PublishError> {
+        let peers = crate::peers::Peers::load(&p.registry).unwrap_or_default();
+        if !publish::republished(&p.registry, &p.id, &peers)?
+            .iter()
+            .any(|r| r.registry == of)
+        {
+            return Ok(None);
+        }
+        Ok(p.registry
+            .mirror_file(of.as_str(), crate::mirror::CHECKPOINT_FILE)?)
+    })
+    .await;
+    match result {
+        Ok(Ok(Some(bytes))) => {
+            let tag = format!("\"{}\"", Digest::of(&bytes).hex());
+            tagged(&headers, &tag, bytes)
+        }
+        Ok(Ok(None)) => unknown_mirror(),
+        Ok(Err(e)) => unavailable(e),
+        Err(e) => unavailable(e),
+    }
+}
+
+/// `GET /federation/v1/mirrors/{registry}/changes?since=V`: the changes of a
+/// re-published mirror, in the shape and pages of `/changes`.
+async fn mirror_changes(
+    AxumState(p): AxumState<Arc<Publisher>>,
+    Path(registry): Path<String>,
+    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(of) = registry.parse::<RegistryId>() else {
+        return unknown_mirror();
+    };
+    let Ok(Query(q)) = query else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Requête de changements mal formée",
+            "Malformed changes request",
+            "since and version are whole numbers, after is a record path".into(),
+        );
+    };
+    if q.after.as_ref().is_some_and(|a| a.len() > MAX_CURSOR) {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "Curseur trop long",
+            "Cursor too long",
+            format!("after is at most {MAX_CURSOR} characters"),
+        );
+    }
+    let endpoint = format!("{}/{of}/changes", Endpoints::default().mirrors);
+    let result = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, PublishError> {
+        let peers = crate::peers::Peers::load(&p.registry).unwrap_or_default();
+        let mut page = publish::mirror_changes(
+            &p.registry,
+            &p.id,
+            &peers,
+            &of,
+            q.since,
+            q.version,
+            q.after.as_deref(),
+            PAGE_CHANGES,
+        )?;
+        page.next = page.next.map(|after| {
+            format!(
+                "{endpoint}?since={}&version={}&after={after}",
+                page.since, page.version
+            )
+        });
+        Ok(serde_json::to_vec(&page).unwrap_or_default())
+    })
+    .await;
+    match result {
+        Ok(Ok(bytes)) => json(bytes),
+        Ok(Err(PublishError::UnknownMirror { .. })) => unknown_mirror(),
+        Ok(Err(PublishError::SinceAhead { since, version })) => problem(
+            StatusCode::BAD_REQUEST,
+            "Version inconnue",
+            "Unknown version",
+            format!("version {since} is above the mirror's version {version}"),
+        ),
+        Ok(Err(PublishError::UnknownMirrorVersion { version })) => problem(
+            StatusCode::BAD_REQUEST,
+            "Version inconnue",
+            "Unknown version",
+            format!("the mirror never held version {version}"),
+        ),
+        Ok(Err(e)) => unavailable(e),
+        Err(e) => unavailable(e),
+    }
 }
 
 /// The query of the changes feed.

@@ -140,6 +140,14 @@ pub struct Endpoints {
     pub offers: String,
     /// The read-only Git repository.
     pub git: String,
+    /// Where the mirrors this registry re-publishes are read:
+    /// `<mirrors>/<registry>/checkpoint` and `<mirrors>/<registry>/changes`.
+    #[serde(default = "default_mirrors")]
+    pub mirrors: String,
+}
+
+fn default_mirrors() -> String {
+    "/federation/v1/mirrors".into()
 }
 
 impl Default for Endpoints {
@@ -151,6 +159,7 @@ impl Default for Endpoints {
             inbox: "/federation/v1/inbox".into(),
             offers: "/federation/v1/offers".into(),
             git: "/catalogue.git".into(),
+            mirrors: default_mirrors(),
         }
     }
 }
@@ -199,6 +208,50 @@ pub struct Checkpoint {
     /// Shared applications this city attests using (`registry:kind/id`).
     #[serde(default)]
     pub uses: Vec<String>,
+    /// The mirrors this registry re-publishes, each with the keys it pins
+    /// for it and its provenance chain (absent from older checkpoints).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub republishes: Vec<Republished>,
+}
+
+/// A mirror a registry re-publishes, as its signed checkpoint vouches for
+/// it: who the re-published registry is, the keys it is verified with,
+/// and how its records reached the re-publishing registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Republished {
+    /// The re-published registry (the records' origin).
+    pub registry: RegistryId,
+    /// Its name for people ("Ville de Paris").
+    pub name: String,
+    /// Its public address, where its original records are.
+    pub base_url: String,
+    /// Its keys, as the re-publishing registry pins them.
+    pub keys: Vec<KeyEntry>,
+    /// The provenance chain of the mirror: the origin first, then each
+    /// registry it passed through, the re-publishing registry last.
+    pub chain: Vec<RegistryId>,
+}
+
+impl Republished {
+    /// The chain as people read it: `paris → lyon`.
+    pub fn chain_text(&self) -> String {
+        chain_text(&self.chain)
+    }
+
+    /// The registry that passed the mirror on (the chain's last), if the
+    /// chain is not empty.
+    pub fn through(&self) -> Option<&RegistryId> {
+        self.chain.last()
+    }
+}
+
+/// A provenance chain as people read it: `paris → lyon → nantes`.
+pub fn chain_text(chain: &[RegistryId]) -> String {
+    chain
+        .iter()
+        .map(RegistryId::as_str)
+        .collect::<Vec<_>>()
+        .join(" → ")
 }
 
 impl Statement for Checkpoint {
@@ -525,7 +578,39 @@ mod tests {
             issued_at: issued.parse().unwrap(),
             expires_at: expires.parse().unwrap(),
             uses: Vec::new(),
+            republishes: Vec::new(),
         }
+    }
+
+    #[test]
+    fn older_checkpoints_and_discoveries_still_parse() {
+        // A checkpoint and endpoints written before re-publishing existed.
+        let old = r#"{"protocol":"conservatoire-federation/1","registry":"paris","version":3,
+            "commit":"9c1d0f2e3a4b5c6d7e8f90a1b2c3d4e5f6071829",
+            "digest":"sha256:0b8e1f6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f",
+            "records":1,"issued_at":"2026-12-02T09:00:00Z","expires_at":"2026-12-09T09:00:00Z"}"#;
+        let cp: Checkpoint = serde_json::from_str(old).unwrap();
+        assert!(cp.republishes.is_empty() && cp.uses.is_empty());
+        // Nothing re-published: the bytes are those an older peer writes.
+        assert!(!serde_json::to_string(&cp).unwrap().contains("republishes"));
+        let endpoints: Endpoints = serde_json::from_str(
+            r#"{"checkpoint":"/c","changes":"/ch","rotations":"/r","inbox":"/i","offers":"/o","git":"/g"}"#,
+        )
+        .unwrap();
+        assert_eq!(endpoints.mirrors, "/federation/v1/mirrors");
+    }
+
+    #[test]
+    fn chains_read_origin_first() {
+        let r = Republished {
+            registry: "paris".parse().unwrap(),
+            name: "Ville de Paris".into(),
+            base_url: "https://paris.fr/".into(),
+            keys: Vec::new(),
+            chain: vec!["paris".parse().unwrap(), "lyon".parse().unwrap()],
+        };
+        assert_eq!(r.chain_text(), "paris → lyon");
+        assert_eq!(r.through().map(RegistryId::as_str), Some("lyon"));
     }
 
     #[test]

@@ -44,7 +44,7 @@ impl Peer {
     }
     fn publish(&self, since: u64, now: Timestamp) -> (Envelope, Changes) {
         let s = state(&self.t.registry).unwrap();
-        let (_, env) = checkpoint(&self.id, &s, &self.key, now, Vec::new());
+        let (_, env) = checkpoint(&self.id, &s, &self.key, now, Vec::new(), Vec::new());
         let page = changes(&self.t.registry, &self.id, &s, since, None, 10_000).unwrap();
         (env, page)
     }
@@ -385,7 +385,7 @@ fn every_tampering_is_refused_and_the_mirror_unchanged() {
     );
     let (_, old_env) = {
         let s = cdl_federation::publish::state_at(&paris.t.registry, since - 1).unwrap();
-        checkpoint(&paris.id, &s, &paris.key, now(), Vec::new())
+        checkpoint(&paris.id, &s, &paris.key, now(), Vec::new(), Vec::new())
     };
     case("rollback".into(), &old_env, vec![page.clone()], now());
     case(
@@ -396,14 +396,21 @@ fn every_tampering_is_refused_and_the_mirror_unchanged() {
     );
     {
         let s = state(&paris.t.registry).unwrap();
-        let (_, forged) = checkpoint(&paris.id, &s, &stranger, now(), Vec::new());
+        let (_, forged) = checkpoint(&paris.id, &s, &stranger, now(), Vec::new(), Vec::new());
         case(
             "signed by a stranger".into(),
             &forged,
             vec![page.clone()],
             now(),
         );
-        let (_, other) = checkpoint(&id("marseille"), &s, &paris.key, now(), Vec::new());
+        let (_, other) = checkpoint(
+            &id("marseille"),
+            &s,
+            &paris.key,
+            now(),
+            Vec::new(),
+            Vec::new(),
+        );
         case(
             "checkpoint of another registry".into(),
             &other,

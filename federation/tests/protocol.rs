@@ -34,7 +34,7 @@ fn every_example_of_the_document_is_a_valid_message() {
     let examples = examples();
     assert_eq!(
         examples.len(),
-        8,
+        10,
         "the document's examples changed: update this test"
     );
     // The envelope example has placeholders where bytes go; its shape reads.
@@ -60,6 +60,19 @@ fn every_example_of_the_document_is_a_valid_message() {
     assert!(receipt.outcome.ends_with(offer.id.as_str()));
     let outcome: Outcome = reads(examples[7]);
     assert_eq!(outcome.id, offer.id);
+    let relaying: Checkpoint = reads(examples[8]);
+    assert_eq!(relaying.republishes.len(), 1);
+    let entry = &relaying.republishes[0];
+    assert_eq!(entry.chain_text(), "paris → lyon");
+    assert_eq!(entry.through(), Some(&relaying.registry));
+    assert_eq!(entry.keys, discovery.keys);
+    let relayed: Changes = reads(examples[9]);
+    let Some(cdl_federation::Change::Put { origin, .. }) = relayed.changes.first() else {
+        panic!("a put");
+    };
+    assert_eq!(origin, &entry.chain);
+    assert_eq!(relayed.registry, entry.registry);
+    assert_eq!(discovery.endpoints, cdl_federation::Endpoints::default());
 }
 
 #[test]
@@ -78,4 +91,5 @@ fn examples_travel_signed_and_come_back_unchanged() {
     round::<Rotation>(examples[4], &paris);
     round::<Offer>(examples[5], &paris);
     round::<Outcome>(examples[7], &paris);
+    round::<Checkpoint>(examples[8], &paris);
 }

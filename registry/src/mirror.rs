@@ -167,6 +167,16 @@ impl Registry {
         Ok(chain)
     }
 
+    /// The message of `commit`, as written.
+    ///
+    /// # Errors
+    /// When there is no such commit.
+    pub fn commit_message(&self, commit: ObjectId) -> Result<String, ReadError> {
+        let repo = self.reader();
+        let c = repo.find_commit(commit).git("reading a commit")?;
+        Ok(c.message_raw().git("reading a commit")?.to_string())
+    }
+
     /// How many commits `commit` is behind `main` along `main`'s first
     /// parents: 0 when it is `main`; `None` when it is not found within
     /// `limit` commits (not an ancestor, or further behind). Reads at most

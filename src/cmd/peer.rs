@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use cdl_federation::client::{Client, PeerSynced, Synced, sync_all};
-use cdl_federation::mirror::Applied;
+use cdl_federation::client::{Client, PeerSynced, Relay, Relayed, Synced, sync_all};
+use cdl_federation::mirror::{Applied, Skip};
 use cdl_federation::peers::{self, Peer, Peers, SharedApp};
 use cdl_federation::{Discovery, Fingerprint, PublicKey, RegistryId};
 use cdl_registry::Registry;
@@ -231,10 +231,21 @@ pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
     let results = runtime.block_on(sync_all(&client, &registry, only.as_ref(), now))?;
     let mut failed = false;
     let mut out = std::io::stdout().lock();
-    for PeerSynced { id, result } in results {
+    for PeerSynced {
+        id,
+        result,
+        relayed,
+    } in results
+    {
         match result {
             Ok(Synced::NotModified | Synced::Applied(Applied::Unchanged, _)) => {
                 writeln!(out, "{id}: unchanged")?;
+            }
+            Ok(Synced::Applied(Applied::Refreshed { version, .. }, _)) => {
+                writeln!(
+                    out,
+                    "{id}: unchanged, checkpoint of version {version} renewed"
+                )?;
             }
             Ok(Synced::Applied(
                 Applied::Written {
@@ -252,6 +263,55 @@ pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
                 failed = true;
                 writeln!(out, "{id}: refused, nothing written: {e}")?;
             }
+        }
+        // The mirrors it re-publishes, one line each, under it.
+        for Relayed {
+            registry: r,
+            chain,
+            result,
+        } in relayed
+        {
+            let chain = cdl_federation::chain_text(&chain);
+            let what = match result {
+                Ok(Relay::Applied(Applied::Unchanged)) => format!("unchanged (chain {chain})"),
+                Ok(Relay::Applied(Applied::Refreshed { version, .. })) => {
+                    format!("unchanged, checkpoint of version {version} renewed (chain {chain})")
+                }
+                Ok(Relay::Applied(Applied::Written {
+                    version,
+                    put,
+                    withdrawn,
+                    ..
+                })) => format!(
+                    "version {version}, {put} records added or changed, {withdrawn} withdrawn (chain {chain})"
+                ),
+                Ok(Relay::Skipped(Skip::OwnRecords)) => format!(
+                    "loop: our own records come back through {id} (chain {chain}), not stored"
+                ),
+                Ok(Relay::Skipped(Skip::Loop)) => {
+                    format!("loop: the chain {chain} already passes through this registry, skipped")
+                }
+                Ok(Relay::Skipped(Skip::DirectPeer)) => {
+                    format!("skipped: {r} is a peer here, mirrored directly")
+                }
+                Ok(Relay::Skipped(Skip::HeldVia(other))) => {
+                    format!("skipped: already mirrored through {other}")
+                }
+                Ok(Relay::Skipped(Skip::HeldDirectly)) => {
+                    "skipped: already mirrored here directly".to_owned()
+                }
+                Ok(Relay::Skipped(Skip::BadChain)) => {
+                    failed = true;
+                    format!(
+                        "refused, nothing written: the chain {chain} is not one {id} may re-publish"
+                    )
+                }
+                Err(e) => {
+                    failed = true;
+                    format!("refused, nothing written: {e}")
+                }
+            };
+            writeln!(out, "  {r} via {id}: {what}")?;
         }
     }
     // The outcomes of the offers sent and still pending: one line per

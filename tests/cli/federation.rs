@@ -1193,3 +1193,274 @@ fn a_mirror_follows_a_chain_of_key_rotations_and_refuses_an_unrotated_key() {
         "nothing signed by an unrotated key is mirrored"
     );
 }
+
+/// `git show REV:PATH` in the registry `reg`, or `None` when there is none.
+fn show(d: &Path, reg: &str, what: &str) -> Option<String> {
+    let o = Command::new("git")
+        .args(["--git-dir", reg, "show", what])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// The mirrors of `reg`, by name.
+fn mirror_refs(d: &Path, reg: &str) -> Vec<String> {
+    git(
+        d,
+        &[
+            "--git-dir",
+            reg,
+            "for-each-ref",
+            "--format=%(refname)",
+            "refs/mirrors",
+        ],
+    )
+    .lines()
+    .map(|l| l.trim_start_matches("refs/mirrors/").to_owned())
+    .collect()
+}
+
+/// Waits until the search API of `addr` finds `q` from `origin`, and
+/// answers that hit.
+fn hit_from(addr: &str, q: &str, origin: &str) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let answer = body(addr, &format!("/api/v1/search?q={q}"));
+        let json: serde_json::Value = serde_json::from_str(&answer).unwrap_or_default();
+        if let Some(hit) = json["hits"]
+            .as_array()
+            .and_then(|hits| hits.iter().find(|h| h["origin"] == origin))
+        {
+            return hit.clone();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{q} from {origin} never became searchable: {answer}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_mirror_of_a_mirror_keeps_the_origins_signature_and_a_loop_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for (reg, name, id) in [
+        ("paris.git", "Ville de Paris", "paris"),
+        ("lyon.git", "Ville de Lyon", "lyon"),
+        ("nantes.git", "Ville de Nantes", "nantes"),
+    ] {
+        ok(d, &["init", reg, "--name", name, "--id", id]);
+    }
+    add_software(d, "paris.git", "lutece");
+    add_software(d, "paris.git", "dansmarue");
+    add_software(d, "lyon.git", "lyon-app");
+    add_software(d, "nantes.git", "nantes-app");
+    let (_paris, paris) = serve(d, "paris.git");
+    let (_lyon, lyon) = serve(d, "lyon.git");
+    let (_nantes, nantes) = serve(d, "nantes.git");
+    let shown = run(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "nantes.git",
+            &format!("http://{paris}/"),
+        ],
+    );
+    let paris_key = stdout(&shown).lines().next().unwrap().to_owned();
+    assert!(paris_key.starts_with("ed25519:"), "{paris_key}");
+    let pin = |reg: &str, addr: &str| {
+        ok(
+            d,
+            &[
+                "peer",
+                "add",
+                "--registry",
+                reg,
+                &format!("http://{addr}/"),
+                "--trust-on-first-use",
+            ],
+        );
+    };
+    // Lyon mirrors Paris; Nantes mirrors Lyon only.
+    pin("lyon.git", &paris);
+    pin("nantes.git", &lyon);
+    let first = ok(d, &["sync", "--registry", "lyon.git"]);
+    assert!(first.contains("paris: version"), "{first}");
+    let relayed = ok(d, &["sync", "--registry", "nantes.git"]);
+    assert!(relayed.contains("lyon: version"), "{relayed}");
+    assert!(
+        relayed.contains(
+            "  paris via lyon: version 3, 2 records added or changed, 0 withdrawn (chain paris → lyon)"
+        ),
+        "{relayed}"
+    );
+    // Paris's records are under Paris's own namespace at Nantes, with the
+    // checkpoint Paris signed (the same bytes Lyon holds) and the chain.
+    assert_eq!(mirror_refs(d, "nantes.git"), ["lyon", "paris"]);
+    assert!(
+        show(
+            d,
+            "nantes.git",
+            "refs/mirrors/paris:records/software/lutece.toml"
+        )
+        .unwrap()
+        .contains("id = \"lutece\"")
+    );
+    let signed = show(d, "nantes.git", "refs/mirrors/paris:checkpoint.json").unwrap();
+    assert_eq!(
+        Some(&signed),
+        show(d, "lyon.git", "refs/mirrors/paris:checkpoint.json").as_ref()
+    );
+    let envelope: serde_json::Value = serde_json::from_str(&signed).unwrap();
+    assert_eq!(envelope["signatures"][0]["keyid"], paris_key.as_str());
+    let via: serde_json::Value =
+        serde_json::from_str(&show(d, "nantes.git", "refs/mirrors/paris:via.json").unwrap())
+            .unwrap();
+    assert_eq!(via["chain"], serde_json::json!(["paris", "lyon"]));
+    assert_eq!(via["name"], "Ville de Paris");
+    assert_eq!(via["keys"][0]["keyid"], paris_key.as_str());
+    // The endpoints Nantes read: Lyon answers Paris's checkpoint as is,
+    // 304 when asked again, and 404 for a registry it does not mirror.
+    let cp = request(
+        &lyon,
+        "GET",
+        "/federation/v1/mirrors/paris/checkpoint",
+        &[],
+        b"",
+    );
+    assert_eq!(cp.status, 200);
+    assert_eq!(
+        Some(cp.body.clone()),
+        show(d, "lyon.git", "refs/mirrors/paris:checkpoint.json")
+    );
+    let tag = cp.header("etag").unwrap().to_owned();
+    let again = request(
+        &lyon,
+        "GET",
+        "/federation/v1/mirrors/paris/checkpoint",
+        &[("If-None-Match", &tag)],
+        b"",
+    );
+    assert_eq!(again.status, 304);
+    for path in [
+        "/federation/v1/mirrors/marseille/checkpoint",
+        "/federation/v1/mirrors/marseille/changes?since=0",
+        "/federation/v1/mirrors/lyon/checkpoint",
+    ] {
+        let a = request(&lyon, "GET", path, &[], b"");
+        assert_eq!(a.status, 404, "{path}");
+        assert!(a.body.contains("Miroir inconnu"), "{path}: {}", a.body);
+    }
+    let feed: serde_json::Value = serde_json::from_str(
+        &request(
+            &lyon,
+            "GET",
+            "/federation/v1/mirrors/paris/changes?since=0",
+            &[],
+            b"",
+        )
+        .body,
+    )
+    .unwrap();
+    assert_eq!(feed["registry"], "paris");
+    assert_eq!(
+        feed["changes"][0]["origin"],
+        serde_json::json!(["paris", "lyon"])
+    );
+
+    // Searchable at Nantes under the origin Paris, named, linked to the
+    // original, saying through whom it came.
+    let hit = hit_from(&nantes, "lutece", "paris");
+    assert_eq!(hit["url"], "/mirrors/paris/records/software/lutece");
+    assert_eq!(
+        hit["api_url"],
+        format!("http://{paris}/api/v1/records/software/lutece")
+    );
+    let search = body(&nantes, "/search?q=lutece");
+    assert!(search.contains("Ville de Paris"), "{search}");
+    let page = body(&nantes, "/mirrors/paris/records/software/lutece");
+    assert!(
+        page.contains(
+            "Fiche de <strong>Ville de Paris</strong>, reçue par <strong>Ville de Lyon</strong>"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("href=\"http://{paris}/records/software/lutece\"")),
+        "{page}"
+    );
+
+    // A change and a withdrawal at Paris travel Paris → Lyon → Nantes.
+    add_software(d, "paris.git", "nouveau");
+    ok(
+        d,
+        &[
+            "withdraw",
+            "--registry",
+            "paris.git",
+            "software/dansmarue",
+            "--reason",
+            "Doublon",
+        ],
+    );
+    ok(d, &["sync", "--registry", "lyon.git"]);
+    let relayed = ok(d, &["sync", "--registry", "nantes.git"]);
+    assert!(
+        relayed.contains("  paris via lyon: version 5, 1 records added or changed, 1 withdrawn"),
+        "{relayed}"
+    );
+    assert!(
+        show(
+            d,
+            "nantes.git",
+            "refs/mirrors/paris:records/software/nouveau.toml"
+        )
+        .is_some()
+    );
+    assert!(
+        show(
+            d,
+            "nantes.git",
+            "refs/mirrors/paris:records/software/dansmarue.toml"
+        )
+        .is_none()
+    );
+    let again = ok(d, &["sync", "--registry", "nantes.git"]);
+    assert!(again.contains("  paris via lyon: unchanged"), "{again}");
+
+    // Paris mirrors Nantes: its own records come back through Nantes, are
+    // reported as a loop and never stored; Lyon's arrive through Nantes.
+    pin("paris.git", &nantes);
+    let looped = run(d, &["sync", "--registry", "paris.git"]);
+    let out = stdout(&looped);
+    assert_eq!(looped.status.code(), Some(0), "{out}{}", stderr(&looped));
+    assert!(out.contains("nantes: version"), "{out}");
+    assert!(
+        out.contains(
+            "  paris via nantes: loop: our own records come back through nantes (chain paris → lyon → nantes), not stored"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("  lyon via nantes: version") && out.contains("(chain lyon → nantes)"),
+        "{out}"
+    );
+    assert_eq!(mirror_refs(d, "paris.git"), ["lyon", "nantes"]);
+    // And Lyon, pinning Paris, sees its own come back too.
+    let lyon_sync = ok(d, &["sync", "--registry", "lyon.git"]);
+    assert!(
+        lyon_sync.contains("  lyon via paris: loop: our own records come back through paris"),
+        "{lyon_sync}"
+    );
+    assert!(
+        lyon_sync.contains("  nantes via paris: version"),
+        "{lyon_sync}"
+    );
+    assert!(!mirror_refs(d, "lyon.git").contains(&"lyon".to_owned()));
+}

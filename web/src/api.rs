@@ -401,9 +401,18 @@ fn peer_api_url(state: &AppState, origin: &str, kind: &str, id: &str) -> String 
     cdl_federation::peers::Peers::load(&state.registry)
         .ok()
         .and_then(|peers| peers.peers.into_iter().find(|p| p.id.as_str() == origin))
+        .map(|p| p.url)
+        // A registry a peer re-publishes: the address its mirror keeps.
+        .or_else(|| {
+            let rid = origin.parse().ok()?;
+            cdl_federation::mirror::via(&state.registry, &rid)
+                .ok()
+                .flatten()
+                .map(|v| v.base_url)
+        })
         .map_or_else(
             || crate::pages::record::href("", origin, kind, id),
-            |p| format!("{}/api/v1/records/{kind}/{id}", p.url.trim_end_matches('/')),
+            |url| format!("{}/api/v1/records/{kind}/{id}", url.trim_end_matches('/')),
         )
 }
 

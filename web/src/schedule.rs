@@ -35,7 +35,7 @@ pub async fn sync_round(app: &AppState, client: &Client) {
     let now = jiff::Timestamp::now();
     match cdl_federation::client::sync_all(client, &app.registry, None, now).await {
         Ok(results) => {
-            for PeerSynced { id, result } in &results {
+            for PeerSynced { id, result, .. } in &results {
                 let outcome = match result {
                     Ok(Synced::NotModified) => "not-modified",
                     Ok(Synced::Applied(..)) => "applied",
@@ -46,6 +46,7 @@ pub async fn sync_round(app: &AppState, client: &Client) {
             tracing::info!(
                 peers = results.len(),
                 refused = results.iter().filter(|r| r.result.is_err()).count(),
+                relayed = results.iter().map(|r| r.relayed.len()).sum::<usize>(),
                 elapsed_ms = start.elapsed().as_secs_f64() * 1000.0,
                 "scheduled sync done"
             );

@@ -192,7 +192,8 @@ impl App {
     }
 
     /// The name for people of an origin registry: this registry's own
-    /// name, a peer's name from the peers file, else the id itself.
+    /// name, a peer's name from the peers file, the name kept with the
+    /// mirror of a registry a peer re-publishes, else the id itself.
     pub fn origin_name(&self, origin: &str) -> String {
         let config = self.registry.config();
         if origin == config.id {
@@ -206,6 +207,14 @@ impl App {
                     .into_iter()
                     .find(|p| p.id.as_str() == origin)
                     .map(|p| p.name)
+            })
+            // A registry a peer re-publishes: the name its mirror keeps.
+            .or_else(|| {
+                let id = origin.parse().ok()?;
+                cdl_federation::mirror::via(&self.registry, &id)
+                    .ok()
+                    .flatten()
+                    .map(|v| v.name)
             })
             .unwrap_or_else(|| origin.to_owned())
     }

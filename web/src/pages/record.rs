@@ -224,6 +224,7 @@ async fn exchange_view(state: &AppState, lang: Lang, key: &RecordKey) -> Option<
 /// there, and when its catalogue was last verified here.
 struct Provenance {
     text: String,
+    through: Option<Through>,
     name: String,
     original: String,
     original_label: &'static str,
@@ -231,9 +232,21 @@ struct Provenance {
     checked_label: &'static str,
 }
 
+/// The registry a record was received through, and the words around it
+/// (« Fiche de Ville de Paris, reçue par Ville de Lyon »).
+struct Through {
+    before: &'static str,
+    name: String,
+    middle: &'static str,
+    after: &'static str,
+}
+
 /// A peer mirrored here, for a record page at `/mirrors/{peer}/...`.
 pub struct Origin {
     peer: cdl_federation::peers::Peer,
+    /// The name of the peer it was received through, for a mirror that
+    /// peer re-publishes (the origin is then not a peer here).
+    through: Option<String>,
 }
 
 impl Origin {
@@ -381,14 +394,46 @@ pub async fn mirrored(
     let RecordPath { key, format } = RecordPath::parse(&kind, &id)?;
     let id: cdl_federation::RegistryId = peer.parse().map_err(|_| AppError::NotFound)?;
     let st = state.clone();
-    let peers = blocking(move || cdl_federation::peers::Peers::load(&st.registry)).await?;
-    let peer = peers
+    let origin = blocking(move || mirror_origin(&st, &id)).await?;
+    let origin = origin
         .map_err(AppError::internal)?
-        .peers
-        .into_iter()
-        .find(|p| p.id == id)
         .ok_or(AppError::NotFound)?;
-    record_at(state, ctx, site, key, format, Some(Origin { peer })).await
+    record_at(state, ctx, site, key, format, Some(origin)).await
+}
+
+/// Where the mirror of `id` comes from: a peer of the peers file, or a
+/// registry a peer re-publishes (its name and address from the mirror's
+/// `via.json`, its last check the peer's). Blocking.
+fn mirror_origin(
+    state: &AppState,
+    id: &cdl_federation::RegistryId,
+) -> Result<Option<Origin>, cdl_federation::PeersError> {
+    let peers = cdl_federation::peers::Peers::load(&state.registry)?;
+    if let Some(peer) = peers.get(id) {
+        return Ok(Some(Origin {
+            peer: peer.clone(),
+            through: None,
+        }));
+    }
+    let Ok(Some(via)) = cdl_federation::mirror::via(&state.registry, id) else {
+        return Ok(None);
+    };
+    let through = via.through().and_then(|t| peers.get(t));
+    Ok(Some(Origin {
+        peer: cdl_federation::peers::Peer {
+            id: via.registry.clone(),
+            name: via.name.clone(),
+            url: via.base_url.clone(),
+            keys: Vec::new(),
+            etag: None,
+            last_sync: through.and_then(|p| p.last_sync),
+            last_error: None,
+        },
+        through: Some(through.map_or_else(
+            || via.through().map(ToString::to_string).unwrap_or_default(),
+            |p| p.name.clone(),
+        )),
+    }))
 }
 
 async fn record_at(
@@ -639,8 +684,30 @@ fn provenance(lang: Lang, origin: &Origin, key: &RecordKey) -> Provenance {
             "Catalogue verified on",
         ),
     };
+    // Received through a peer that re-publishes it: say through whom.
+    let through = origin.through.as_ref().map(|t| {
+        let (before, middle, after) = match lang {
+            Lang::Fr => (
+                "Fiche de",
+                ", reçue par",
+                ", reproduite ici après vérification de la signature de la ville d’origine",
+            ),
+            Lang::En => (
+                "Record of",
+                ", received through",
+                ", mirrored here after the origin city’s signature was verified",
+            ),
+        };
+        Through {
+            before,
+            name: t.clone(),
+            middle,
+            after,
+        }
+    });
     Provenance {
         text: text.to_owned(),
+        through,
         name: peer.name.clone(),
         original,
         original_label,
