@@ -353,7 +353,7 @@ async fn mirror_changes(
     let endpoint = format!("{}/{of}/changes", Endpoints::default().mirrors);
     let result = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, PublishError> {
         let peers = crate::peers::Peers::load(&p.registry).unwrap_or_default();
-        let mut page = publish::mirror_changes(
+        let page = publish::mirror_changes(
             &p.registry,
             &p.id,
             &peers,
@@ -363,13 +363,7 @@ async fn mirror_changes(
             q.after.as_deref(),
             PAGE_CHANGES,
         )?;
-        page.next = page.next.map(|after| {
-            format!(
-                "{endpoint}?since={}&version={}&after={after}",
-                page.since, page.version
-            )
-        });
-        Ok(serde_json::to_vec(&page).unwrap_or_default())
+        Ok(linked_page(page, &endpoint))
     })
     .await;
     match result {
@@ -390,6 +384,18 @@ async fn mirror_changes(
         Ok(Err(e)) => unavailable(e),
         Err(e) => unavailable(e),
     }
+}
+
+/// A page of changes as JSON, its cursor turned into the address of the
+/// next page at `endpoint` (both feeds page the same way).
+fn linked_page(mut page: crate::statement::Changes, endpoint: &str) -> Vec<u8> {
+    page.next = page.next.map(|after| {
+        format!(
+            "{endpoint}?since={}&version={}&after={after}",
+            page.since, page.version
+        )
+    });
+    serde_json::to_vec(&page).unwrap_or_default()
 }
 
 /// The query of the changes feed.
@@ -429,7 +435,7 @@ async fn changes(
             Some(v) if v != current.version => publish::state_at(&p.registry, v)?,
             _ => current,
         };
-        let mut page = publish::changes(
+        let page = publish::changes(
             &p.registry,
             &p.id,
             &state,
@@ -437,13 +443,7 @@ async fn changes(
             q.after.as_deref(),
             PAGE_CHANGES,
         )?;
-        page.next = page.next.map(|after| {
-            format!(
-                "{endpoint}?since={}&version={}&after={after}",
-                page.since, page.version
-            )
-        });
-        Ok(serde_json::to_vec(&page).unwrap_or_default())
+        Ok(linked_page(page, &endpoint))
     })
     .await;
     match result {
