@@ -1,7 +1,10 @@
 //! The publishing side: a registry's checkpoint and its changes feed,
 //! computed from its Git history.
 
-use cdl_registry::{ChangeKind, ObjectId, Registry};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+use cdl_registry::{CatalogueFile, ChangeKind, ObjectId, Registry};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::digest::{CatalogueDigest, Digest};
@@ -28,6 +31,73 @@ fn cost(change: &Change) -> usize {
     serde_json::to_vec(change).map_or(usize::MAX, |v| v.len() + 1)
 }
 
+/// How many commits' listings a [`Listings`] keeps: the one being paged
+/// through, the one before it, and a mirror's or two.
+const LISTINGS_KEPT: usize = 4;
+
+/// What the pages of a feed would otherwise compute again and again, kept
+/// by the server between requests: the sorted record files of the last
+/// few commits served (a page of a 100,000-record catalogue would else
+/// list all of them to find its thousand), and the SHA-256 of each blob
+/// already read (a new checkpoint then reads only the files that changed).
+/// Both are derived from Git objects, which never change under their id.
+#[derive(Debug, Default)]
+pub struct Listings {
+    recent: Mutex<VecDeque<(ObjectId, Arc<Vec<CatalogueFile>>)>>,
+    digests: Mutex<HashMap<ObjectId, Digest>>,
+}
+
+impl Listings {
+    /// The record files of `commit`, sorted by path in byte order.
+    ///
+    /// # Errors
+    /// When the repository cannot be read.
+    pub fn files(
+        &self,
+        registry: &Registry,
+        commit: ObjectId,
+    ) -> Result<Arc<Vec<CatalogueFile>>, PublishError> {
+        if let Ok(recent) = self.recent.lock()
+            && let Some((_, files)) = recent.iter().find(|(c, _)| *c == commit)
+        {
+            return Ok(Arc::clone(files));
+        }
+        let files = Arc::new(registry.catalogue_files(commit)?);
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.len() == LISTINGS_KEPT {
+                recent.pop_front();
+            }
+            recent.push_back((commit, Arc::clone(&files)));
+        }
+        Ok(files)
+    }
+
+    /// The SHA-256 of each of `files`, in their order, reading only the
+    /// blobs not seen before. Digests of blobs no longer listed are
+    /// forgotten.
+    fn digests(
+        &self,
+        registry: &Registry,
+        files: &[CatalogueFile],
+    ) -> Result<Vec<Digest>, PublishError> {
+        let known = self.digests.lock().map(|d| d.clone()).unwrap_or_default();
+        let mut fresh = HashMap::with_capacity(files.len());
+        let mut out = Vec::with_capacity(files.len());
+        for f in files {
+            let digest = match known.get(&f.blob) {
+                Some(d) => *d,
+                None => Digest::of(&registry.blob(f.blob)?),
+            };
+            fresh.insert(f.blob, digest);
+            out.push(digest);
+        }
+        if let Ok(mut digests) = self.digests.lock() {
+            *digests = fresh;
+        }
+        Ok(out)
+    }
+}
+
 /// The state of `main` a checkpoint describes: its version, commit and the
 /// digest of every record file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,10 +116,10 @@ pub struct State {
 ///
 /// # Errors
 /// When the repository cannot be read.
-pub fn state(registry: &Registry) -> Result<State, PublishError> {
+pub fn state(registry: &Registry, listings: &Listings) -> Result<State, PublishError> {
     let main = registry.main()?;
     let version = registry.first_parents(main)?.len() as u64;
-    state_of(registry, main, version)
+    state_of(registry, listings, main, version)
 }
 
 /// The state of `main` at an earlier `version`, so that the pages of one
@@ -57,7 +127,11 @@ pub fn state(registry: &Registry) -> Result<State, PublishError> {
 ///
 /// # Errors
 /// [`PublishError::SinceAhead`] for a version not reached yet.
-pub fn state_at(registry: &Registry, version: u64) -> Result<State, PublishError> {
+pub fn state_at(
+    registry: &Registry,
+    listings: &Listings,
+    version: u64,
+) -> Result<State, PublishError> {
     let chain = registry.first_parents(registry.main()?)?;
     let commit = match version.checked_sub(1).and_then(|i| chain.get(i as usize)) {
         Some(c) => *c,
@@ -68,14 +142,20 @@ pub fn state_at(registry: &Registry, version: u64) -> Result<State, PublishError
             });
         }
     };
-    state_of(registry, commit, version)
+    state_of(registry, listings, commit, version)
 }
 
-fn state_of(registry: &Registry, main: ObjectId, version: u64) -> Result<State, PublishError> {
-    let files = registry.catalogue_files(main)?;
+fn state_of(
+    registry: &Registry,
+    listings: &Listings,
+    main: ObjectId,
+    version: u64,
+) -> Result<State, PublishError> {
+    let files = listings.files(registry, main)?;
+    let digests = listings.digests(registry, &files)?;
     let mut digest = CatalogueDigest::new();
-    for f in &files {
-        digest.add(f.path.clone(), Digest::of(&registry.blob(f.blob)?));
+    for (f, d) in files.iter().zip(digests) {
+        digest.add(f.path.clone(), d);
     }
     let records = digest.len() as u64;
     let digest = digest.finish().ok_or(PublishError::Inconsistent)?;
@@ -119,6 +199,7 @@ pub fn checkpoint(
 /// [`PublishError::SinceAhead`] when `since` is above the state's version.
 pub fn changes(
     registry: &Registry,
+    listings: &Listings,
     id: &RegistryId,
     state: &State,
     since: u64,
@@ -144,6 +225,7 @@ pub fn changes(
     };
     let page = feed(
         registry,
+        listings,
         state.commit,
         from,
         std::slice::from_ref(id),
@@ -221,6 +303,7 @@ pub fn republished(
 #[allow(clippy::too_many_arguments)]
 pub fn mirror_changes(
     registry: &Registry,
+    listings: &Listings,
     local: &RegistryId,
     peers: &Peers,
     of: &RegistryId,
@@ -278,7 +361,7 @@ pub fn mirror_changes(
             None => return Err(PublishError::UnknownMirrorVersion { version: since }),
         },
     };
-    let (changes, next) = feed(registry, to, from, &entry.chain, after, limit)?;
+    let (changes, next) = feed(registry, listings, to, from, &entry.chain, after, limit)?;
     Ok(Changes {
         protocol: Protocol,
         registry: of.clone(),
@@ -294,6 +377,7 @@ pub fn mirror_changes(
 /// changes; with the cursor of the next page, if any.
 fn feed(
     registry: &Registry,
+    listings: &Listings,
     to: ObjectId,
     from: Option<ObjectId>,
     origin: &[RegistryId],
@@ -316,11 +400,10 @@ fn feed(
     };
     match from {
         None => {
-            for f in registry.catalogue_files(to)? {
-                // Blobs before the cursor or past a full page are never read.
-                if skip(&f.path) {
-                    continue;
-                }
+            let files = listings.files(registry, to)?;
+            // Blobs before the cursor or past a full page are never read.
+            let start = files.partition_point(|f| skip(&f.path));
+            for f in &files[start..] {
                 if out.len() == limit {
                     complete = false;
                     break;
@@ -332,7 +415,7 @@ fn feed(
                     break;
                 }
                 out.push(change);
-                more = Some(f.path);
+                more = Some(f.path.clone());
             }
         }
         Some(from) => {

@@ -41,6 +41,8 @@ pub struct Publisher {
     base_url: String,
     discovery: Vec<u8>,
     cache: Mutex<Option<Signed>>,
+    /// The listings and digests the feeds' pages share.
+    listings: publish::Listings,
     /// Held while an offer is received, so that the same offer delivered
     /// twice at once makes one proposal.
     inbox: Mutex<()>,
@@ -99,6 +101,7 @@ impl Publisher {
             base_url,
             discovery,
             cache: Mutex::new(None),
+            listings: publish::Listings::default(),
             inbox: Mutex::new(()),
         }
     }
@@ -147,7 +150,7 @@ impl Publisher {
         }
         let state = match self.cache.lock().ok().and_then(|c| c.clone()) {
             Some(c) if c.main == main => c.state,
-            _ => publish::state(&self.registry)?,
+            _ => publish::state(&self.registry, &self.listings)?,
         };
         let (_, envelope) = publish::checkpoint(
             &self.id,
@@ -355,6 +358,7 @@ async fn mirror_changes(
         let peers = crate::peers::Peers::load(&p.registry).unwrap_or_default();
         let page = publish::mirror_changes(
             &p.registry,
+            &p.listings,
             &p.id,
             &peers,
             &of,
@@ -432,11 +436,12 @@ async fn changes(
         let now = Timestamp::now();
         let current = p.signed(now)?.state;
         let state = match q.version {
-            Some(v) if v != current.version => publish::state_at(&p.registry, v)?,
+            Some(v) if v != current.version => publish::state_at(&p.registry, &p.listings, v)?,
             _ => current,
         };
         let page = publish::changes(
             &p.registry,
+            &p.listings,
             &p.id,
             &state,
             q.since,

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use cdl_federation::mirror::{Applied, apply, read_state};
+use cdl_federation::publish::Listings;
 use cdl_federation::publish::{changes, checkpoint, state};
 use cdl_federation::{Change, Changes, Digest, Envelope, Identity, RegistryId, SyncError};
 use cdl_registry::testing::{TempRegistry, software};
@@ -43,9 +44,18 @@ impl Peer {
         }
     }
     fn publish(&self, since: u64, now: Timestamp) -> (Envelope, Changes) {
-        let s = state(&self.t.registry).unwrap();
+        let s = state(&self.t.registry, &Listings::default()).unwrap();
         let (_, env) = checkpoint(&self.id, &s, &self.key, now, Vec::new(), Vec::new());
-        let page = changes(&self.t.registry, &self.id, &s, since, None, 10_000).unwrap();
+        let page = changes(
+            &self.t.registry,
+            &Listings::default(),
+            &self.id,
+            &s,
+            since,
+            None,
+            10_000,
+        )
+        .unwrap();
         (env, page)
     }
 }
@@ -384,7 +394,9 @@ fn every_tampering_is_refused_and_the_mirror_unchanged() {
         now(),
     );
     let (_, old_env) = {
-        let s = cdl_federation::publish::state_at(&paris.t.registry, since - 1).unwrap();
+        let s =
+            cdl_federation::publish::state_at(&paris.t.registry, &Listings::default(), since - 1)
+                .unwrap();
         checkpoint(&paris.id, &s, &paris.key, now(), Vec::new(), Vec::new())
     };
     case("rollback".into(), &old_env, vec![page.clone()], now());
@@ -395,7 +407,7 @@ fn every_tampering_is_refused_and_the_mirror_unchanged() {
         "2027-01-01T00:00:00Z".parse().unwrap(),
     );
     {
-        let s = state(&paris.t.registry).unwrap();
+        let s = state(&paris.t.registry, &Listings::default()).unwrap();
         let (_, forged) = checkpoint(&paris.id, &s, &stranger, now(), Vec::new(), Vec::new());
         case(
             "signed by a stranger".into(),
@@ -474,13 +486,31 @@ fn pages_of_changes_join_into_the_whole_feed() {
     for i in 0..5 {
         add(&paris.t.registry, &format!("outil-{i}"), "Outil");
     }
-    let s = state(&paris.t.registry).unwrap();
-    let whole = changes(&paris.t.registry, &paris.id, &s, 0, None, 100).unwrap();
+    let s = state(&paris.t.registry, &Listings::default()).unwrap();
+    let whole = changes(
+        &paris.t.registry,
+        &Listings::default(),
+        &paris.id,
+        &s,
+        0,
+        None,
+        100,
+    )
+    .unwrap();
     assert_eq!(whole.next, None);
     let mut joined = Vec::new();
     let mut after: Option<String> = None;
     loop {
-        let page = changes(&paris.t.registry, &paris.id, &s, 0, after.as_deref(), 2).unwrap();
+        let page = changes(
+            &paris.t.registry,
+            &Listings::default(),
+            &paris.id,
+            &s,
+            0,
+            after.as_deref(),
+            2,
+        )
+        .unwrap();
         assert!(page.changes.len() <= 2);
         joined.extend(page.changes);
         match page.next {

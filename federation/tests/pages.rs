@@ -4,6 +4,7 @@
 
 use cdl_federation::RegistryId;
 use cdl_federation::client::MAX_PAGE_BYTES;
+use cdl_federation::publish::Listings;
 use cdl_federation::publish::{PAGE_CHANGES, changes, state};
 use cdl_registry::testing::{TempRegistry, software};
 use cdl_registry::{Pseudonym, RecordFile};
@@ -34,11 +35,20 @@ fn large_records_split_pages_under_the_byte_limit() {
         .merge(p.as_str(), &Pseudonym::new("c"))
         .unwrap();
     let id: RegistryId = "paris".parse().unwrap();
-    let s = state(&paris.registry).unwrap();
+    let s = state(&paris.registry, &Listings::default()).unwrap();
     let mut after: Option<String> = None;
     let (mut pages, mut seen) = (0, 0);
     loop {
-        let page = changes(&paris.registry, &id, &s, 0, after.as_deref(), PAGE_CHANGES).unwrap();
+        let page = changes(
+            &paris.registry,
+            &Listings::default(),
+            &id,
+            &s,
+            0,
+            after.as_deref(),
+            PAGE_CHANGES,
+        )
+        .unwrap();
         let bytes = serde_json::to_vec(&page).unwrap().len();
         assert!(bytes <= MAX_PAGE_BYTES, "a page of {bytes} bytes");
         assert!(!page.changes.is_empty());

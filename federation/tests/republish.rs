@@ -9,6 +9,7 @@ use cdl_federation::mirror::{
     Applied, CHECKPOINT_FILE, Plan, Skip, VIA_FILE, apply, apply_republished, plan, read_state,
 };
 use cdl_federation::peers::{Peer, Peers};
+use cdl_federation::publish::Listings;
 use cdl_federation::publish::{changes, checkpoint, mirror_changes, republished, state};
 use cdl_federation::{
     Change, Changes, Digest, Envelope, Identity, KeyEntry, PublishError, RegistryId, Republished,
@@ -45,11 +46,20 @@ impl City {
     }
     /// Its own checkpoint and changes since `since`, signed at `at`.
     fn publish(&self, since: u64, at: Timestamp) -> (Envelope, Changes) {
-        let s = state(self.reg()).unwrap();
+        let s = state(self.reg(), &Listings::default()).unwrap();
         let (_, env) = checkpoint(&self.id, &s, &self.key, at, Vec::new(), Vec::new());
         (
             env,
-            changes(self.reg(), &self.id, &s, since, None, 10_000).unwrap(),
+            changes(
+                self.reg(),
+                &Listings::default(),
+                &self.id,
+                &s,
+                since,
+                None,
+                10_000,
+            )
+            .unwrap(),
         )
     }
     /// This city as another pins it.
@@ -92,7 +102,18 @@ fn relayed(
         .unwrap()
         .unwrap();
     let env = Envelope::from_bytes(&bytes, 64 * 1024).unwrap();
-    let page = mirror_changes(via.reg(), &via.id, peers, of, since, None, None, 10_000).unwrap();
+    let page = mirror_changes(
+        via.reg(),
+        &Listings::default(),
+        &via.id,
+        peers,
+        of,
+        since,
+        None,
+        None,
+        10_000,
+    )
+    .unwrap();
     (entry, env, vec![page])
 }
 
@@ -230,7 +251,7 @@ fn a_mirror_of_a_mirror_is_verified_with_the_origins_key_and_tampering_is_refuse
         env.clone(),
         pages.clone(),
     ));
-    let s = state(paris.reg()).unwrap();
+    let s = state(paris.reg(), &Listings::default()).unwrap();
     let (_, forged) = checkpoint(&paris.id, &s, &stranger, now(), Vec::new(), Vec::new());
     cases.push((
         "a checkpoint signed by another key",
@@ -387,6 +408,7 @@ fn a_mirror_of_a_mirror_is_verified_with_the_origins_key_and_tampering_is_refuse
     assert!(matches!(
         mirror_changes(
             lyon.reg(),
+            &Listings::default(),
             &lyon.id,
             &lyon_peers,
             &paris.id,
@@ -400,6 +422,7 @@ fn a_mirror_of_a_mirror_is_verified_with_the_origins_key_and_tampering_is_refuse
     assert!(matches!(
         mirror_changes(
             lyon.reg(),
+            &Listings::default(),
             &lyon.id,
             &lyon_peers,
             &id("marseille"),
@@ -507,6 +530,7 @@ fn a_re_signed_checkpoint_is_stored_so_that_what_is_re_published_does_not_expire
     let peers = pinning(vec![paris.as_peer("Ville de Paris")]);
     let page = mirror_changes(
         lyon.reg(),
+        &Listings::default(),
         &lyon.id,
         &peers,
         &paris.id,
