@@ -25,6 +25,7 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::columnar::Column;
@@ -175,6 +176,17 @@ impl DocBits {
         }
     }
 
+    /// How many documents both sets hold.
+    fn common(&self, other: &DocBits) -> u32 {
+        let n: u64 = self
+            .words
+            .iter()
+            .zip(&other.words)
+            .map(|(a, b)| u64::from((a & b).count_ones()))
+            .sum();
+        u32::try_from(n).unwrap_or(u32::MAX)
+    }
+
     fn contains(&self, doc: DocId) -> bool {
         self.words
             .get((doc / 64) as usize)
@@ -220,35 +232,80 @@ struct SegmentData {
 }
 
 /// The facet ordinals of each document of a segment, read once from the
-/// facet column into one flat array: counting then costs a few
-/// nanoseconds per document instead of a column decode.
+/// facet column: the values most documents share (a kind, a family, a
+/// verdict...) as one set of documents each, counted by intersecting it
+/// with the matches a word at a time; the others (tags, species...) in
+/// one flat array per document. Counting a common word's matches then
+/// costs a few thousand word operations and the rare values of the
+/// matches, instead of a scattered increment per document and value.
 struct FacetTable {
-    /// Where each document's ordinals start in `ords`; one more entry
-    /// than documents.
+    /// The values held by at least one document in [`DENSE_EVERY`], with
+    /// their documents (deleted ones included).
+    dense: Vec<(u32, DocBits)>,
+    /// Where each document's other ordinals start in `ords`; one more
+    /// entry than documents.
     starts: Vec<u32>,
-    /// The ordinals, each document's without repeats.
+    /// The other ordinals, each document's without repeats.
     ords: Vec<u32>,
 }
 
+/// A facet value held by one document in this many (or more) is counted
+/// as a set of documents. At most `DENSE_EVERY` times the ordinals per
+/// document values can be that common, which bounds the sets' memory;
+/// each costs `max_doc / 64` word operations per count, less than the
+/// `max_doc / DENSE_EVERY` (or more) increments it replaces.
+const DENSE_EVERY: u64 = 16;
+
 impl FacetTable {
     fn read(facets: &FacetReader, max_doc: DocId) -> Result<FacetTable> {
-        let mut starts = Vec::with_capacity(max_doc as usize + 1);
-        let mut ords = Vec::new();
+        let mut per_doc: Vec<Vec<u32>> = Vec::with_capacity(max_doc as usize);
+        let mut held = vec![0u64; facets.num_facets()];
         for doc in 0..max_doc {
-            starts.push(table_len(&ords)?);
-            let first = ords.len();
+            let mut mine: Vec<u32> = Vec::new();
             for ord in facets.facet_ords(doc) {
                 let ord = u32::try_from(ord).map_err(|_| too_many_facets())?;
-                if !ords[first..].contains(&ord) {
-                    ords.push(ord);
+                if !mine.contains(&ord) {
+                    mine.push(ord);
+                    if let Some(h) = held.get_mut(ord as usize) {
+                        *h += 1;
+                    }
+                }
+            }
+            per_doc.push(mine);
+        }
+        let is_dense = |ord: u32| {
+            held.get(ord as usize)
+                .is_some_and(|&h| h > 0 && h * DENSE_EVERY >= u64::from(max_doc))
+        };
+        let mut dense: Vec<(u32, DocBits)> = (0..held.len())
+            .filter_map(|o| u32::try_from(o).ok())
+            .filter(|&o| is_dense(o))
+            .map(|o| (o, DocBits::new(max_doc)))
+            .collect();
+        let mut starts = Vec::with_capacity(max_doc as usize + 1);
+        let mut ords = Vec::new();
+        for (doc, mine) in (0..max_doc).zip(per_doc) {
+            starts.push(table_len(&ords)?);
+            for ord in mine {
+                match dense.binary_search_by_key(&ord, |(o, _)| *o) {
+                    Ok(i) => {
+                        if let Some((_, bits)) = dense.get_mut(i) {
+                            bits.insert(doc);
+                        }
+                    }
+                    Err(_) => ords.push(ord),
                 }
             }
         }
         starts.push(table_len(&ords)?);
-        Ok(FacetTable { starts, ords })
+        Ok(FacetTable {
+            dense,
+            starts,
+            ords,
+        })
     }
 
-    /// The ordinals of `doc`.
+    /// The ordinals of `doc` not counted as sets.
     fn of(&self, doc: DocId) -> &[u32] {
         let d = doc as usize;
         match (self.starts.get(d), self.starts.get(d + 1)) {
@@ -258,13 +315,33 @@ impl FacetTable {
     }
 
     /// Adds `delta` (wrapping: `u32::MAX` subtracts one) to the count of
-    /// each facet of `doc`.
+    /// each facet of `doc` not counted as a set.
     fn add(&self, doc: DocId, counts: &mut [u32], delta: u32) {
         for &ord in self.of(doc) {
             if let Some(c) = counts.get_mut(ord as usize) {
                 *c = c.wrapping_add(delta);
             }
         }
+    }
+
+    /// Sets the count of each value counted as a set: its documents
+    /// among `matches`.
+    fn count_dense(&self, matches: &DocBits, counts: &mut [u32]) {
+        for (ord, bits) in &self.dense {
+            if let Some(c) = counts.get_mut(*ord as usize) {
+                *c = bits.common(matches);
+            }
+        }
+    }
+
+    /// Bytes held.
+    fn bytes(&self) -> usize {
+        (self.starts.capacity() + self.ords.capacity()) * 4
+            + self
+                .dense
+                .iter()
+                .map(|(_, b)| b.words.capacity() * 8 + 16)
+                .sum::<usize>()
     }
 }
 
@@ -287,6 +364,11 @@ pub(crate) struct SegmentCache {
     segments: Mutex<HashMap<SegmentId, Arc<SegmentData>>>,
     /// The index's search threads.
     threads: usize,
+    /// Searches running now on this index. When more than one runs, the
+    /// cores are already busy with whole searches: each runs on its own
+    /// thread, since handing its segments to the search threads then only
+    /// adds thread wake-ups (a sixth of the server's time under load).
+    in_flight: AtomicUsize,
     /// Fewest documents worth a part of their own when a scored search is
     /// split into parts scored in parallel.
     min_part: DocId,
@@ -303,10 +385,22 @@ impl SegmentCache {
         SegmentCache {
             segments: Mutex::default(),
             threads: threads.max(1),
+            in_flight: AtomicUsize::new(0),
             min_part: 1 << 16,
             typos: crate::compile::Typos::default(),
             analyzers: crate::analysis::Analyzers::new(),
         }
+    }
+
+    /// Counts a search as running until the guard is dropped.
+    pub fn running(&self) -> Running<'_> {
+        self.in_flight.fetch_add(1, AtomicOrdering::Relaxed);
+        Running(&self.in_flight)
+    }
+
+    /// Whether other searches run at the same time as this one.
+    fn crowded(&self) -> bool {
+        self.in_flight.load(AtomicOrdering::Relaxed) > 1
     }
 
     fn get(&self, id: SegmentId) -> Arc<SegmentData> {
@@ -326,10 +420,7 @@ impl SegmentCache {
             .map(|d| {
                 let order = d.by_recency.get().map_or(0, |v| v.capacity() * 4)
                     + d.by_title.get().map_or(0, |v| v.capacity() * 4);
-                let table = d
-                    .facet_table
-                    .get()
-                    .map_or(0, |t| (t.starts.capacity() + t.ords.capacity()) * 4);
+                let table = d.facet_table.get().map_or(0, FacetTable::bytes);
                 let totals = d.facet_totals.get().map_or(0, |v| v.capacity() * 4);
                 let names = d.facet_names.get().map_or(0, |v| {
                     v.iter()
@@ -373,6 +464,15 @@ pub(crate) type FacetName = (FacetDim, Arc<str>);
 pub(crate) type FacetTally = HashMap<FacetName, u64>;
 
 /// What a search gathered.
+/// A search counted as running ([`SegmentCache::running`]).
+pub(crate) struct Running<'a>(&'a AtomicUsize);
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, AtomicOrdering::Relaxed);
+    }
+}
+
 pub(crate) struct Gathered {
     /// The best `keep` documents, best first.
     pub top: Vec<Ranked>,
@@ -422,14 +522,23 @@ pub(crate) fn gather(
         facets,
         cache,
     };
-    let fruits = searcher
-        .index()
-        .search_executor()
-        .map(
-            |(ord, reader, part)| Ok(job.segment(ord, reader, part)),
-            parts(searcher, shape, cache).into_iter(),
-        )
-        .engine("searching")?;
+    let crowded = cache.crowded();
+    let parts = parts(searcher, shape, cache, crowded);
+    let fruits = if crowded {
+        parts
+            .into_iter()
+            .map(|(ord, reader, part)| job.segment(ord, reader, part))
+            .collect()
+    } else {
+        searcher
+            .index()
+            .search_executor()
+            .map(
+                |(ord, reader, part)| Ok(job.segment(ord, reader, part)),
+                parts.into_iter(),
+            )
+            .engine("searching")?
+    };
     let mut gathered = Gathered {
         top: Vec::new(),
         total: 0,
@@ -453,11 +562,13 @@ pub(crate) fn gather(
 /// The work of one search: each segment whole, except that a query scored
 /// in full is cut into document ranges of similar size, one per search
 /// thread, so that both cores work whatever the segments' sizes (a large
-/// segment next to small ones would otherwise keep one core alone).
+/// segment next to small ones would otherwise keep one core alone). Not
+/// cut when `crowded`: the search then runs on one thread.
 fn parts<'s>(
     searcher: &'s Searcher,
     shape: Shape,
     cache: &SegmentCache,
+    crowded: bool,
 ) -> Vec<(usize, &'s SegmentReader, Range<DocId>)> {
     let readers = searcher.segment_readers();
     let total: u64 = readers.iter().map(|r| u64::from(r.max_doc())).sum();
@@ -468,7 +579,7 @@ fn parts<'s>(
     let mut out = Vec::new();
     for (ord, reader) in readers.iter().enumerate() {
         let max_doc = reader.max_doc();
-        if shape != Shape::Scored || cache.threads < 2 || max_doc <= size {
+        if crowded || shape != Shape::Scored || cache.threads < 2 || max_doc <= size {
             out.push((ord, reader, 0..max_doc));
             continue;
         }
@@ -676,6 +787,7 @@ fn count_facets(
     } else {
         matches.for_each(true, max_doc, |doc| table.add(doc, &mut counts, 1));
     }
+    table.count_dense(matches, &mut counts);
     let names = kept(&data.facet_names, || facet_names(&facets))?;
     for (&count, name) in counts.iter().zip(names) {
         if count == 0 {
@@ -879,7 +991,7 @@ mod tests {
             ..SegmentCache::new(64)
         };
         assert!(
-            parts(&searcher, Shape::Scored, &split).len() > searcher.segment_readers().len(),
+            parts(&searcher, Shape::Scored, &split, false).len() > searcher.segment_readers().len(),
             "scored searches are split"
         );
         assert!(searcher.segment_readers().len() > 1, "several segments");
@@ -926,6 +1038,20 @@ mod tests {
                     got_split.top.iter().map(|r| r.address).collect::<Vec<_>>(),
                     got.top.iter().map(|r| r.address).collect::<Vec<_>>(),
                     "{q:?}: hits when split"
+                );
+                // With other searches running: on this thread, not split.
+                let crowded = {
+                    let (_a, _b) = (split.running(), split.running());
+                    assert!(split.crowded());
+                    gather(&searcher, &compiled, keep, true, Order::Score, &split).unwrap()
+                };
+                assert!(!split.crowded());
+                assert_eq!(crowded.total, got.total, "{q:?}: total when crowded");
+                assert_eq!(crowded.facets, got.facets, "{q:?}: facets when crowded");
+                assert_eq!(
+                    crowded.top.iter().map(|r| r.address).collect::<Vec<_>>(),
+                    got.top.iter().map(|r| r.address).collect::<Vec<_>>(),
+                    "{q:?}: hits when crowded"
                 );
                 let (want, total, tally) = brute_force(&searcher, &compiled, keep);
                 assert_eq!(got.total, total, "{q:?}: total");

@@ -197,8 +197,8 @@ impl SearchIndex {
             path: dir.to_owned(),
             source: std::io::Error::other(e),
         })?;
-        let mut index = Index::create(directory, schema, tantivy::IndexSettings::default())
-            .engine("creating the index")?;
+        let mut index =
+            Index::create(directory, schema, schema::settings()).engine("creating the index")?;
         analysis::register(index.tokenizers());
         search_threads(&mut index, &options);
         let state = IndexState {
@@ -278,6 +278,7 @@ impl SearchIndex {
     /// # Errors
     /// [`IndexError::Query`] for a query that does not parse; engine errors.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let _running = self.segments.running();
         search::run(
             &self.reader.searcher(),
             &self.fields,

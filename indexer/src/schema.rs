@@ -12,7 +12,19 @@ use crate::analysis::{ENGLISH, FOLDED, FRENCH, PHONETIC};
 
 /// The version of the index layout. An index written with another version
 /// is rebuilt from the registry on start-up.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
+
+/// How the index is laid out on disk: the document store in blocks of
+/// 4 KiB rather than tantivy's 16 KiB. A hit reads its stored fields by
+/// decompressing its whole block; with records of about a kilobyte, the
+/// larger blocks made that decompression 8 % of the server's time under a
+/// search load (version 3; `web/BENCHMARKS.md`).
+pub(crate) fn settings() -> tantivy::IndexSettings {
+    tantivy::IndexSettings {
+        docstore_blocksize: 4096,
+        ..tantivy::IndexSettings::default()
+    }
+}
 
 /// The fields of the index, resolved once.
 #[derive(Debug, Clone, Copy)]

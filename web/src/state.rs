@@ -224,11 +224,18 @@ impl App {
         AppState(Arc::new(self))
     }
 
+    /// Whether the index reflects `main` and the mirrors (one reference
+    /// read; `true` when the references cannot be read, as there is then
+    /// nothing to catch up with).
+    pub fn index_is_current(&self) -> bool {
+        self.index.is_current(&self.registry).unwrap_or(true)
+    }
+
     /// Brings the index up to `main` if another process (or a merge here)
     /// moved it. Blocking; cheap when nothing changed (one reference read).
     /// When another thread is already catching up, returns at once.
     pub fn sync_index(&self) {
-        if self.index.is_current(&self.registry).unwrap_or(true) {
+        if self.index_is_current() {
             return;
         }
         if let Ok(_guard) = self.catching_up.try_lock() {
