@@ -305,6 +305,9 @@ fn apply_as(
     // a feed that was tampered with, even when the state it leads to is
     // the signed one.
     let mut last: Option<&str> = None;
+    // The records put, checked once the feed's order is: in parallel, as
+    // parsing and certifying them is most of a first mirror's work.
+    let mut to_check: Vec<(&str, &Digest, &[RegistryId], &str)> = Vec::new();
     for page in pages {
         if &page.registry != peer {
             return Err(SyncError::Feed(format!(
@@ -336,11 +339,7 @@ fn apply_as(
                     origin,
                     text,
                 } => {
-                    let chain = match source {
-                        Source::Via(entry) => Some(entry.chain.as_slice()),
-                        Source::Direct => None,
-                    };
-                    check_put(local, peer, chain, path, digest, origin, text)?;
+                    to_check.push((path.as_str(), digest, origin.as_slice(), text.as_str()));
                     files.insert(path.clone(), *digest);
                     edits.insert(
                         path.clone(),
@@ -363,6 +362,11 @@ fn apply_as(
             }
         }
     }
+    let chain = match source {
+        Source::Via(entry) => Some(entry.chain.as_slice()),
+        Source::Direct => None,
+    };
+    check_puts(local, peer, chain, &to_check)?;
     let mut digest = CatalogueDigest::new();
     for (path, d) in &files {
         digest.add(path.clone(), *d);
@@ -555,6 +559,46 @@ fn record_key(path: &str) -> Result<RecordKey, SyncError> {
             path.chars().take(200).collect::<String>()
         ))),
     }
+}
+
+/// [`check_put`] on every record of `puts`, split over the cores (at
+/// most eight threads); the error of the first record in feed order that
+/// fails, as a check one by one would report it.
+fn check_puts(
+    local: &RegistryId,
+    peer: &RegistryId,
+    chain: Option<&[RegistryId]>,
+    puts: &[(&str, &Digest, &[RegistryId], &str)],
+) -> Result<(), SyncError> {
+    let check = |part: &[(&str, &Digest, &[RegistryId], &str)]| {
+        part.iter().try_for_each(|(path, digest, origin, text)| {
+            check_put(local, peer, chain, path, digest, origin, text)
+        })
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    // Small feeds are not worth a thread.
+    if threads < 2 || puts.len() < 256 {
+        return check(puts);
+    }
+    let size = puts.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = puts
+            .chunks(size)
+            .map(|part| scope.spawn(move || check(part)))
+            .collect();
+        // Joined in order: the first part's error comes first.
+        let mut first = Ok(());
+        for handle in handles {
+            // A check that panicked panics here, as it would have alone.
+            let result = handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            if first.is_ok() {
+                first = result;
+            }
+        }
+        first
+    })
 }
 
 /// A record from a peer: at a record path, with the digest of its bytes,

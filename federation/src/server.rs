@@ -2,6 +2,7 @@
 //! mounts: discovery, the checkpoint (with `ETag` and `304`), the changes
 //! feed in pages, the inbox of offers and their signed outcomes.
 
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -43,6 +44,9 @@ pub struct Publisher {
     cache: Mutex<Option<Signed>>,
     /// The listings and digests the feeds' pages share.
     listings: publish::Listings,
+    /// The next pages of the feeds being read, made while the mirror
+    /// reads the page before ([`PREFETCHED_PAGES`] at most).
+    ahead: Mutex<VecDeque<(PageKey, Arc<tokio::sync::OnceCell<Bytes>>)>>,
     /// Held while an offer is received, so that the same offer delivered
     /// twice at once makes one proposal.
     inbox: Mutex<()>,
@@ -102,6 +106,7 @@ impl Publisher {
             discovery,
             cache: Mutex::new(None),
             listings: publish::Listings::default(),
+            ahead: Mutex::default(),
             inbox: Mutex::new(()),
         }
     }
@@ -402,6 +407,106 @@ fn linked_page(mut page: crate::statement::Changes, endpoint: &str) -> Vec<u8> {
     serde_json::to_vec(&page).unwrap_or_default()
 }
 
+/// How many next pages of the changes feeds are made ahead, for as many
+/// mirrors reading at once: a page (one thousand records, under 8 MiB) is
+/// made while its mirror reads and checks the one before, so that the
+/// first mirror of a large catalogue does not wait for each page in turn.
+const PREFETCHED_PAGES: usize = 4;
+
+/// A page of a changes feed: the version it leads to, the version it
+/// starts from and the path it starts after. A page of a given version
+/// never changes.
+type PageKey = (u64, u64, Option<String>);
+
+/// Makes the page `key` of the changes feed, as JSON; once made, starts
+/// making the page after it ([`PREFETCHED_PAGES`]). The error, when the
+/// page cannot be made, is the outer `Err` (the cell stays empty, and
+/// the next request for it tries again).
+async fn page_bytes(
+    p: Arc<Publisher>,
+    key: PageKey,
+) -> Result<Bytes, Result<Result<Bytes, PublishError>, tokio::task::JoinError>> {
+    let made = make_page(Arc::clone(&p), key.clone()).await;
+    match made {
+        Ok(Ok((bytes, Some(after)))) => {
+            let next: PageKey = (key.0, key.1, Some(after));
+            let cell = p.ahead_cell(&next);
+            let ahead = Arc::clone(&p);
+            tokio::spawn(async move {
+                // Made or not, the mirror asks for it next anyway.
+                let _ = cell
+                    .get_or_try_init(|| async {
+                        make_page(ahead, next)
+                            .await
+                            .map_err(|_| ())
+                            .and_then(|r| r.map(|(b, _)| b).map_err(|_| ()))
+                    })
+                    .await;
+            });
+            Ok(bytes)
+        }
+        Ok(Ok((bytes, None))) => Ok(bytes),
+        Ok(Err(e)) => Err(Ok(Err(e))),
+        Err(e) => Err(Err(e)),
+    }
+}
+
+/// Makes one page of the changes feed on a blocking thread: its JSON and
+/// the path the next page starts after.
+async fn make_page(
+    p: Arc<Publisher>,
+    (version, since, after): PageKey,
+) -> Result<Result<(Bytes, Option<String>), PublishError>, tokio::task::JoinError> {
+    tokio::task::spawn_blocking(move || {
+        let now = Timestamp::now();
+        let current = p.signed(now)?.state;
+        let state = if version == current.version {
+            current
+        } else {
+            publish::state_at(&p.registry, &p.listings, version)?
+        };
+        let page = publish::changes(
+            &p.registry,
+            &p.listings,
+            &p.id,
+            &state,
+            since,
+            after.as_deref(),
+            PAGE_CHANGES,
+        )?;
+        let next = page.next.clone();
+        let endpoint = Endpoints::default().changes;
+        Ok((Bytes::from(linked_page(page, &endpoint)), next))
+    })
+    .await
+}
+
+impl Publisher {
+    /// The cell of the page `key` made ahead, a new one if none is kept
+    /// (the oldest then forgotten).
+    fn ahead_cell(&self, key: &PageKey) -> Arc<tokio::sync::OnceCell<Bytes>> {
+        let Ok(mut ahead) = self.ahead.lock() else {
+            return Arc::default();
+        };
+        if let Some((_, cell)) = ahead.iter().find(|(k, _)| k == key) {
+            return Arc::clone(cell);
+        }
+        let cell: Arc<tokio::sync::OnceCell<Bytes>> = Arc::default();
+        if ahead.len() >= PREFETCHED_PAGES {
+            ahead.pop_front();
+        }
+        ahead.push_back((key.clone(), Arc::clone(&cell)));
+        cell
+    }
+
+    /// Forgets the page `key` once answered: its mirror asks for the next.
+    fn forget_ahead(&self, key: &PageKey) {
+        if let Ok(mut ahead) = self.ahead.lock() {
+            ahead.retain(|(k, _)| k != key);
+        }
+    }
+}
+
 /// The query of the changes feed.
 #[derive(Debug, Deserialize)]
 struct ChangesQuery {
@@ -431,28 +536,29 @@ async fn changes(
             format!("after is at most {MAX_CURSOR} characters"),
         );
     }
-    let endpoint = Endpoints::default().changes;
-    let result = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, PublishError> {
-        let now = Timestamp::now();
-        let current = p.signed(now)?.state;
-        let state = match q.version {
-            Some(v) if v != current.version => publish::state_at(&p.registry, &p.listings, v)?,
-            _ => current,
-        };
-        let page = publish::changes(
-            &p.registry,
-            &p.listings,
-            &p.id,
-            &state,
-            q.since,
-            q.after.as_deref(),
-            PAGE_CHANGES,
-        )?;
-        Ok(linked_page(page, &endpoint))
-    })
-    .await;
+    let version = match q.version {
+        Some(v) => v,
+        None => {
+            let pub_ = Arc::clone(&p);
+            match tokio::task::spawn_blocking(move || pub_.signed(Timestamp::now())).await {
+                Ok(Ok(signed)) => signed.state.version,
+                Ok(Err(e)) => return unavailable(e),
+                Err(e) => return unavailable(e),
+            }
+        }
+    };
+    let key: PageKey = (version, q.since, q.after);
+    let cell = p.ahead_cell(&key);
+    let made = cell
+        .get_or_try_init(|| page_bytes(Arc::clone(&p), key.clone()))
+        .await;
+    let result = match made {
+        Ok(bytes) => Ok(Ok(bytes.clone())),
+        Err(e) => e,
+    };
+    p.forget_ahead(&key);
     match result {
-        Ok(Ok(bytes)) => json(bytes),
+        Ok(Ok(bytes)) => json(bytes.to_vec()),
         Ok(Err(PublishError::SinceAhead { since, version })) => problem(
             StatusCode::BAD_REQUEST,
             "Version inconnue",

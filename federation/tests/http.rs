@@ -117,3 +117,102 @@ async fn a_mirror_syncs_over_http_and_an_unchanged_poll_costs_one_304() {
     assert!(refused.is_err());
     assert_eq!(read_state(&lyon.registry, &paris_id).unwrap().head, before);
 }
+
+/// A feed of several pages over HTTP: each next page is made while the
+/// mirror reads the one before; pages asked again, out of turn or for
+/// a version that is not the current one are the same bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_feed_of_several_pages_is_served_ahead_and_the_same_when_asked_again() {
+    use cdl_registry::testing::software;
+    use cdl_registry::{Pseudonym, RecordFile};
+    let paris = TempRegistry::new();
+    // About 12 MiB of records: the byte limit splits the feed in pages.
+    let description = "Une description longue. ".repeat(800);
+    let files: Vec<RecordFile> = (0..600)
+        .map(|i| RecordFile {
+            name: format!("gros-{i:03}.toml"),
+            text: format!(
+                "{}description = \"{}\"\n",
+                software(&format!("gros-{i:03}"), "Gros", "MIT"),
+                description.trim()
+            ),
+        })
+        .collect();
+    let (p, _) = paris
+        .registry
+        .propose(&files, &Pseudonym::new("z"), None)
+        .unwrap();
+    paris
+        .registry
+        .merge(p.as_str(), &Pseudonym::new("c"))
+        .unwrap();
+    let key = Identity::from_secret([4; 32]);
+    let public = key.public();
+    let paris_id: RegistryId = "paris".parse().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let publisher = Arc::new(Publisher::new(
+        Registry::open(paris.registry.git_dir()).unwrap(),
+        key,
+        paris_id.clone(),
+        "Ville de Paris".into(),
+        base.clone(),
+    ));
+    tokio::spawn(async move { axum::serve(listener, router(publisher)).await.unwrap() });
+
+    // The pages, read one after the other as a mirror reads them.
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let http = http.clone();
+        let url = format!("{base}{path}");
+        async move {
+            let r = http.get(url).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.bytes().await.unwrap().to_vec()
+        }
+    };
+    let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut next = Some("/federation/v1/changes?since=0".to_owned());
+    while let Some(path) = next.take() {
+        let bytes = get(path.clone()).await;
+        let page: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        next = page["next"].as_str().map(str::to_owned);
+        pages.push((path, bytes));
+    }
+    assert!(pages.len() >= 2, "{} pages", pages.len());
+    let records: usize = pages
+        .iter()
+        .map(|(_, b)| {
+            let page: serde_json::Value = serde_json::from_slice(b).unwrap();
+            page["changes"].as_array().unwrap().len()
+        })
+        .sum();
+    assert_eq!(records, 600);
+    // Asked again, last first: the same bytes, made again or not.
+    for (path, bytes) in pages.iter().skip(1).rev() {
+        assert_eq!(&get(path.clone()).await, bytes, "{path}");
+    }
+
+    // A mirror syncs the whole feed.
+    let lyon = TempRegistry::new();
+    let client = Client::new().unwrap().without_backoff();
+    let synced = sync(
+        &client,
+        &lyon.registry,
+        &"lyon".parse().unwrap(),
+        &paris_id,
+        &base,
+        &[public],
+        None,
+        jiff::Timestamp::now(),
+    )
+    .await
+    .unwrap();
+    assert!(
+        matches!(
+            synced,
+            Synced::Applied(Applied::Written { put: 600, .. }, _)
+        ),
+        "{synced:?}"
+    );
+}

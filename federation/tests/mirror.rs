@@ -520,3 +520,71 @@ fn pages_of_changes_join_into_the_whole_feed() {
     }
     assert_eq!(joined, whole.changes);
 }
+
+#[test]
+fn a_large_feed_is_checked_in_parallel_and_reports_its_first_bad_record() {
+    let paris = Peer::new("paris", 1);
+    let lyon = Peer::new("lyon", 2);
+    // Enough records for the checks to be split over threads.
+    let files: Vec<RecordFile> = (0..300)
+        .map(|i| RecordFile {
+            name: format!("outil-{i:03}.toml"),
+            text: software(&format!("outil-{i:03}"), &format!("Outil {i}"), "MIT"),
+        })
+        .collect();
+    let (p, _) = paris
+        .t
+        .registry
+        .propose(&files, &Pseudonym::new("z"), None)
+        .unwrap();
+    paris
+        .t
+        .registry
+        .merge(p.as_str(), &Pseudonym::new("c"))
+        .unwrap();
+    let keys = [paris.key.public()];
+    let (env, page) = paris.publish(0, now());
+    assert_eq!(page.changes.len(), 300);
+    // Two records whose text no longer matches its digest, far apart: the
+    // one first in the feed is the one reported, whichever thread saw it.
+    let mut bad = page.clone();
+    for i in [40, 280] {
+        if let Change::Put { text, .. } = &mut bad.changes[i] {
+            text.push_str("\n# changed\n");
+        }
+    }
+    let err = apply(
+        &lyon.t.registry,
+        &lyon.id,
+        &paris.id,
+        &keys,
+        &env,
+        &[bad],
+        now(),
+    )
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("outil-040"), "{text}");
+    assert!(!text.contains("outil-280"), "{text}");
+    assert!(
+        read_state(&lyon.t.registry, &paris.id)
+            .unwrap()
+            .head
+            .is_none()
+    );
+    // Untampered, all 300 are checked and written.
+    let applied = apply(
+        &lyon.t.registry,
+        &lyon.id,
+        &paris.id,
+        &keys,
+        &env,
+        &[page],
+        now(),
+    )
+    .unwrap();
+    assert!(
+        matches!(applied, Applied::Written { put: 300, .. }),
+        "{applied:?}"
+    );
+}
