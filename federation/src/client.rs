@@ -417,16 +417,26 @@ async fn relay(
     entry: &Republished,
     now: Timestamp,
 ) -> Result<Relay, SyncError> {
-    let since = match mirror::plan(registry, local, peers, &through.id, entry)? {
+    let (since, etag) = match mirror::plan(registry, local, peers, &through.id, entry)? {
         Plan::Skip(why) => return Ok(Relay::Skipped(why)),
-        Plan::Fetch { since } => since,
+        Plan::Fetch { since, etag } => (since, etag),
     };
     let base = format!("{}/{}", Endpoints::default().mirrors, entry.registry);
     let url = join(&through.url, &format!("{base}/checkpoint"));
-    let Fetched::Body(bytes, _) = client.get(&url, MAX_CHECKPOINT_BYTES, None).await? else {
-        return Err(SyncError::Feed(
-            "a re-published checkpoint answered 304".into(),
-        ));
+    let bytes = match client
+        .get(&url, MAX_CHECKPOINT_BYTES, etag.as_deref())
+        .await?
+    {
+        Fetched::Body(bytes, _) => bytes,
+        // The checkpoint held is the one re-published: nothing changed.
+        Fetched::NotModified if etag.is_some() => {
+            return Ok(Relay::Applied(Applied::Unchanged));
+        }
+        Fetched::NotModified => {
+            return Err(SyncError::Feed(
+                "a re-published checkpoint answered 304 to an unconditional request".into(),
+            ));
+        }
     };
     let envelope = Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)?;
     let checkpoint: Checkpoint = envelope.open(&mirror::vouched_keys(entry)?)?;

@@ -488,6 +488,9 @@ pub enum Plan {
     Fetch {
         /// The version the changes are asked from.
         since: u64,
+        /// The `ETag` of the checkpoint held, when it was re-published
+        /// under the same entry: nothing to do if the peer answers `304`.
+        etag: Option<String>,
     },
 }
 
@@ -525,14 +528,24 @@ pub fn plan(
     }
     let state = read_state(registry, &entry.registry)?;
     if state.head.is_none() {
-        return Ok(Plan::Fetch { since: 0 });
+        return Ok(Plan::Fetch {
+            since: 0,
+            etag: None,
+        });
     }
     let Some(held) = &state.via else {
         return Ok(Plan::Skip(Skip::HeldDirectly));
     };
     if held.chain == entry.chain {
+        // Held under this very entry: the stored checkpoint's `ETag` makes
+        // the fetch conditional, so an unchanged mirror costs a `304`.
+        let etag = (held == entry)
+            .then_some(state.envelope.as_deref())
+            .flatten()
+            .map(|bytes| format!("\"{}\"", Digest::of(bytes).hex()));
         return Ok(Plan::Fetch {
             since: state.since(),
+            etag,
         });
     }
     // Held under another chain: that chain stays while the peer it came
@@ -548,7 +561,10 @@ pub fn plan(
     {
         return Ok(Plan::Skip(Skip::HeldVia(other.clone())));
     }
-    Ok(Plan::Fetch { since: 0 })
+    Ok(Plan::Fetch {
+        since: 0,
+        etag: None,
+    })
 }
 
 fn record_key(path: &str) -> Result<RecordKey, SyncError> {

@@ -161,7 +161,10 @@ fn a_mirror_of_a_mirror_is_verified_with_the_origins_key_and_tampering_is_refuse
     let (entry, env, pages) = relayed(&lyon, &lyon_peers, &paris.id, 0);
     assert_eq!(
         plan(nantes.reg(), &nantes.id, &nantes_peers, &lyon.id, &entry).unwrap(),
-        Plan::Fetch { since: 0 }
+        Plan::Fetch {
+            since: 0,
+            etag: None
+        }
     );
     let Change::Put { origin, .. } = &pages[0].changes[0] else {
         panic!("a put first");
@@ -336,7 +339,15 @@ fn a_mirror_of_a_mirror_is_verified_with_the_origins_key_and_tampering_is_refuse
     let held_since = held.since();
     assert_eq!(
         plan(nantes.reg(), &nantes.id, &nantes_peers, &lyon.id, &entry).unwrap(),
-        Plan::Fetch { since: held_since }
+        Plan::Fetch {
+            since: held_since,
+            // Held under this entry: asked on the condition that the
+            // checkpoint held (its SHA-256 is the ETag) changed.
+            etag: Some(format!(
+                "\"{}\"",
+                cdl_federation::Digest::of(held.envelope.as_deref().unwrap()).hex()
+            ))
+        }
     );
     let (entry, env, pages) = relayed(&lyon, &lyon_peers, &paris.id, held_since);
     assert_eq!(pages[0].changes.len(), 2, "{:?}", pages[0].changes);
@@ -489,7 +500,10 @@ fn loops_direct_peers_and_other_chains_are_skipped() {
     );
     assert_eq!(
         plan_at(&none, &entry(&lyon, &["lyon", "nantes"])),
-        Plan::Fetch { since: 0 }
+        Plan::Fetch {
+            since: 0,
+            etag: None
+        }
     );
 }
 
