@@ -26,9 +26,28 @@ pub const PAGE_CHANGES: usize = 1000;
 /// 256 KiB, far below).
 pub const PAGE_BYTES: usize = crate::client::MAX_PAGE_BYTES - 16 * 1024;
 
-/// The bytes a change takes in a page, as JSON (and its comma).
+/// The bytes a change takes in a page, as JSON (and its comma): counted
+/// as they are written, without keeping them.
 fn cost(change: &Change) -> usize {
-    serde_json::to_vec(change).map_or(usize::MAX, |v| v.len() + 1)
+    let mut counted = Counted(0);
+    match serde_json::to_writer(&mut counted, change) {
+        Ok(()) => counted.0.saturating_add(1),
+        Err(_) => usize::MAX,
+    }
+}
+
+/// A writer that only counts the bytes written to it.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 = self.0.saturating_add(buf.len());
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// How many commits' listings a [`Listings`] keeps: the one being paged
@@ -461,4 +480,34 @@ fn put(path: String, bytes: &[u8], origin: &[RegistryId]) -> Result<Change, Publ
         origin: origin.to_vec(),
         text,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cost_of_a_change_is_its_json_and_a_comma() {
+        let text = "title = \"« Guillemets » \\\"doubles\\\" et \\\\ barres\"\n\tfin\u{1}\n";
+        let changes = [
+            Change::Put {
+                path: "records/software/outil.toml".to_owned(),
+                digest: Digest::of(text.as_bytes()),
+                origin: vec!["paris".parse().expect("an id")],
+                text: text.to_owned(),
+            },
+            Change::Withdraw {
+                path: "records/software/vieux.toml".to_owned(),
+                reason: Some("Doublon « ancien »".to_owned()),
+            },
+            Change::Withdraw {
+                path: "records/software/autre.toml".to_owned(),
+                reason: None,
+            },
+        ];
+        for change in &changes {
+            let json = serde_json::to_vec(change).expect("JSON");
+            assert_eq!(cost(change), json.len() + 1, "{change:?}");
+        }
+    }
 }
