@@ -129,7 +129,10 @@ fn main() -> ExitCode {
             ExitCode::from(cmd::EXIT_FAILURE)
         }
         Err(err) => {
-            eprintln!("error: {err:#}");
+            match cmd::lang() {
+                cdl_records::vocabulary::Lang::Fr => eprintln!("erreur : {err:#}"),
+                cdl_records::vocabulary::Lang::En => eprintln!("error: {err:#}"),
+            }
             ExitCode::from(cmd::EXIT_FAILURE)
         }
     }

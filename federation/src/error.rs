@@ -449,3 +449,357 @@ pub enum OfferError {
         source: std::io::Error,
     },
 }
+
+// The messages in French. English is each error's `Display` (the
+// `#[error]` strings above); `message(lang)` gives either, and a wrapped
+// error of this crate is given in the same language. Errors of other
+// crates (the registry's, the system's) keep their own text.
+
+use cdl_records::vocabulary::Lang;
+
+impl KeyError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                KeyError::Random(e) => format!(
+                    "le système d’exploitation n’a pas donné d’octets aléatoires pour une nouvelle clé : {e}"
+                ),
+                KeyError::BadPublicKey(k) => format!(
+                    "`{k}` n’est pas une clé publique Ed25519 (43 caractères de base64url sans remplissage sont attendus)"
+                ),
+                KeyError::BadFingerprint(f) => format!(
+                    "`{f}` n’est pas une empreinte de clé : elle s’écrit `ed25519:` puis 32 chiffres hexadécimaux, comme `conservatoire peer add` l’affiche"
+                ),
+            },
+        }
+    }
+}
+
+impl KeyFileError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                KeyFileError::Io { path, source } => format!("{} : {source}", path.display()),
+                KeyFileError::NotAKeyFile { path } => format!(
+                    "{} n’est pas un fichier de clé de fédération (il devrait commencer par `conservatoire-federation-key/1`) ; déplacez-le et une nouvelle clé sera créée",
+                    path.display()
+                ),
+                KeyFileError::NotPrivate { path, mode } => format!(
+                    "{} peut être lu ou écrit par d’autres (mode {mode:o}) : lancez `chmod 600` dessus, et créez une nouvelle clé si d’autres ont pu la lire",
+                    path.display()
+                ),
+                KeyFileError::Key { path, source } => {
+                    format!("{} : {}", path.display(), source.message(lang))
+                }
+            },
+        }
+    }
+}
+
+impl VerifyError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                VerifyError::Malformed(e) => {
+                    format!("la déclaration signée n’est pas une enveloppe DSSE : {e}")
+                }
+                VerifyError::TooLarge { size, limit } => {
+                    format!("la déclaration signée fait {size} octets, plus que les {limit} permis")
+                }
+                VerifyError::WrongType { expected, found } => {
+                    format!("une déclaration de type {expected} était attendue, reçu {found}")
+                }
+                VerifyError::Unsigned { trusted, signed } => format!(
+                    "aucune signature valide par une clé de confiance ({trusted}) ; la déclaration a été signée par {signed}"
+                ),
+                VerifyError::BadPayload(e) => {
+                    format!("la déclaration signée ne peut pas être lue : {e}")
+                }
+            },
+        }
+    }
+}
+
+impl CheckpointError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                CheckpointError::WrongRegistry { expected, found } => format!(
+                    "le point de contrôle est celui du registre `{found}`, pas celui du pair `{expected}`"
+                ),
+                CheckpointError::BadCommit(c) => format!(
+                    "le commit `{c}` du point de contrôle n’est pas un identifiant de commit Git de 40 chiffres"
+                ),
+                CheckpointError::ExpiresBeforeIssue => {
+                    "le point de contrôle expire avant d’avoir été émis".to_owned()
+                }
+                CheckpointError::Expired { expires_at } => format!(
+                    "le point de contrôle a expiré le {expires_at} : le pair n’a pas signé à nouveau son état, il est peut-être figé ou rejoué ; le dernier état valide est conservé"
+                ),
+                CheckpointError::Rollback { last, found } => format!(
+                    "la version {found} du point de contrôle est inférieure à la version {last} déjà acceptée : un ancien état a été rejoué"
+                ),
+                CheckpointError::Equivocation { version } => format!(
+                    "la version {version} a déjà été acceptée avec une autre empreinte de catalogue : le pair a signé deux états sous une même version"
+                ),
+            },
+        }
+    }
+}
+
+impl SyncError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                SyncError::Verify(e) => {
+                    format!("le point de contrôle du pair : {}", e.message(lang))
+                }
+                SyncError::Checkpoint(e) => e.message(lang),
+                SyncError::Feed(e) => format!("les changements du pair : {e}"),
+                SyncError::Loop { path, chain } => format!(
+                    "{path} est déjà passé par ce registre ({chain}) : une boucle de miroirs, refusée"
+                ),
+                SyncError::Digest {
+                    version,
+                    expected,
+                    found,
+                    expected_records,
+                    found_records,
+                } => format!(
+                    "après les changements, l’empreinte du catalogue est {found} sur {found_records} fiches, mais la version {version} a été signée comme {expected} sur {expected_records} : des fiches ont été modifiées, perdues ou ajoutées en chemin"
+                ),
+                SyncError::Stored(e) => format!(
+                    "le point de contrôle enregistré de ce miroir ne peut pas être relu : {e}"
+                ),
+                SyncError::Inconsistent => "l’état du miroir liste un chemin deux fois".to_owned(),
+                SyncError::Mirror(e) => e.to_string(),
+                SyncError::Read(e) => e.to_string(),
+                SyncError::Client(e) => e.message(lang),
+                SyncError::Peers(e) => e.message(lang),
+            },
+        }
+    }
+}
+
+impl ClientError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                ClientError::Setup(e) => {
+                    format!("le client HTTP ne peut pas être préparé : {e}")
+                }
+                ClientError::Network { url, reason } => {
+                    format!("{url} ne répond pas : {reason}")
+                }
+                ClientError::Status { url, status } => format!("{url} a répondu HTTP {status}"),
+                ClientError::TooLarge { url, limit } => format!(
+                    "{url} a répondu plus de {limit} octets ; la réponse n’a pas été lue plus loin"
+                ),
+                ClientError::Verify(e) => e.message(lang),
+            },
+        }
+    }
+}
+
+impl PeersError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                PeersError::UnknownPeer { id } => {
+                    format!("aucun pair {id} ; `conservatoire peer list` les montre")
+                }
+                PeersError::Io { path, source } => format!("{} : {source}", path.display()),
+                PeersError::Malformed { path, reason } => {
+                    format!(
+                        "{} n’est pas un fichier de pairs : {reason}",
+                        path.display()
+                    )
+                }
+                PeersError::LocalId { id } => format!(
+                    "l’identifiant `{id}` du registre (dans registry.toml) ne peut pas servir dans la fédération : lettres minuscules, chiffres et traits d’union"
+                ),
+            },
+        }
+    }
+}
+
+impl OfferError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                OfferError::Invalid(_) => "la fiche n’est pas valide".to_owned(),
+                OfferError::NotCertified(c) => format!(
+                    "la licence « {} » n’est pas certifiée libre pour une fiche de type {}",
+                    c.expression,
+                    c.kind.label_fr().to_lowercase()
+                ),
+                OfferError::Peers(e) => e.message(lang),
+                OfferError::Key(e) => e.message(lang),
+                OfferError::Random(e) => e.message(lang),
+                OfferError::Mirror(e) => e.to_string(),
+                OfferError::Client(e) => e.message(lang),
+                OfferError::Refused {
+                    status,
+                    title,
+                    detail,
+                } => format!("le pair a refusé l’offre (HTTP {status}) : {title} : {detail}"),
+                OfferError::BadAnswer(e) => {
+                    format!("la réponse du pair ne peut pas être utilisée : {e}")
+                }
+                OfferError::Verify(e) => format!(
+                    "l’issue n’est pas signée par la clé épinglée du pair : {}",
+                    e.message(lang)
+                ),
+                OfferError::Store { path, source } => format!("{} : {source}", path.display()),
+            },
+        }
+    }
+}
+
+impl crate::statement::BadRegistryId {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => format!(
+                "`{}` n’est pas un identifiant de registre : lettres minuscules, chiffres et traits d’union (ni en premier ni en dernier), au plus 40 caractères",
+                self.given()
+            ),
+        }
+    }
+}
+
+impl crate::peers::UseError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => format!(
+                "`{}` n’est pas une application partagée : écrivez `<registre>:<type>/<id>`, par exemple `paris:software/lutece-core`",
+                self.given
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sample of every enum's variants, each checked to have a French
+    /// message of its own.
+    #[test]
+    fn every_sampled_variant_says_something_else_in_french() {
+        let verify = || VerifyError::Unsigned {
+            trusted: "ed25519:00".to_owned(),
+            signed: "nobody".to_owned(),
+        };
+        let id: crate::statement::RegistryId = "paris".parse().expect("a valid id");
+        let network = || ClientError::Network {
+            url: "http://127.0.0.1:9/".to_owned(),
+            reason: "connection refused".to_owned(),
+        };
+        let samples: Vec<(String, String)> = vec![
+            {
+                let e = KeyError::BadFingerprint("x".to_owned());
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = KeyFileError::NotAKeyFile {
+                    path: PathBuf::from("k"),
+                };
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = verify();
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = CheckpointError::Rollback { last: 3, found: 2 };
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = CheckpointError::ExpiresBeforeIssue;
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = SyncError::Verify(verify());
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = SyncError::Client(network());
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = SyncError::Inconsistent;
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = ClientError::Status {
+                    url: "http://x/".to_owned(),
+                    status: 503,
+                };
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = network();
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = PeersError::UnknownPeer { id: id.clone() };
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = OfferError::Client(network());
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = OfferError::Verify(verify());
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = OfferError::BadAnswer("no id".to_owned());
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = "Paris!"
+                    .parse::<crate::statement::RegistryId>()
+                    .expect_err("not an id");
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = "lutece"
+                    .parse::<crate::peers::SharedApp>()
+                    .expect_err("not an application");
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+        ];
+        for (en, fr) in &samples {
+            assert_ne!(en, fr, "the French message is the English one");
+        }
+        // English is the `Display`, unchanged.
+        assert_eq!(verify().message(Lang::En), verify().to_string());
+        // A wrapped error of this crate speaks the same language.
+        let wrapped = SyncError::Verify(verify()).message(Lang::Fr);
+        assert!(wrapped.contains("aucune signature valide"), "{wrapped}");
+        assert!(!wrapped.contains("no valid signature"), "{wrapped}");
+        let wrapped = OfferError::Client(network()).message(Lang::Fr);
+        assert!(wrapped.contains("ne répond pas"), "{wrapped}");
+    }
+}

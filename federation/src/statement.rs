@@ -29,6 +29,13 @@ pub const MAX_REGISTRY_ID: usize = 40;
 )]
 pub struct BadRegistryId(String);
 
+impl BadRegistryId {
+    /// The text that was given.
+    pub fn given(&self) -> &str {
+        &self.0
+    }
+}
+
 impl RegistryId {
     /// The id as text.
     pub fn as_str(&self) -> &str {

@@ -1,6 +1,8 @@
 //! `conservatoire offer` and `conservatoire offers list`: contributions
-//! sent to a partner city's review queue, and their outcomes. Messages are
-//! in French, the house choice for new commands.
+//! sent to a partner city's review queue, and their outcomes. Messages
+//! follow the locale (`super::lang()`); the tab-separated columns of
+//! `offers list` and the offer id printed last by `offer` are the same in
+//! both languages, for other programs.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -13,6 +15,8 @@ use cdl_federation::peers::{self, Peers};
 use cdl_federation::{ClientError, OfferError, OfferStatus, RegistryId};
 use cdl_records::vocabulary::Lang;
 use cdl_registry::Registry;
+
+use super::peer::{open, runtime, said};
 
 /// Offer a record to a partner city: it becomes a proposal in its review
 /// queue, marked with this city. Prints the offer's id last.
@@ -51,41 +55,47 @@ enum OffersCommand {
     },
 }
 
-fn open(path: &PathBuf) -> anyhow::Result<Registry> {
-    Registry::open(path).with_context(|| format!("ouverture du registre {}", path.display()))
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("démarrage du client réseau")
-}
-
 pub fn offer(args: OfferArgs) -> anyhow::Result<ExitCode> {
-    let registry = open(&args.registry)?;
-    let id: RegistryId = args.peer.parse().map_err(|_| {
-        anyhow::anyhow!(
+    let lang = super::lang();
+    let registry = open(&args.registry, lang)?;
+    let id: RegistryId = args.peer.parse().map_err(|_| match lang {
+        Lang::Fr => anyhow::anyhow!(
             "« {} » n’est pas un identifiant de ville : `conservatoire peer list --registry {}` les montre",
             args.peer,
             args.registry.display()
-        )
+        ),
+        Lang::En => anyhow::anyhow!(
+            "`{}` is not a city id: `conservatoire peer list --registry {}` shows them",
+            args.peer,
+            args.registry.display()
+        ),
     })?;
-    let Some(peer) = Peers::load(&registry)?.get(&id).cloned() else {
-        bail!(
-            "{id} n’est pas une ville partenaire de ce registre : ajoutez-la d’abord avec `conservatoire peer add`"
-        );
+    let Some(peer) = Peers::load(&registry)
+        .map_err(said!(lang))?
+        .get(&id)
+        .cloned()
+    else {
+        match lang {
+            Lang::Fr => bail!(
+                "{id} n’est pas une ville partenaire de ce registre : ajoutez-la d’abord avec `conservatoire peer add`"
+            ),
+            Lang::En => bail!(
+                "{id} is not a partner city of this registry: add it first with `conservatoire peer add`"
+            ),
+        }
     };
     let shown = args.file.display().to_string();
     let text = match super::check::read_limited(&args.file) {
         Ok(text) => text,
         Err(d) => {
-            eprintln!("{}", d.with_path(Some(&shown)).render(Lang::Fr));
-            bail!("{shown} ne peut pas être lu : rien n’a été envoyé");
+            eprintln!("{}", d.with_path(Some(&shown)).render(lang));
+            match lang {
+                Lang::Fr => bail!("{shown} ne peut pas être lu : rien n’a été envoyé"),
+                Lang::En => bail!("{shown} cannot be read: nothing was sent"),
+            }
         }
     };
-    let (identity, _) = peers::identity(&registry)?;
+    let (identity, _) = peers::identity(&registry).map_err(said!(lang))?;
     let now = jiff::Timestamp::now();
     let prepared = offers::prepare(
         &registry,
@@ -100,104 +110,184 @@ pub fn offer(args: OfferArgs) -> anyhow::Result<ExitCode> {
     let (offer, envelope) = match prepared {
         Ok(made) => made,
         Err(OfferError::Invalid(e)) => {
-            eprint!("{}", e.render(Lang::Fr));
-            bail!(
-                "{shown} n’est pas une fiche valide ({} problème(s)) : rien n’a été envoyé",
-                e.diagnostics.len()
-            );
+            eprint!("{}", e.render(lang));
+            let n = e.diagnostics.len();
+            match lang {
+                Lang::Fr => bail!(
+                    "{shown} n’est pas une fiche valide ({n} problème(s)) : rien n’a été envoyé"
+                ),
+                Lang::En => {
+                    bail!("{shown} is not a valid record ({n} problem(s)): nothing was sent")
+                }
+            }
         }
         Err(OfferError::NotCertified(c)) => {
             for reason in &c.reasons {
-                eprintln!("  = note : {}", reason.message_fr);
+                match lang {
+                    Lang::Fr => eprintln!("  = note : {}", reason.message_fr),
+                    Lang::En => eprintln!("  = note: {}", reason.message_en),
+                }
             }
-            bail!(
-                "la licence « {} » de {shown} n’est pas certifiée libre pour une fiche de type {} : rien n’a été envoyé",
-                c.expression,
-                c.kind.label_fr().to_lowercase()
-            );
+            match lang {
+                Lang::Fr => bail!(
+                    "la licence « {} » de {shown} n’est pas certifiée libre pour une fiche de type {} : rien n’a été envoyé",
+                    c.expression,
+                    c.kind.label_fr().to_lowercase()
+                ),
+                Lang::En => bail!(
+                    "the licence `{}` of {shown} is not certified free for a {} record: nothing was sent",
+                    c.expression,
+                    c.kind
+                ),
+            }
         }
-        Err(e) => return Err(e).context("préparation de l’offre"),
+        Err(e) => {
+            return Err(anyhow::anyhow!("{}", e.message(lang))).context(match lang {
+                Lang::Fr => "préparation de l’offre",
+                Lang::En => "preparing the offer",
+            });
+        }
     };
-    let client = Client::new()?;
-    let sent = runtime()?.block_on(offers::send(&client, &registry, &peer, &offer, &envelope));
+    let client = Client::new().map_err(said!(lang))?;
+    let sent = runtime(lang)?.block_on(offers::send(&client, &registry, &peer, &offer, &envelope));
     let sent = match sent {
         Ok(s) => s,
-        Err(e) => bail!("{}", refusal(&peer.id, &e)),
+        Err(e) => bail!("{}", refusal(&peer.id, &e, lang)),
     };
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "offre de {} envoyée à {} ({}) : proposition {} dans sa file d’examen",
-        sent.target, peer.name, peer.id, sent.proposal
-    )?;
-    if sent.stale {
-        writeln!(
+    match lang {
+        Lang::Fr => writeln!(
             out,
-            "attention : {} a changé cette fiche depuis la version que ce registre a vue ; l’offre est marquée « fondée sur une version ancienne »",
-            peer.name
-        )?;
+            "offre de {} envoyée à {} ({}) : proposition {} dans sa file d’examen",
+            sent.target, peer.name, peer.id, sent.proposal
+        )?,
+        Lang::En => writeln!(
+            out,
+            "offer of {} sent to {} ({}): proposal {} in its review queue",
+            sent.target, peer.name, peer.id, sent.proposal
+        )?,
+    }
+    if sent.stale {
+        match lang {
+            Lang::Fr => writeln!(
+                out,
+                "attention : {} a changé cette fiche depuis la version que ce registre a vue ; l’offre est marquée « fondée sur une version ancienne »",
+                peer.name
+            )?,
+            Lang::En => writeln!(
+                out,
+                "warning: {} changed this record since the version this registry saw; the offer is marked \"based on an old version\"",
+                peer.name
+            )?,
+        }
     }
     writeln!(out, "{}", sent.id)?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Why an offer was not sent or followed, in French.
-pub fn refusal(peer: &RegistryId, e: &OfferError) -> String {
-    match e {
-        OfferError::Refused {
-            status,
-            title,
-            detail,
-        } => {
-            let mut text = format!("{peer} a refusé l’offre (HTTP {status})");
-            if !title.is_empty() {
-                text.push_str(&format!(" : {title}"));
-            }
-            if !detail.is_empty() {
-                text.push_str(&format!(" : {detail}"));
+/// Why an offer was not sent or followed, in `lang`.
+pub fn refusal(peer: &RegistryId, e: &OfferError, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::Fr => " : ",
+        Lang::En => ": ",
+    };
+    match (lang, e) {
+        (
+            _,
+            OfferError::Refused {
+                status,
+                title,
+                detail,
+            },
+        ) => {
+            let mut text = match lang {
+                Lang::Fr => format!("{peer} a refusé l’offre (HTTP {status})"),
+                Lang::En => format!("{peer} refused the offer (HTTP {status})"),
+            };
+            // The problem's title and detail are the peer's own words.
+            for part in [title, detail] {
+                if !part.is_empty() {
+                    text.push_str(sep);
+                    text.push_str(part);
+                }
             }
             text
         }
-        OfferError::Client(ClientError::Network { reason, .. }) => {
+        (Lang::Fr, OfferError::Client(ClientError::Network { reason, .. })) => {
             format!("{peer} ne répond pas : {reason}")
         }
-        OfferError::Client(ClientError::Status { status, .. }) => {
+        (Lang::En, OfferError::Client(ClientError::Network { reason, .. })) => {
+            format!("{peer} does not answer: {reason}")
+        }
+        (Lang::Fr, OfferError::Client(ClientError::Status { status, .. })) => {
             format!("{peer} a répondu HTTP {status}")
         }
-        OfferError::Verify(v) => {
-            format!("la réponse de {peer} n’est pas signée par sa clé épinglée : {v}")
+        (Lang::En, OfferError::Client(ClientError::Status { status, .. })) => {
+            format!("{peer} answered HTTP {status}")
         }
-        OfferError::Peers(cdl_federation::PeersError::UnknownPeer { .. }) => {
+        (Lang::Fr, OfferError::Verify(v)) => format!(
+            "la réponse de {peer} n’est pas signée par sa clé épinglée : {}",
+            v.message(lang)
+        ),
+        (Lang::En, OfferError::Verify(v)) => {
+            format!("the answer of {peer} is not signed by its pinned key: {v}")
+        }
+        (Lang::Fr, OfferError::Peers(cdl_federation::PeersError::UnknownPeer { .. })) => {
             format!("{peer} n’est plus une ville partenaire de ce registre")
         }
-        other => format!("{peer} : {other}"),
+        (Lang::En, OfferError::Peers(cdl_federation::PeersError::UnknownPeer { .. })) => {
+            format!("{peer} is no longer a partner city of this registry")
+        }
+        (_, other) => format!("{peer}{sep}{}", other.message(lang)),
     }
 }
 
-/// One sent offer in words.
-fn line(s: &Sent) -> String {
-    let date = |t: Option<jiff::Timestamp>| {
-        t.map(|t| format!(" le {}", t.strftime("%Y-%m-%d")))
+/// An offer's outcome in words: `date` is when it was decided, if known.
+fn status(lang: Lang, status: OfferStatus, date: Option<jiff::Timestamp>, reason: &str) -> String {
+    let date = |on: &str| {
+        date.map(|t| format!(" {on} {}", t.strftime("%Y-%m-%d")))
             .unwrap_or_default()
     };
-    let status = match s.status {
-        OfferStatus::Pending => "en attente".to_owned(),
-        OfferStatus::Accepted => format!("acceptée{}", date(s.decided_at)),
-        OfferStatus::Rejected => format!(
-            "refusée{} : {}",
-            date(s.decided_at),
-            s.reason.as_deref().unwrap_or("").replace('\n', " ")
-        ),
+    let reason = reason.replace('\n', " ");
+    match (lang, status) {
+        (Lang::Fr, OfferStatus::Pending) => "en attente".to_owned(),
+        (Lang::En, OfferStatus::Pending) => "pending".to_owned(),
+        (Lang::Fr, OfferStatus::Accepted) => format!("acceptée{}", date("le")),
+        (Lang::En, OfferStatus::Accepted) => format!("accepted{}", date("on")),
+        (Lang::Fr, OfferStatus::Rejected) => format!("refusée{} : {reason}", date("le")),
+        (Lang::En, OfferStatus::Rejected) => format!("rejected{}: {reason}", date("on")),
+    }
+}
+
+/// One sent offer in words: the id, peer and record columns are the same
+/// in both languages.
+fn line(s: &Sent, lang: Lang) -> String {
+    let status = status(
+        lang,
+        s.status,
+        s.decided_at,
+        s.reason.as_deref().unwrap_or(""),
+    );
+    let proposal = match lang {
+        Lang::Fr => "proposition",
+        Lang::En => "proposal",
     };
     let mut text = format!(
-        "{}\t{}\t{}\tproposition {}\t{status}",
+        "{}\t{}\t{}\t{proposal} {}\t{status}",
         s.id, s.peer, s.target, s.proposal
     );
     if s.stale {
-        text.push_str("\t(fondée sur une version ancienne)");
+        text.push_str(match lang {
+            Lang::Fr => "\t(fondée sur une version ancienne)",
+            Lang::En => "\t(based on an old version)",
+        });
     }
     if let Some(e) = &s.last_error {
-        text.push_str(&format!("\t(dernière vérification impossible : {e})"));
+        // The error kept is the text of the fetch that failed.
+        match lang {
+            Lang::Fr => text.push_str(&format!("\t(dernière vérification impossible : {e})")),
+            Lang::En => text.push_str(&format!("\t(last check failed: {e})")),
+        }
     }
     text
 }
@@ -209,10 +299,13 @@ pub fn refresh_and_report(
     client: &Client,
     registry: &Registry,
     only: Option<&RegistryId>,
+    lang: Lang,
     out: &mut impl Write,
 ) -> anyhow::Result<bool> {
     let now = jiff::Timestamp::now();
-    let refreshed = runtime.block_on(offers::refresh(client, registry, only, now))?;
+    let refreshed = runtime
+        .block_on(offers::refresh(client, registry, only, now))
+        .map_err(said!(lang))?;
     let mut ok = true;
     for Refreshed {
         offer,
@@ -222,26 +315,30 @@ pub fn refresh_and_report(
     {
         if let Some(e) = error {
             ok = false;
-            writeln!(
-                out,
-                "offre {} : issue inconnue pour l’instant : {}",
-                offer.id,
-                refusal(&offer.peer, &e)
-            )?;
+            let why = refusal(&offer.peer, &e, lang);
+            match lang {
+                Lang::Fr => writeln!(
+                    out,
+                    "offre {} : issue inconnue pour l’instant : {why}",
+                    offer.id
+                )?,
+                Lang::En => writeln!(out, "offer {}: outcome unknown for now: {why}", offer.id)?,
+            }
         } else if changed {
-            let what = match offer.status {
-                OfferStatus::Accepted => "acceptée".to_owned(),
-                OfferStatus::Rejected => format!(
-                    "refusée : {}",
-                    offer.reason.as_deref().unwrap_or("").replace('\n', " ")
-                ),
-                OfferStatus::Pending => "en attente".to_owned(),
-            };
-            writeln!(
-                out,
-                "offre {} ({}) {what} par {}",
-                offer.id, offer.target, offer.peer
-            )?;
+            let reason = offer.reason.as_deref().unwrap_or("");
+            let what = status(lang, offer.status, None, reason);
+            match lang {
+                Lang::Fr => writeln!(
+                    out,
+                    "offre {} ({}) {what} par {}",
+                    offer.id, offer.target, offer.peer
+                )?,
+                Lang::En => writeln!(
+                    out,
+                    "offer {} ({}) {what} by {}",
+                    offer.id, offer.target, offer.peer
+                )?,
+            }
         }
     }
     Ok(ok)
@@ -250,16 +347,29 @@ pub fn refresh_and_report(
 pub fn offers(args: OffersArgs) -> anyhow::Result<ExitCode> {
     match args.command {
         OffersCommand::List { registry, offline } => {
-            let registry = open(&registry)?;
+            let lang = super::lang();
+            let registry = open(&registry, lang)?;
+            // What failed now, in `lang`; the text kept with each offer
+            // (English, as the file stores it) for what failed before.
+            let mut failed = std::collections::HashMap::new();
             if !offline {
-                let client = Client::new()?;
-                let runtime = runtime()?;
-                // What failed is kept with each offer and shown below.
-                refresh_and_report(&runtime, &client, &registry, None, &mut std::io::sink())?;
+                let client = Client::new().map_err(said!(lang))?;
+                let now = jiff::Timestamp::now();
+                let refreshed = runtime(lang)?
+                    .block_on(offers::refresh(&client, &registry, None, now))
+                    .map_err(said!(lang))?;
+                for Refreshed { offer, error, .. } in refreshed {
+                    if let Some(e) = error {
+                        failed.insert(offer.id.clone(), e.message(lang));
+                    }
+                }
             }
             let mut out = std::io::stdout().lock();
-            for s in offers::sent(&registry)? {
-                writeln!(out, "{}", line(&s))?;
+            for mut s in offers::sent(&registry).map_err(said!(lang))? {
+                if let Some(e) = failed.remove(&s.id) {
+                    s.last_error = Some(e);
+                }
+                writeln!(out, "{}", line(&s, lang))?;
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -10,6 +10,7 @@ use cdl_federation::client::{Client, PeerSynced, Relay, Relayed, Synced, sync_al
 use cdl_federation::mirror::{Applied, Skip};
 use cdl_federation::peers::{self, Peer, Peers, SharedApp};
 use cdl_federation::{Discovery, Fingerprint, PublicKey, RegistryId};
+use cdl_records::vocabulary::Lang;
 use cdl_registry::Registry;
 
 use super::EXIT_FAILURE;
@@ -76,19 +77,37 @@ pub struct SyncArgs {
     peer: Option<String>,
 }
 
-fn open(path: &PathBuf) -> anyhow::Result<Registry> {
-    Registry::open(path).with_context(|| format!("opening the registry {}", path.display()))
+/// Opens the registry; the context in `lang`.
+pub(super) fn open(path: &PathBuf, lang: Lang) -> anyhow::Result<Registry> {
+    Registry::open(path).with_context(|| match lang {
+        Lang::Fr => format!("ouverture du registre {}", path.display()),
+        Lang::En => format!("opening the registry {}", path.display()),
+    })
 }
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+/// The runtime of the network client; the context in `lang`.
+pub(super) fn runtime(lang: Lang) -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .context("starting the network runtime")
+        .context(match lang {
+            Lang::Fr => "démarrage du client réseau",
+            Lang::En => "starting the network runtime",
+        })
 }
 
+/// The federation's errors carry their own French message: an anyhow
+/// error made of `message(lang)`, so that the whole line is in `lang`.
+macro_rules! said {
+    ($lang:expr) => {
+        |e| anyhow::anyhow!("{}", e.message($lang))
+    };
+}
+pub(super) use said;
+
 pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
+    let lang = super::lang();
     let mut out = std::io::stdout().lock();
     match args.command {
         PeerCommand::Add {
@@ -97,19 +116,30 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
             fingerprint,
             trust_on_first_use,
         } => {
-            let registry = open(&registry)?;
+            let registry = open(&registry, lang)?;
             let wanted: Option<Fingerprint> = fingerprint
                 .as_deref()
-                .map(str::parse)
+                .map(str::parse::<Fingerprint>)
                 .transpose()
-                .context("reading --fingerprint")?;
-            let client = Client::new()?;
-            let (envelope, discovery) = runtime()?
+                .map_err(|e: cdl_federation::KeyError| anyhow::anyhow!("{}", e.message(lang)))
+                .context(match lang {
+                    Lang::Fr => "lecture de --fingerprint",
+                    Lang::En => "reading --fingerprint",
+                })?;
+            let client = Client::new().map_err(said!(lang))?;
+            let (envelope, discovery) = runtime(lang)?
                 .block_on(client.discover(&url))
-                .with_context(|| format!("reading the discovery document of {url}"))?;
+                .map_err(said!(lang))
+                .with_context(|| match lang {
+                    Lang::Fr => format!("lecture du document de découverte de {url}"),
+                    Lang::En => format!("reading the discovery document of {url}"),
+                })?;
             let keys: Vec<PublicKey> = discovery.keys.iter().filter_map(|k| k.key().ok()).collect();
             if keys.is_empty() {
-                bail!("{url} names no usable key");
+                match lang {
+                    Lang::Fr => bail!("{url} ne montre aucune clé utilisable"),
+                    Lang::En => bail!("{url} names no usable key"),
+                }
             }
             let Some(key) = (match wanted {
                 Some(fp) => keys.iter().find(|k| k.fingerprint() == fp).copied(),
@@ -118,31 +148,52 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
                     for k in &keys {
                         writeln!(out, "{}", k.fingerprint())?;
                     }
-                    writeln!(
-                        out,
-                        "{} ({}) shows the key above. Check it with them, then run again with --fingerprint FP (or --trust-on-first-use). Nothing was added.",
-                        discovery.name, discovery.registry
-                    )?;
+                    match lang {
+                        Lang::Fr => writeln!(
+                            out,
+                            "{} ({}) montre la clé ci-dessus. Vérifiez-la avec cette ville, puis relancez avec --fingerprint EMPREINTE (ou --trust-on-first-use). Rien n’a été ajouté.",
+                            discovery.name, discovery.registry
+                        )?,
+                        Lang::En => writeln!(
+                            out,
+                            "{} ({}) shows the key above. Check it with them, then run again with --fingerprint FP (or --trust-on-first-use). Nothing was added.",
+                            discovery.name, discovery.registry
+                        )?,
+                    }
                     return Ok(ExitCode::from(EXIT_FAILURE));
                 }
             }) else {
-                bail!(
-                    "{url} does not show the key {}: it shows {}. Nothing was added.",
-                    fingerprint.unwrap_or_default(),
-                    keys.iter()
-                        .map(|k| k.fingerprint().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
+                let shown = keys
+                    .iter()
+                    .map(|k| k.fingerprint().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let wanted = fingerprint.unwrap_or_default();
+                match lang {
+                    Lang::Fr => bail!(
+                        "{url} ne montre pas la clé {wanted} : elle montre {shown}. Rien n’a été ajouté."
+                    ),
+                    Lang::En => bail!(
+                        "{url} does not show the key {wanted}: it shows {shown}. Nothing was added."
+                    ),
+                }
             };
             // The discovery document must be signed by the key pinned.
-            let checked: Discovery = envelope
-                .open(&[key])
-                .context("the discovery document is not signed by that key")?;
-            if checked.registry == peers::local_id(&registry)? {
-                bail!("{url} is this registry itself");
+            let checked: Discovery =
+                envelope
+                    .open(&[key])
+                    .map_err(said!(lang))
+                    .context(match lang {
+                        Lang::Fr => "le document de découverte n’est pas signé par cette clé",
+                        Lang::En => "the discovery document is not signed by that key",
+                    })?;
+            if checked.registry == peers::local_id(&registry).map_err(said!(lang))? {
+                match lang {
+                    Lang::Fr => bail!("{url} est ce registre lui-même"),
+                    Lang::En => bail!("{url} is this registry itself"),
+                }
             }
-            let mut all = Peers::load(&registry)?;
+            let mut all = Peers::load(&registry).map_err(said!(lang))?;
             all.upsert(Peer {
                 id: checked.registry.clone(),
                 name: checked.name.clone(),
@@ -152,25 +203,39 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
                 last_sync: None,
                 last_error: None,
             });
-            all.save(&registry)?;
-            writeln!(
-                out,
-                "added {} ({}) at {url}, key {}",
-                checked.registry,
-                checked.name,
-                key.fingerprint()
-            )?;
+            all.save(&registry).map_err(said!(lang))?;
+            match lang {
+                Lang::Fr => writeln!(
+                    out,
+                    "{} ({}) ajouté à {url}, clé {}",
+                    checked.registry,
+                    checked.name,
+                    key.fingerprint()
+                )?,
+                Lang::En => writeln!(
+                    out,
+                    "added {} ({}) at {url}, key {}",
+                    checked.registry,
+                    checked.name,
+                    key.fingerprint()
+                )?,
+            }
             Ok(ExitCode::SUCCESS)
         }
         PeerCommand::List { registry } => {
-            let registry = open(&registry)?;
-            for p in Peers::load(&registry)?.peers {
+            let registry = open(&registry, lang)?;
+            for p in Peers::load(&registry).map_err(said!(lang))?.peers {
                 let keys: Vec<String> =
                     p.keys.iter().map(|k| k.fingerprint().to_string()).collect();
-                let state = match (&p.last_error, p.last_sync) {
-                    (Some(e), _) => format!("last sync refused: {e}"),
-                    (None, Some(t)) => format!("synced {t}"),
-                    (None, None) => "never synced".to_owned(),
+                // The error kept is the text of the sync that failed
+                // (English, as the file stores it).
+                let state = match (lang, &p.last_error, p.last_sync) {
+                    (Lang::Fr, Some(e), _) => format!("dernière synchronisation refusée : {e}"),
+                    (Lang::En, Some(e), _) => format!("last sync refused: {e}"),
+                    (Lang::Fr, None, Some(t)) => format!("synchronisé le {t}"),
+                    (Lang::En, None, Some(t)) => format!("synced {t}"),
+                    (Lang::Fr, None, None) => "jamais synchronisé".to_owned(),
+                    (Lang::En, None, None) => "never synced".to_owned(),
                 };
                 writeln!(
                     out,
@@ -188,47 +253,67 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
             app,
             remove,
         } => {
-            let registry = open(&registry)?;
-            let app: SharedApp = app.parse()?;
-            let mut all = Peers::load(&registry)?;
+            let registry = open(&registry, lang)?;
+            let app = app.parse::<SharedApp>().map_err(said!(lang))?;
+            let mut all = Peers::load(&registry).map_err(said!(lang))?;
             let changed = if remove {
                 all.remove_use(&app)
             } else {
                 all.add_use(&app)
             };
             if changed {
-                all.save(&registry)?;
+                all.save(&registry).map_err(said!(lang))?;
             }
             // What the next checkpoint attests.
             for u in &all.uses {
-                writeln!(out, "uses {u}")?;
+                match lang {
+                    Lang::Fr => writeln!(out, "utilise {u}")?,
+                    Lang::En => writeln!(out, "uses {u}")?,
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
         PeerCommand::Remove { registry, peer } => {
-            let registry = open(&registry)?;
-            let id: RegistryId = peer.parse()?;
-            let mut all = Peers::load(&registry)?;
+            let registry = open(&registry, lang)?;
+            let id = peer.parse::<RegistryId>().map_err(said!(lang))?;
+            let mut all = Peers::load(&registry).map_err(said!(lang))?;
             if !all.remove(&id) {
-                bail!("no peer {id}; `conservatoire peer list` shows them");
+                bail!(
+                    "{}",
+                    cdl_federation::PeersError::UnknownPeer { id }.message(lang)
+                );
             }
-            all.save(&registry)?;
-            writeln!(
-                out,
-                "removed {id}; what was mirrored stays in the history of refs/mirrors/{id}"
-            )?;
+            all.save(&registry).map_err(said!(lang))?;
+            match lang {
+                Lang::Fr => writeln!(
+                    out,
+                    "{id} retiré ; ce qui a été reproduit reste dans l’historique de refs/mirrors/{id}"
+                )?,
+                Lang::En => writeln!(
+                    out,
+                    "removed {id}; what was mirrored stays in the history of refs/mirrors/{id}"
+                )?,
+            }
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
 pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
-    let registry = open(&args.registry)?;
-    let only: Option<RegistryId> = args.peer.as_deref().map(str::parse).transpose()?;
-    let client = Client::new()?;
-    let runtime = runtime()?;
+    let lang = super::lang();
+    let registry = open(&args.registry, lang)?;
+    let only: Option<RegistryId> = args
+        .peer
+        .as_deref()
+        .map(str::parse::<RegistryId>)
+        .transpose()
+        .map_err(said!(lang))?;
+    let client = Client::new().map_err(said!(lang))?;
+    let runtime = runtime(lang)?;
     let now = jiff::Timestamp::now();
-    let results = runtime.block_on(sync_all(&client, &registry, only.as_ref(), now))?;
+    let results = runtime
+        .block_on(sync_all(&client, &registry, only.as_ref(), now))
+        .map_err(said!(lang))?;
     let mut failed = false;
     let mut out = std::io::stdout().lock();
     for PeerSynced {
@@ -237,16 +322,11 @@ pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
         relayed,
     } in results
     {
-        match result {
+        let what = match result {
             Ok(Synced::NotModified | Synced::Applied(Applied::Unchanged, _)) => {
-                writeln!(out, "{id}: unchanged")?;
+                unchanged(lang).to_owned()
             }
-            Ok(Synced::Applied(Applied::Refreshed { version, .. }, _)) => {
-                writeln!(
-                    out,
-                    "{id}: unchanged, checkpoint of version {version} renewed"
-                )?;
-            }
+            Ok(Synced::Applied(Applied::Refreshed { version, .. }, _)) => renewed(lang, version),
             Ok(Synced::Applied(
                 Applied::Written {
                     version,
@@ -255,14 +335,15 @@ pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
                     ..
                 },
                 _,
-            )) => writeln!(
-                out,
-                "{id}: version {version}, {put} records added or changed, {withdrawn} withdrawn"
-            )?,
+            )) => written(lang, version, put, withdrawn),
             Err(e) => {
                 failed = true;
-                writeln!(out, "{id}: refused, nothing written: {e}")?;
+                refused(lang, &e.message(lang))
             }
+        };
+        match lang {
+            Lang::Fr => writeln!(out, "{id} : {what}")?,
+            Lang::En => writeln!(out, "{id}: {what}")?,
         }
         // The mirrors it re-publishes, one line each, under it.
         for Relayed {
@@ -272,51 +353,89 @@ pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
         } in relayed
         {
             let chain = cdl_federation::chain_text(&chain);
-            let what = match result {
-                Ok(Relay::Applied(Applied::Unchanged)) => format!("unchanged (chain {chain})"),
-                Ok(Relay::Applied(Applied::Refreshed { version, .. })) => {
-                    format!("unchanged, checkpoint of version {version} renewed (chain {chain})")
+            let chained = |what: String| match lang {
+                Lang::Fr => format!("{what} (chaîne {chain})"),
+                Lang::En => format!("{what} (chain {chain})"),
+            };
+            let what = match (lang, result) {
+                (_, Ok(Relay::Applied(Applied::Unchanged))) => chained(unchanged(lang).to_owned()),
+                (_, Ok(Relay::Applied(Applied::Refreshed { version, .. }))) => {
+                    chained(renewed(lang, version))
                 }
-                Ok(Relay::Applied(Applied::Written {
-                    version,
-                    put,
-                    withdrawn,
-                    ..
-                })) => format!(
-                    "version {version}, {put} records added or changed, {withdrawn} withdrawn (chain {chain})"
+                (
+                    _,
+                    Ok(Relay::Applied(Applied::Written {
+                        version,
+                        put,
+                        withdrawn,
+                        ..
+                    })),
+                ) => chained(written(lang, version, put, withdrawn)),
+                (Lang::Fr, Ok(Relay::Skipped(Skip::OwnRecords))) => format!(
+                    "boucle : nos propres fiches reviennent par {id} (chaîne {chain}), non enregistrées"
                 ),
-                Ok(Relay::Skipped(Skip::OwnRecords)) => format!(
+                (Lang::En, Ok(Relay::Skipped(Skip::OwnRecords))) => format!(
                     "loop: our own records come back through {id} (chain {chain}), not stored"
                 ),
-                Ok(Relay::Skipped(Skip::Loop)) => {
+                (Lang::Fr, Ok(Relay::Skipped(Skip::Loop))) => {
+                    format!("boucle : la chaîne {chain} passe déjà par ce registre, ignorée")
+                }
+                (Lang::En, Ok(Relay::Skipped(Skip::Loop))) => {
                     format!("loop: the chain {chain} already passes through this registry, skipped")
                 }
-                Ok(Relay::Skipped(Skip::DirectPeer)) => {
+                (Lang::Fr, Ok(Relay::Skipped(Skip::DirectPeer))) => {
+                    format!("ignoré : {r} est un pair ici, reproduit directement")
+                }
+                (Lang::En, Ok(Relay::Skipped(Skip::DirectPeer))) => {
                     format!("skipped: {r} is a peer here, mirrored directly")
                 }
-                Ok(Relay::Skipped(Skip::HeldVia(other))) => {
+                (Lang::Fr, Ok(Relay::Skipped(Skip::HeldVia(other)))) => {
+                    format!("ignoré : déjà reproduit par {other}")
+                }
+                (Lang::En, Ok(Relay::Skipped(Skip::HeldVia(other)))) => {
                     format!("skipped: already mirrored through {other}")
                 }
-                Ok(Relay::Skipped(Skip::HeldDirectly)) => {
+                (Lang::Fr, Ok(Relay::Skipped(Skip::HeldDirectly))) => {
+                    "ignoré : déjà reproduit ici directement".to_owned()
+                }
+                (Lang::En, Ok(Relay::Skipped(Skip::HeldDirectly))) => {
                     "skipped: already mirrored here directly".to_owned()
                 }
-                Ok(Relay::Skipped(Skip::BadChain)) => {
+                (Lang::Fr, Ok(Relay::Skipped(Skip::BadChain))) => {
                     failed = true;
-                    format!(
-                        "refused, nothing written: the chain {chain} is not one {id} may re-publish"
+                    refused(
+                        lang,
+                        &format!("{id} n’a pas le droit de republier la chaîne {chain}"),
                     )
                 }
-                Err(e) => {
+                (Lang::En, Ok(Relay::Skipped(Skip::BadChain))) => {
                     failed = true;
-                    format!("refused, nothing written: {e}")
+                    refused(
+                        lang,
+                        &format!("the chain {chain} is not one {id} may re-publish"),
+                    )
+                }
+                (_, Err(e)) => {
+                    failed = true;
+                    refused(lang, &e.message(lang))
                 }
             };
-            writeln!(out, "  {r} via {id}: {what}")?;
+            match lang {
+                Lang::Fr => writeln!(out, "  {r} via {id} : {what}")?,
+                Lang::En => writeln!(out, "  {r} via {id}: {what}")?,
+            }
         }
     }
     // The outcomes of the offers sent and still pending: one line per
     // offer decided since, or whose outcome could not be fetched.
-    if !super::offer::refresh_and_report(&runtime, &client, &registry, only.as_ref(), &mut out)? {
+    if !super::offer::refresh_and_report(
+        &runtime,
+        &client,
+        &registry,
+        only.as_ref(),
+        lang,
+        &mut out,
+    )? {
         failed = true;
     }
     Ok(if failed {
@@ -324,4 +443,40 @@ pub fn sync_peers(args: SyncArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A mirror left as it was.
+fn unchanged(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => "inchangé",
+        Lang::En => "unchanged",
+    }
+}
+
+/// A mirror left as it was, whose checkpoint was signed again.
+fn renewed(lang: Lang, version: u64) -> String {
+    match lang {
+        Lang::Fr => format!("inchangé, point de contrôle de la version {version} renouvelé"),
+        Lang::En => format!("unchanged, checkpoint of version {version} renewed"),
+    }
+}
+
+/// A mirror brought to a new version.
+fn written(lang: Lang, version: u64, put: usize, withdrawn: usize) -> String {
+    match lang {
+        Lang::Fr => format!(
+            "version {version}, {put} fiche(s) ajoutée(s) ou modifiée(s), {withdrawn} retirée(s)"
+        ),
+        Lang::En => {
+            format!("version {version}, {put} records added or changed, {withdrawn} withdrawn")
+        }
+    }
+}
+
+/// A sync refused, and why.
+fn refused(lang: Lang, why: &str) -> String {
+    match lang {
+        Lang::Fr => format!("refusé, rien n’a été écrit : {why}"),
+        Lang::En => format!("refused, nothing written: {why}"),
+    }
 }

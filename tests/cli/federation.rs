@@ -6,7 +6,10 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::serve::{http_get, serve};
-use crate::util::{ok, run, stderr, stdout, write};
+use crate::util::{ok, ok_in, run, run_in, stderr, stdout, write};
+
+/// A French locale, as a French user's machine sets it.
+const FR: &str = "fr_FR.UTF-8";
 
 #[test]
 fn a_city_pins_another_and_mirrors_its_catalogue() {
@@ -672,6 +675,9 @@ fn a_city_offers_records_to_another_and_learns_each_outcome() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
     let (_paris, _lyon, paris, _, password) = two_cities(d);
+    // The messages checked below are the French ones.
+    let run = |d: &Path, args: &[&str]| run_in(d, args, FR);
+    let ok = |d: &Path, args: &[&str]| ok_in(d, args, FR);
 
     // An invalid record or a licence that is not free: nothing is sent.
     write(
@@ -1463,4 +1469,168 @@ fn a_mirror_of_a_mirror_keeps_the_origins_signature_and_a_loop_is_reported() {
         "{lyon_sync}"
     );
     assert!(!mirror_refs(d, "lyon.git").contains(&"lyon".to_owned()));
+}
+
+/// The first three tab-separated columns of each line: what other programs
+/// read, the same in every language.
+fn columns(listed: &str) -> Vec<String> {
+    listed
+        .lines()
+        .map(|l| l.split('\t').take(3).collect::<Vec<_>>().join("\t"))
+        .collect()
+}
+
+#[test]
+fn the_federation_commands_speak_french_to_a_french_locale_and_english_otherwise() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let (paris, _lyon, paris_addr, _, _) = two_cities(d);
+    let url = format!("http://{paris_addr}/");
+
+    // `peer add` without a fingerprint: the key, then what to do.
+    let fr = run_in(d, &["peer", "add", "--registry", "lyon.git", &url], FR);
+    let en = run_in(d, &["peer", "add", "--registry", "lyon.git", &url], "C");
+    assert_eq!(fr.status.code(), Some(1));
+    assert_eq!(en.status.code(), Some(1));
+    let (fr_out, en_out) = (stdout(&fr), stdout(&en));
+    assert_eq!(
+        fr_out.lines().next(),
+        en_out.lines().next(),
+        "the key, as is"
+    );
+    assert!(
+        fr_out.contains("montre la clé ci-dessus") && fr_out.contains("Rien n’a été ajouté."),
+        "{fr_out}"
+    );
+    assert!(!fr_out.contains("Nothing was added"), "{fr_out}");
+    assert!(
+        en_out.contains("shows the key above") && en_out.contains("Nothing was added."),
+        "{en_out}"
+    );
+    assert!(!en_out.contains("Rien n’a été ajouté"), "{en_out}");
+
+    // `peer list`: the same columns, the state in words.
+    let fr_list = ok_in(d, &["peer", "list", "--registry", "lyon.git"], FR);
+    let en_list = ok_in(d, &["peer", "list", "--registry", "lyon.git"], "C");
+    assert!(fr_list.contains("\tsynchronisé le "), "{fr_list}");
+    assert!(!fr_list.contains("synced"), "{fr_list}");
+    assert!(en_list.contains("\tsynced "), "{en_list}");
+    assert_eq!(columns(&fr_list), columns(&en_list));
+
+    // An offer, and `offers list` while Paris answers.
+    write(
+        d,
+        "v2/lutece.toml",
+        "id = \"lutece\"\nkind = \"software\"\ntitle = \"Lutece, moteur de portails\"\nlicense = \"MIT\"\n",
+    );
+    let sent = ok_in(
+        d,
+        &["offer", "--registry", "lyon.git", "paris", "v2/lutece.toml"],
+        FR,
+    );
+    assert!(sent.contains("envoyée à Ville de Paris (paris)"), "{sent}");
+    let offer_id = sent.lines().last().unwrap().to_owned();
+    assert!(offer_id.starts_with("off-"), "{sent}");
+    let fr_offers = ok_in(d, &["offers", "list", "--registry", "lyon.git"], FR);
+    let en_offers = ok_in(d, &["offers", "list", "--registry", "lyon.git"], "C");
+    assert!(
+        fr_offers.starts_with(&offer_id)
+            && fr_offers.contains("\tproposition ")
+            && fr_offers.contains("\ten attente"),
+        "{fr_offers}"
+    );
+    assert!(!fr_offers.contains("pending"), "{fr_offers}");
+    assert!(
+        en_offers.starts_with(&offer_id)
+            && en_offers.contains("\tproposal ")
+            && en_offers.contains("\tpending"),
+        "{en_offers}"
+    );
+    assert!(!en_offers.contains("en attente"), "{en_offers}");
+    assert_eq!(columns(&fr_offers), columns(&en_offers));
+
+    // Paris stops answering: the sync is refused, in words of the locale
+    // from the line's start to the reason.
+    drop(paris);
+    let fr = run_in(d, &["sync", "--registry", "lyon.git"], FR);
+    assert_eq!(fr.status.code(), Some(1), "{}", stderr(&fr));
+    let fr_sync = stdout(&fr);
+    assert!(
+        fr_sync.contains("paris : refusé, rien n’a été écrit : http://"),
+        "{fr_sync}"
+    );
+    assert!(fr_sync.contains("ne répond pas : "), "{fr_sync}");
+    assert!(
+        fr_sync.contains(&format!(
+            "offre {offer_id} : issue inconnue pour l’instant : paris ne répond pas : "
+        )),
+        "{fr_sync}"
+    );
+    for english in [
+        "refused, nothing written",
+        "outcome unknown",
+        "does not answer",
+    ] {
+        assert!(!fr_sync.contains(english), "{english}: {fr_sync}");
+    }
+    let en = run_in(d, &["sync", "--registry", "lyon.git"], "C");
+    assert_eq!(en.status.code(), Some(1), "{}", stderr(&en));
+    let en_sync = stdout(&en);
+    assert!(
+        en_sync.contains("paris: refused, nothing written: http://")
+            && en_sync.contains(&format!(
+                "offer {offer_id}: outcome unknown for now: paris does not answer: "
+            )),
+        "{en_sync}"
+    );
+    assert!(!en_sync.contains("refusé"), "{en_sync}");
+
+    // `offers list` says why the outcome could not be fetched.
+    let fr_offers = ok_in(d, &["offers", "list", "--registry", "lyon.git"], FR);
+    assert!(
+        fr_offers.contains("\t(dernière vérification impossible : http://")
+            && fr_offers.contains("ne répond pas : "),
+        "{fr_offers}"
+    );
+    assert!(!fr_offers.contains("last check failed"), "{fr_offers}");
+    let en_offers = ok_in(d, &["offers", "list", "--registry", "lyon.git"], "C");
+    assert!(
+        en_offers.contains("\t(last check failed: http://"),
+        "{en_offers}"
+    );
+    assert_eq!(columns(&fr_offers), columns(&en_offers));
+    let fr_list = ok_in(d, &["peer", "list", "--registry", "lyon.git"], FR);
+    assert!(
+        fr_list.contains("\tdernière synchronisation refusée : "),
+        "{fr_list}"
+    );
+
+    // A failed command: the prefix and the reason in the locale.
+    let fr = run_in(
+        d,
+        &["peer", "remove", "--registry", "lyon.git", "marseille"],
+        FR,
+    );
+    let fr_err = stderr(&fr);
+    assert!(
+        fr_err.starts_with("erreur : aucun pair marseille ; "),
+        "{fr_err}"
+    );
+    assert!(
+        !fr_err.contains("error:") && !fr_err.contains("no peer"),
+        "{fr_err}"
+    );
+    let en = run_in(
+        d,
+        &["peer", "remove", "--registry", "lyon.git", "marseille"],
+        "C",
+    );
+    let en_err = stderr(&en);
+    assert!(en_err.starts_with("error: no peer marseille; "), "{en_err}");
+    let fr = run_in(d, &["sync", "--registry", "nowhere.git"], FR);
+    let fr_err = stderr(&fr);
+    assert!(
+        fr_err.starts_with("erreur : ouverture du registre nowhere.git"),
+        "{fr_err}"
+    );
 }

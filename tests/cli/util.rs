@@ -41,7 +41,12 @@ pub fn write(dir: &Path, rel: &str, text: impl AsRef<[u8]>) {
 /// Runs `conservatoire ARGS` in `dir`, fails the test with both outputs
 /// unless it succeeds, and returns its standard output.
 pub fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = run(dir, args);
+    ok_in(dir, args, "C")
+}
+
+/// As [`ok`], with the locale `LANG`.
+pub fn ok_in(dir: &Path, args: &[&str], lang: &str) -> String {
+    let o = run_in(dir, args, lang);
     assert!(
         o.status.success(),
         "{args:?} failed:\n{}\n{}",
