@@ -200,7 +200,10 @@ async fn read_body(
     url: &str,
     limit: usize,
 ) -> Result<Vec<u8>, ClientError> {
-    let mut body = Vec::new();
+    // Sized from the announced length (never past the limit), so that a
+    // page of changes is not copied again at each doubling.
+    let announced = response.content_length().unwrap_or(0);
+    let mut body = Vec::with_capacity(usize::try_from(announced).map_or(limit, |n| n.min(limit)));
     while let Some(chunk) = response.chunk().await.map_err(|e| ClientError::Network {
         url: url.to_owned(),
         reason: e.to_string(),
