@@ -46,7 +46,7 @@ pub struct Publisher {
     listings: publish::Listings,
     /// The next pages of the feeds being read, made while the mirror
     /// reads the page before ([`PREFETCHED_PAGES`] at most).
-    ahead: Mutex<VecDeque<(PageKey, Arc<tokio::sync::OnceCell<Bytes>>)>>,
+    ahead: Mutex<VecDeque<(PageKey, Arc<tokio::sync::OnceCell<Page>>)>>,
     /// Held while an offer is received, so that the same offer delivered
     /// twice at once makes one proposal.
     inbox: Mutex<()>,
@@ -418,45 +418,21 @@ const PREFETCHED_PAGES: usize = 4;
 /// never changes.
 type PageKey = (u64, u64, Option<String>);
 
-/// Makes the page `key` of the changes feed, as JSON; once made, starts
-/// making the page after it ([`PREFETCHED_PAGES`]). The error, when the
-/// page cannot be made, is the outer `Err` (the cell stays empty, and
-/// the next request for it tries again).
-async fn page_bytes(
-    p: Arc<Publisher>,
-    key: PageKey,
-) -> Result<Bytes, Result<Result<Bytes, PublishError>, tokio::task::JoinError>> {
-    let made = make_page(Arc::clone(&p), key.clone()).await;
-    match made {
-        Ok(Ok((bytes, Some(after)))) => {
-            let next: PageKey = (key.0, key.1, Some(after));
-            let cell = p.ahead_cell(&next);
-            let ahead = Arc::clone(&p);
-            tokio::spawn(async move {
-                // Made or not, the mirror asks for it next anyway.
-                let _ = cell
-                    .get_or_try_init(|| async {
-                        make_page(ahead, next)
-                            .await
-                            .map_err(|_| ())
-                            .and_then(|r| r.map(|(b, _)| b).map_err(|_| ()))
-                    })
-                    .await;
-            });
-            Ok(bytes)
-        }
-        Ok(Ok((bytes, None))) => Ok(bytes),
-        Ok(Err(e)) => Err(Ok(Err(e))),
-        Err(e) => Err(Err(e)),
-    }
+/// A page of a changes feed as served: its JSON, and the path the next
+/// page starts after (none on the last page).
+type Page = (Bytes, Option<String>);
+
+/// Why a page of the changes feed could not be made.
+#[derive(Debug)]
+enum PageError {
+    /// The registry could not make it.
+    Publish(PublishError),
+    /// The blocking task making it stopped.
+    Join(tokio::task::JoinError),
 }
 
-/// Makes one page of the changes feed on a blocking thread: its JSON and
-/// the path the next page starts after.
-async fn make_page(
-    p: Arc<Publisher>,
-    (version, since, after): PageKey,
-) -> Result<Result<(Bytes, Option<String>), PublishError>, tokio::task::JoinError> {
+/// Makes one page of the changes feed on a blocking thread.
+async fn make_page(p: Arc<Publisher>, (version, since, after): PageKey) -> Result<Page, PageError> {
     tokio::task::spawn_blocking(move || {
         let now = Timestamp::now();
         let current = p.signed(now)?.state;
@@ -479,24 +455,40 @@ async fn make_page(
         Ok((Bytes::from(linked_page(page, &endpoint)), next))
     })
     .await
+    .map_err(PageError::Join)?
+    .map_err(PageError::Publish)
 }
 
 impl Publisher {
     /// The cell of the page `key` made ahead, a new one if none is kept
     /// (the oldest then forgotten).
-    fn ahead_cell(&self, key: &PageKey) -> Arc<tokio::sync::OnceCell<Bytes>> {
+    fn ahead_cell(&self, key: &PageKey) -> Arc<tokio::sync::OnceCell<Page>> {
         let Ok(mut ahead) = self.ahead.lock() else {
             return Arc::default();
         };
         if let Some((_, cell)) = ahead.iter().find(|(k, _)| k == key) {
             return Arc::clone(cell);
         }
-        let cell: Arc<tokio::sync::OnceCell<Bytes>> = Arc::default();
+        let cell: Arc<tokio::sync::OnceCell<Page>> = Arc::default();
         if ahead.len() >= PREFETCHED_PAGES {
             ahead.pop_front();
         }
         ahead.push_back((key.clone(), Arc::clone(&cell)));
         cell
+    }
+
+    /// Starts making the page `key`, unless it is made or being made. A
+    /// page that cannot be made is left to the request for it, which
+    /// tries again and answers the error.
+    fn make_ahead(self: &Arc<Self>, key: PageKey) {
+        let cell = self.ahead_cell(&key);
+        if cell.initialized() {
+            return;
+        }
+        let p = Arc::clone(self);
+        tokio::spawn(async move {
+            let _ = cell.get_or_try_init(|| make_page(p, key)).await;
+        });
     }
 
     /// Forgets the page `key` once answered: its mirror asks for the next.
@@ -550,23 +542,26 @@ async fn changes(
     let key: PageKey = (version, q.since, q.after);
     let cell = p.ahead_cell(&key);
     let made = cell
-        .get_or_try_init(|| page_bytes(Arc::clone(&p), key.clone()))
-        .await;
-    let result = match made {
-        Ok(bytes) => Ok(Ok(bytes.clone())),
-        Err(e) => e,
-    };
+        .get_or_try_init(|| make_page(Arc::clone(&p), key.clone()))
+        .await
+        .cloned();
     p.forget_ahead(&key);
-    match result {
-        Ok(Ok(bytes)) => json(bytes.to_vec()),
-        Ok(Err(PublishError::SinceAhead { since, version })) => problem(
+    match made {
+        Ok((bytes, next)) => {
+            // The mirror asks for the next page next: made meanwhile.
+            if let Some(after) = next {
+                p.make_ahead((key.0, key.1, Some(after)));
+            }
+            json(bytes.to_vec())
+        }
+        Err(PageError::Publish(PublishError::SinceAhead { since, version })) => problem(
             StatusCode::BAD_REQUEST,
             "Version inconnue",
             "Unknown version",
             format!("version {since} is above the catalogue's current version {version}"),
         ),
-        Ok(Err(e)) => unavailable(e),
-        Err(e) => unavailable(e),
+        Err(PageError::Publish(e)) => unavailable(e),
+        Err(PageError::Join(e)) => unavailable(e),
     }
 }
 
