@@ -250,10 +250,10 @@ struct FacetTable {
 }
 
 /// A facet value held by one document in this many (or more) is counted
-/// as a set of documents. At most `DENSE_EVERY` times the ordinals per
-/// document values can be that common, which bounds the sets' memory;
-/// each costs `max_doc / 64` word operations per count, less than the
-/// `max_doc / DENSE_EVERY` (or more) increments it replaces.
+/// as a set of documents. No more than `DENSE_EVERY` times a document's
+/// number of values can be that common, which bounds the sets' memory;
+/// each set costs `max_doc / 64` word operations per count, fewer than
+/// the `max_doc / DENSE_EVERY` (or more) increments it replaces.
 const DENSE_EVERY: u64 = 16;
 
 impl FacetTable {
@@ -463,7 +463,6 @@ pub(crate) type FacetName = (FacetDim, Arc<str>);
 /// Facet counts by dimension and value.
 pub(crate) type FacetTally = HashMap<FacetName, u64>;
 
-/// What a search gathered.
 /// A search counted as running ([`SegmentCache::running`]).
 pub(crate) struct Running<'a>(&'a AtomicUsize);
 
@@ -473,6 +472,7 @@ impl Drop for Running<'_> {
     }
 }
 
+/// What a search gathered.
 pub(crate) struct Gathered {
     /// The best `keep` documents, best first.
     pub top: Vec<Ranked>,
