@@ -531,8 +531,8 @@ async fn changes(
     let version = match q.version {
         Some(v) => v,
         None => {
-            let pub_ = Arc::clone(&p);
-            match tokio::task::spawn_blocking(move || pub_.signed(Timestamp::now())).await {
+            let publisher = Arc::clone(&p);
+            match tokio::task::spawn_blocking(move || publisher.signed(Timestamp::now())).await {
                 Ok(Ok(signed)) => signed.state.version,
                 Ok(Err(e)) => return unavailable(e),
                 Err(e) => return unavailable(e),

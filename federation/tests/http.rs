@@ -119,12 +119,12 @@ async fn a_mirror_syncs_over_http_and_an_unchanged_poll_costs_one_304() {
 }
 
 /// A feed of several pages over HTTP: each next page is made while the
-/// mirror reads the one before; pages asked again, out of turn or for
-/// a version that is not the current one are the same bytes.
+/// mirror reads the one before; pages asked again, last first, are the
+/// same bytes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_feed_of_several_pages_is_served_ahead_and_the_same_when_asked_again() {
+    use cdl_registry::RecordFile;
     use cdl_registry::testing::software;
-    use cdl_registry::{Pseudonym, RecordFile};
     let paris = TempRegistry::new();
     // About 12 MiB of records: the byte limit splits the feed in pages.
     let description = "Une description longue. ".repeat(800);
@@ -138,14 +138,7 @@ async fn a_feed_of_several_pages_is_served_ahead_and_the_same_when_asked_again()
             ),
         })
         .collect();
-    let (p, _) = paris
-        .registry
-        .propose(&files, &Pseudonym::new("z"), None)
-        .unwrap();
-    paris
-        .registry
-        .merge(p.as_str(), &Pseudonym::new("c"))
-        .unwrap();
+    cdl_registry::testing::merge_files(&paris.registry, &files);
     let key = Identity::from_secret([4; 32]);
     let public = key.public();
     let paris_id: RegistryId = "paris".parse().unwrap();

@@ -532,16 +532,7 @@ fn a_large_feed_is_checked_in_parallel_and_reports_its_first_bad_record() {
             text: software(&format!("outil-{i:03}"), &format!("Outil {i}"), "MIT"),
         })
         .collect();
-    let (p, _) = paris
-        .t
-        .registry
-        .propose(&files, &Pseudonym::new("z"), None)
-        .unwrap();
-    paris
-        .t
-        .registry
-        .merge(p.as_str(), &Pseudonym::new("c"))
-        .unwrap();
+    cdl_registry::testing::merge_files(&paris.t.registry, &files);
     let keys = [paris.key.public()];
     let (env, page) = paris.publish(0, now());
     assert_eq!(page.changes.len(), 300);

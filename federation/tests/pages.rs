@@ -6,8 +6,8 @@ use cdl_federation::RegistryId;
 use cdl_federation::client::MAX_PAGE_BYTES;
 use cdl_federation::publish::Listings;
 use cdl_federation::publish::{PAGE_CHANGES, changes, state};
+use cdl_registry::RecordFile;
 use cdl_registry::testing::{TempRegistry, software};
-use cdl_registry::{Pseudonym, RecordFile};
 
 #[test]
 fn large_records_split_pages_under_the_byte_limit() {
@@ -26,14 +26,7 @@ fn large_records_split_pages_under_the_byte_limit() {
             ),
         })
         .collect();
-    let (p, _) = paris
-        .registry
-        .propose(&files, &Pseudonym::new("z"), None)
-        .unwrap();
-    paris
-        .registry
-        .merge(p.as_str(), &Pseudonym::new("c"))
-        .unwrap();
+    cdl_registry::testing::merge_files(&paris.registry, &files);
     let id: RegistryId = "paris".parse().unwrap();
     let s = state(&paris.registry, &Listings::default()).unwrap();
     let mut after: Option<String> = None;

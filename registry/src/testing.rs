@@ -45,23 +45,31 @@ pub fn software(id: &str, title: &str, license: &str) -> String {
     )
 }
 
+/// Proposes `files` as one proposal and merges it.
+///
+/// # Panics
+/// When proposing or merging fails.
+#[allow(clippy::expect_used)]
+pub fn merge_files(registry: &Registry, files: &[crate::RecordFile]) {
+    let (p, _) = registry
+        .propose(files, &crate::Pseudonym::new("z"), None)
+        .expect("propose");
+    registry
+        .merge(p.as_str(), &crate::Pseudonym::new("c"))
+        .expect("merge");
+}
+
 /// Proposes the software record `id` titled `title` (MIT) and merges it.
 ///
 /// # Panics
 /// When proposing or merging fails.
 #[allow(clippy::expect_used)]
 pub fn merge_software(registry: &Registry, id: &str, title: &str) {
-    let (p, _) = registry
-        .propose(
-            &[crate::RecordFile {
-                name: format!("{id}.toml"),
-                text: software(id, title, "MIT"),
-            }],
-            &crate::Pseudonym::new("z"),
-            None,
-        )
-        .expect("propose");
-    registry
-        .merge(p.as_str(), &crate::Pseudonym::new("c"))
-        .expect("merge");
+    merge_files(
+        registry,
+        &[crate::RecordFile {
+            name: format!("{id}.toml"),
+            text: software(id, title, "MIT"),
+        }],
+    );
 }
