@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use crate::envelope::Envelope;
 use crate::error::{ClientError, PeersError, SyncError, VerifyError};
 use crate::identity::PublicKey;
-use crate::mirror::{self, Applied, MAX_CHECKPOINT_BYTES, Plan, Skip};
+use crate::mirror::{self, Applied, Feed, MAX_CHECKPOINT_BYTES, Plan, Skip};
 use crate::peers::{self, Peer, Peers};
 use crate::statement::{Changes, Checkpoint, Discovery, Endpoints, RegistryId, Republished};
 
@@ -449,23 +449,32 @@ async fn relay(
         &format!("{base}/changes"),
         since,
         &checkpoint,
+        mirror::Checks::republished(local, entry),
     )
     .await?;
-    let applied = mirror::apply_republished(registry, local, entry, &envelope, &pages, now)?;
+    let applied = mirror::apply_republished(registry, local, entry, &envelope, pages, now)?;
     Ok(Relay::Applied(applied))
 }
 
 /// Every page of the changes at `changes` (a path under `base_url`) since
 /// `since` up to `checkpoint`'s version, each pointing to the next inside
 /// the same feed, at most as many as the signed record count needs.
+///
+/// Each page's records are checked under `checks` on the blocking pool
+/// while the next page is fetched, at most [`PAGES_CHECKED_AHEAD`] pages
+/// at a time: a first mirror's checks then overlap its transfer.
 async fn fetch_pages(
     client: &Client,
     base_url: &str,
     changes: &str,
     since: u64,
     checkpoint: &Checkpoint,
-) -> Result<Vec<Changes>, SyncError> {
+    checks: mirror::Checks,
+) -> Result<Feed, SyncError> {
+    let checks = std::sync::Arc::new(checks);
+    let mut checking = std::collections::VecDeque::new();
     let mut pages = Vec::new();
+    let mut fetched = 0u64;
     let mut next = Some(format!(
         "{changes}?since={since}&version={}",
         checkpoint.version
@@ -473,7 +482,7 @@ async fn fetch_pages(
     // A bound on pages: enough for the signed number of records, plus one.
     let most = checkpoint.records / crate::publish::PAGE_CHANGES as u64 + 2;
     while let Some(path) = next.take() {
-        if pages.len() as u64 >= most {
+        if fetched >= most {
             return Err(SyncError::Feed(format!(
                 "the changes go on past {most} pages for {} records",
                 checkpoint.records
@@ -485,6 +494,7 @@ async fn fetch_pages(
         };
         let page: Changes = serde_json::from_slice(&bytes)
             .map_err(|e| SyncError::Feed(format!("a page of changes cannot be read: {e}")))?;
+        drop(bytes);
         if let Some(n) = &page.next
             && !n.starts_with(&format!("{changes}?"))
         {
@@ -493,9 +503,38 @@ async fn fetch_pages(
             ));
         }
         next = page.next.clone();
-        pages.push(page);
+        fetched += 1;
+        if checking.len() >= PAGES_CHECKED_AHEAD
+            && let Some(oldest) = checking.pop_front()
+        {
+            pages.push(checked(oldest).await?);
+        }
+        let checks = checks.clone();
+        checking.push_back(tokio::task::spawn_blocking(move || {
+            let outcome = checks.page(&page);
+            (page, outcome)
+        }));
     }
-    Ok(pages)
+    while let Some(oldest) = checking.pop_front() {
+        pages.push(checked(oldest).await?);
+    }
+    let checks = std::sync::Arc::try_unwrap(checks).unwrap_or_else(|shared| (*shared).clone());
+    Ok(Feed::checked(checks, pages))
+}
+
+/// How many pages of changes are checked while the next is fetched.
+const PAGES_CHECKED_AHEAD: usize = 2;
+
+/// The page and outcome of a check on the blocking pool.
+async fn checked(
+    task: tokio::task::JoinHandle<(Changes, Result<(), SyncError>)>,
+) -> Result<(Changes, Result<(), SyncError>), SyncError> {
+    match task.await {
+        Ok(done) => Ok(done),
+        // A check that panicked panics here, as it would have in place.
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(_) => Err(SyncError::Inconsistent),
+    }
 }
 
 /// What one sync of one peer did.
@@ -592,8 +631,16 @@ async fn sync_once(
         Err(e) => return Err(e.into()),
     };
     let since = mirror::read_state(registry, peer)?.since();
-    let pages = fetch_pages(client, base_url, &endpoints.changes, since, &checkpoint).await?;
-    let applied = mirror::apply(registry, local, peer, keys, &envelope, &pages, now)?;
+    let pages = fetch_pages(
+        client,
+        base_url,
+        &endpoints.changes,
+        since,
+        &checkpoint,
+        mirror::Checks::direct(local, peer),
+    )
+    .await?;
+    let applied = mirror::apply(registry, local, peer, keys, &envelope, pages, now)?;
     Ok(Synced::Applied(applied, tag))
 }
 

@@ -19,9 +19,13 @@ impl Digest {
 
     /// The 64 hex digits, without the `sha256:` prefix.
     pub fn hex(&self) -> String {
+        // A table rather than `format!` per byte: every record of a feed
+        // page has its digest written.
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
         let mut out = String::with_capacity(64);
         for b in self.0 {
-            out.push_str(&format!("{b:02x}"));
+            out.push(char::from(DIGITS[usize::from(b >> 4)]));
+            out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
         }
         out
     }

@@ -190,7 +190,7 @@ pub fn apply(
     peer: &RegistryId,
     keys: &[PublicKey],
     envelope: &Envelope,
-    pages: &[Changes],
+    pages: impl Into<Feed>,
     now: Timestamp,
 ) -> Result<Applied, SyncError> {
     apply_as(
@@ -199,10 +199,123 @@ pub fn apply(
         peer,
         keys,
         envelope,
-        pages,
+        pages.into(),
         now,
         Source::Direct,
     )
+}
+
+/// Who checks the records of a feed: this registry, the registry whose
+/// records they are, and for a re-published mirror the provenance chain
+/// each must carry (see [`check_put`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checks {
+    local: RegistryId,
+    peer: RegistryId,
+    chain: Option<Vec<RegistryId>>,
+}
+
+impl Checks {
+    /// For the feed of `peer`, pinned here, mirrored by `local`.
+    pub fn direct(local: &RegistryId, peer: &RegistryId) -> Self {
+        Checks {
+            local: local.clone(),
+            peer: peer.clone(),
+            chain: None,
+        }
+    }
+
+    /// For the feed of the registry that `entry` re-publishes.
+    pub fn republished(local: &RegistryId, entry: &Republished) -> Self {
+        Checks {
+            local: local.clone(),
+            peer: entry.registry.clone(),
+            chain: Some(entry.chain.clone()),
+        }
+    }
+
+    /// Checks every record `page` puts, on every core; the refusal of the
+    /// first one in feed order that fails. What holds across pages (the
+    /// order of paths, the versions, the whole digest) is checked when the
+    /// feed is applied.
+    ///
+    /// # Errors
+    /// The first record refused, as [`apply`] would report it.
+    pub fn page(&self, page: &Changes) -> Result<(), SyncError> {
+        let puts: Vec<_> = page
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Put {
+                    path,
+                    digest,
+                    origin,
+                    text,
+                } => Some((path.as_str(), digest, origin.as_slice(), text.as_str())),
+                Change::Withdraw { .. } => None,
+            })
+            .collect();
+        check_puts(&self.local, &self.peer, self.chain.as_deref(), &puts)
+    }
+}
+
+/// The pages of changes of one sync, in feed order, with each page's
+/// outcome under [`Checks::page`] when it was checked already: a sync
+/// checks a page while it fetches the next.
+#[derive(Debug)]
+pub struct Feed {
+    pages: Vec<Changes>,
+    checked: Option<(Checks, Vec<Result<(), SyncError>>)>,
+}
+
+impl Feed {
+    /// Pages with their outcomes under `checks`, in feed order.
+    pub fn checked(checks: Checks, pages: Vec<(Changes, Result<(), SyncError>)>) -> Self {
+        let (pages, outcomes) = pages.into_iter().unzip();
+        Feed {
+            pages,
+            checked: Some((checks, outcomes)),
+        }
+    }
+
+    /// Each page's outcome under `checks`: the ones given, if they were
+    /// for the same checks, else computed now.
+    fn outcomes(&mut self, checks: &Checks) -> Vec<Result<(), SyncError>> {
+        match self.checked.take() {
+            Some((c, outcomes)) if &c == checks && outcomes.len() == self.pages.len() => outcomes,
+            _ => self.pages.iter().map(|p| checks.page(p)).collect(),
+        }
+    }
+}
+
+impl From<Vec<Changes>> for Feed {
+    fn from(pages: Vec<Changes>) -> Self {
+        Feed {
+            pages,
+            checked: None,
+        }
+    }
+}
+
+/// A copy of pages the caller keeps (tests replay the same pages).
+impl From<&[Changes]> for Feed {
+    fn from(pages: &[Changes]) -> Self {
+        pages.to_vec().into()
+    }
+}
+
+/// A copy of pages the caller keeps (tests replay the same pages).
+impl<const N: usize> From<&[Changes; N]> for Feed {
+    fn from(pages: &[Changes; N]) -> Self {
+        pages.as_slice().into()
+    }
+}
+
+/// A copy of pages the caller keeps (tests replay the same pages).
+impl From<&Vec<Changes>> for Feed {
+    fn from(pages: &Vec<Changes>) -> Self {
+        pages.as_slice().into()
+    }
 }
 
 /// Where the checkpoint and changes being applied come from.
@@ -231,7 +344,7 @@ pub fn apply_republished(
     local: &RegistryId,
     entry: &Republished,
     envelope: &Envelope,
-    pages: &[Changes],
+    pages: impl Into<Feed>,
     now: Timestamp,
 ) -> Result<Applied, SyncError> {
     let keys = vouched_keys(entry)?;
@@ -241,7 +354,7 @@ pub fn apply_republished(
         &entry.registry,
         &keys,
         envelope,
-        pages,
+        pages.into(),
         now,
         Source::Via(entry),
     )
@@ -281,7 +394,7 @@ fn apply_as(
     peer: &RegistryId,
     keys: &[PublicKey],
     envelope: &Envelope,
-    pages: &[Changes],
+    mut feed: Feed,
     now: Timestamp,
     source: Source<'_>,
 ) -> Result<Applied, SyncError> {
@@ -300,15 +413,21 @@ fn apply_as(
     };
     let mut edits: BTreeMap<String, MirrorEdit> = BTreeMap::new();
     let (mut put, mut withdrawn) = (0, 0);
+    // Each page's records, checked (in parallel, as parsing and
+    // certifying them is most of a first mirror's work) while the sync
+    // fetched the next page, or now; their refusals are reported once the
+    // feed's order is checked.
+    let checks = match source {
+        Source::Via(entry) => Checks::republished(local, entry),
+        Source::Direct => Checks::direct(local, peer),
+    };
+    let outcomes = feed.outcomes(&checks);
     // The feed lists each path once, in byte order across its pages (the
     // cursor is the last path of a page): a path out of order or twice is
     // a feed that was tampered with, even when the state it leads to is
     // the signed one.
-    let mut last: Option<&str> = None;
-    // The records put, checked once the feed's order is: in parallel, as
-    // parsing and certifying them is most of a first mirror's work.
-    let mut to_check: Vec<(&str, &Digest, &[RegistryId], &str)> = Vec::new();
-    for page in pages {
+    let mut last: Option<String> = None;
+    for page in feed.pages {
         if &page.registry != peer {
             return Err(SyncError::Feed(format!(
                 "a page of changes is from registry `{}`, not `{peer}`",
@@ -321,52 +440,47 @@ fn apply_as(
                 page.since, page.version, checkpoint.version
             )));
         }
-        for change in &page.changes {
-            let path = match change {
-                Change::Put { path, .. } | Change::Withdraw { path, .. } => path.as_str(),
+        for change in page.changes {
+            let path = match &change {
+                Change::Put { path, .. } | Change::Withdraw { path, .. } => path,
             };
-            if last.is_some_and(|l| l.as_bytes() >= path.as_bytes()) {
+            if last
+                .as_ref()
+                .is_some_and(|l| l.as_bytes() >= path.as_bytes())
+            {
                 return Err(SyncError::Feed(format!(
                     "the changes list `{}` out of order or twice",
                     path.chars().take(200).collect::<String>()
                 )));
             }
-            last = Some(path);
+            last = Some(path.clone());
             match change {
                 Change::Put {
-                    path,
-                    digest,
-                    origin,
-                    text,
+                    path, digest, text, ..
                 } => {
-                    to_check.push((path.as_str(), digest, origin.as_slice(), text.as_str()));
-                    files.insert(path.clone(), *digest);
+                    files.insert(path.clone(), digest);
                     edits.insert(
                         path.clone(),
                         MirrorEdit::Put {
-                            path: path.clone(),
-                            bytes: text.as_bytes().to_vec(),
+                            path,
+                            bytes: text.into_bytes(),
                         },
                     );
                     put += 1;
                 }
                 Change::Withdraw { path, .. } => {
-                    record_key(path)?;
-                    if files.remove(path).is_some() {
-                        edits.insert(path.clone(), MirrorEdit::Remove { path: path.clone() });
+                    record_key(&path)?;
+                    if files.remove(&path).is_some() {
+                        edits.insert(path.clone(), MirrorEdit::Remove { path });
                         withdrawn += 1;
                     } else {
-                        edits.remove(path);
+                        edits.remove(&path);
                     }
                 }
             }
         }
     }
-    let chain = match source {
-        Source::Via(entry) => Some(entry.chain.as_slice()),
-        Source::Direct => None,
-    };
-    check_puts(local, peer, chain, &to_check)?;
+    outcomes.into_iter().collect::<Result<(), SyncError>>()?;
     let mut digest = CatalogueDigest::new();
     for (path, d) in &files {
         digest.add(path.clone(), *d);

@@ -427,8 +427,7 @@ fn feed(
                     complete = false;
                     break;
                 }
-                let bytes = registry.blob(f.blob)?;
-                let change = put(f.path.clone(), &bytes, origin)?;
+                let change = put(f.path.clone(), registry.blob(f.blob)?, origin)?;
                 if !fits(&change, &out) {
                     complete = false;
                     break;
@@ -452,7 +451,7 @@ fn feed(
                 }
                 let change = match (c.change, c.new) {
                     (ChangeKind::Added | ChangeKind::Modified, Some(blob)) => {
-                        put(path.clone(), &registry.blob(blob)?, origin)?
+                        put(path.clone(), registry.blob(blob)?, origin)?
                     }
                     _ => Change::Withdraw {
                         path: path.clone(),
@@ -471,12 +470,13 @@ fn feed(
     Ok((out, if complete { None } else { more }))
 }
 
-fn put(path: String, bytes: &[u8], origin: &[RegistryId]) -> Result<Change, PublishError> {
-    let text = String::from_utf8(bytes.to_vec())
-        .map_err(|_| PublishError::NotText { path: path.clone() })?;
+fn put(path: String, bytes: Vec<u8>, origin: &[RegistryId]) -> Result<Change, PublishError> {
+    let digest = Digest::of(&bytes);
+    let text =
+        String::from_utf8(bytes).map_err(|_| PublishError::NotText { path: path.clone() })?;
     Ok(Change::Put {
         path,
-        digest: Digest::of(bytes),
+        digest,
         origin: origin.to_vec(),
         text,
     })

@@ -209,13 +209,13 @@ pub fn router<S: Clone + Send + Sync + 'static>(publisher: Arc<Publisher>) -> Ro
         .merge(crate::git_http::router(publisher))
 }
 
-fn json(bytes: Vec<u8>) -> Response {
+fn json(bytes: impl Into<axum::body::Body>) -> Response {
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        bytes,
+        bytes.into(),
     )
         .into_response()
 }
@@ -404,7 +404,25 @@ fn linked_page(mut page: crate::statement::Changes, endpoint: &str) -> Vec<u8> {
             page.since, page.version
         )
     });
-    serde_json::to_vec(&page).unwrap_or_default()
+    // Sized for the page, escapes and fields included, so that a page of
+    // a megabyte or more is not regrown and copied as it is written.
+    let size: usize = page
+        .changes
+        .iter()
+        .map(|c| match c {
+            crate::statement::Change::Put { path, text, .. } => {
+                path.len() + text.len() + text.len() / 8 + 160
+            }
+            crate::statement::Change::Withdraw { path, reason } => {
+                path.len() + reason.as_ref().map_or(0, String::len) + 64
+            }
+        })
+        .sum();
+    let mut out = Vec::with_capacity(size + 1024);
+    match serde_json::to_writer(&mut out, &page) {
+        Ok(()) => out,
+        Err(_) => Vec::new(),
+    }
 }
 
 /// How many next pages of the changes feeds are made ahead, for as many
@@ -552,7 +570,7 @@ async fn changes(
             if let Some(after) = next {
                 p.make_ahead((key.0, key.1, Some(after)));
             }
-            json(bytes.to_vec())
+            json(bytes)
         }
         Err(PageError::Publish(PublishError::SinceAhead { since, version })) => problem(
             StatusCode::BAD_REQUEST,

@@ -322,7 +322,12 @@ impl Checkpoint {
 }
 
 /// One change of a feed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Read by hand rather than as serde's internally tagged enum, which
+/// buffers every field of every change (each record's text included)
+/// before it reads the tag: that copy was a twentieth of a first mirror's
+/// work. The JSON is the same.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "kebab-case")]
 pub enum Change {
     /// A record added or modified.
@@ -344,6 +349,45 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+}
+
+impl<'de> Deserialize<'de> for Change {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        enum Op {
+            Put,
+            Withdraw,
+        }
+        /// Every field of either change; which are required follows `op`.
+        #[derive(Deserialize)]
+        struct Wire {
+            op: Op,
+            path: String,
+            digest: Option<Digest>,
+            origin: Option<Vec<RegistryId>>,
+            text: Option<String>,
+            reason: Option<String>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        match wire.op {
+            Op::Put => Ok(Change::Put {
+                path: wire.path,
+                digest: wire
+                    .digest
+                    .ok_or_else(|| D::Error::missing_field("digest"))?,
+                origin: wire
+                    .origin
+                    .ok_or_else(|| D::Error::missing_field("origin"))?,
+                text: wire.text.ok_or_else(|| D::Error::missing_field("text"))?,
+            }),
+            Op::Withdraw => Ok(Change::Withdraw {
+                path: wire.path,
+                reason: wire.reason,
+            }),
+        }
+    }
 }
 
 /// A page of the changes feed (plain JSON, not signed: the checkpoint's

@@ -570,7 +570,7 @@ fn a_large_feed_is_checked_in_parallel_and_reports_its_first_bad_record() {
         &paris.id,
         &keys,
         &env,
-        &[page],
+        &[page.clone()],
         now(),
     )
     .unwrap();
@@ -578,4 +578,45 @@ fn a_large_feed_is_checked_in_parallel_and_reports_its_first_bad_record() {
         matches!(applied, Applied::Written { put: 300, .. }),
         "{applied:?}"
     );
+    // So many files go straight into a pack, with an index written from
+    // the ids: every record reads back as the feed gave it, and stock Git
+    // finds the repository sound.
+    let state = read_state(&lyon.t.registry, &paris.id).unwrap();
+    let head = state.head.unwrap();
+    let mirrored = lyon.t.registry.catalogue_files(head).unwrap();
+    assert_eq!(mirrored.len(), 300);
+    for (f, change) in mirrored.iter().zip(&page.changes) {
+        let Change::Put { path, text, .. } = change else {
+            panic!("{change:?}")
+        };
+        assert_eq!(&f.path, path);
+        assert_eq!(
+            lyon.t.registry.blob(f.blob).unwrap(),
+            text.as_bytes(),
+            "{path}"
+        );
+    }
+    let git_dir = lyon.t.registry.git_dir();
+    let packs: Vec<_> = std::fs::read_dir(git_dir.join("objects/pack"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "idx"))
+        .collect();
+    assert_eq!(packs.len(), 1, "{packs:?}");
+    for args in [
+        vec!["fsck", "--strict", "--no-dangling"],
+        vec!["verify-pack", &packs[0].path().to_string_lossy()],
+    ] {
+        let out = std::process::Command::new("git")
+            .arg("--git-dir")
+            .arg(git_dir)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

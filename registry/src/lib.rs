@@ -10,6 +10,7 @@ mod key;
 mod line_diff;
 mod maintenance;
 mod mirror;
+mod pack;
 mod proposal;
 mod read;
 mod store;

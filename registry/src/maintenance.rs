@@ -231,19 +231,22 @@ impl Registry {
         Ok(reached)
     }
 
-    /// Writes the objects of one write (held in memory) as a pack, with
+    /// Writes the objects of one write (held in memory, and `extra`: whole
+    /// objects already compressed, see [`blob_entries`]) as a pack, with
     /// every loose object they reach: a packed object must be packed with
     /// everything it reaches, since the reachability walk of [`Registry::gc`]
     /// stops at packs. The loose copies stay until a gc packs them again.
     pub(crate) fn write_pack_of_memory(
         &self,
         storage: &gix::odb::memory::Storage,
+        extra: Vec<output::Entry>,
     ) -> Result<(), StorageError> {
         let objects_dir = self.git_dir().join("objects");
         let is_loose = |id: &ObjectId| {
             let hex = id.to_hex().to_string();
             objects_dir.join(&hex[..2]).join(&hex[2..]).is_file()
         };
+        let held: HashSet<ObjectId> = extra.iter().map(|e| e.id).collect();
         // What the new objects point to outside themselves.
         let mut roots = Vec::new();
         for (kind, data) in storage.values() {
@@ -272,11 +275,11 @@ impl Registry {
                 gix::object::Kind::Blob => {}
             }
         }
-        roots.retain(|id| !storage.contains_key(id));
+        roots.retain(|id| !storage.contains_key(id) && !held.contains(id));
         let repo = self.reader();
         let mut loose = Vec::new();
         walk_reachable(roots, |id| {
-            if storage.contains_key(&id) || !is_loose(&id) {
+            if storage.contains_key(&id) || held.contains(&id) || !is_loose(&id) {
                 return Ok(None);
             }
             let object = repo.find_object(id).git("reading an object")?;
@@ -285,6 +288,7 @@ impl Registry {
         })?;
         let all = storage
             .iter()
+            .filter(|(id, _)| !held.contains(*id))
             .map(|(id, (kind, data))| (*id, *kind, data.as_slice()))
             .chain(
                 loose
@@ -292,11 +296,13 @@ impl Registry {
                     .map(|(id, kind, data)| (*id, *kind, data.as_slice())),
             );
         let all: Vec<(ObjectId, gix::object::Kind, &[u8])> = all.collect();
-        let entries = compress_entries(&all)?;
-        let num = entries.len();
+        // The commit and trees first, then the blobs, as Git orders a pack.
+        let mut entries = compress_entries(&all)?;
+        entries.extend(extra);
         let staging = self.tmp_dir().join(unique_name("pack"));
         fs::create_dir(&staging).map_err(|e| StorageError::io("creating", &staging, e))?;
-        let result = self.write_pack_in(&staging, std::iter::once(Ok(entries)), num);
+        let result = crate::pack::write_whole_pack(&staging, &entries)
+            .and_then(|w| self.place_pack(&w.pack, &w.index));
         let _ = fs::remove_dir_all(&staging);
         result.map(|_| ())
     }
@@ -398,11 +404,18 @@ impl Registry {
                 what: "the pack writer produced no files".to_owned(),
             });
         };
+        self.place_pack(&pack, &index)
+    }
+
+    /// Moves a pack and its index (written and closed) into
+    /// `objects/pack/`, synced, data first and index last, so that readers
+    /// only see a pack with its index; returns the index's new path.
+    fn place_pack(&self, pack: &Path, index: &Path) -> Result<PathBuf, StorageError> {
         let pack_dir = self.git_dir().join("objects").join("pack");
         fs::create_dir_all(&pack_dir).map_err(|e| StorageError::io("creating", &pack_dir, e))?;
         let mut placed = Vec::new();
         // Data first, index last: readers only see a pack with its index.
-        for file in [&pack, &index] {
+        for file in [pack, index] {
             if self.options().fsync {
                 fs::File::open(file)
                     .and_then(|f| f.sync_all())
@@ -508,6 +521,29 @@ pub(crate) fn estimate_loose_objects(git_dir: &Path) -> usize {
     fs::read_dir(git_dir.join("objects").join("17"))
         .map(|d| d.count() * 256)
         .unwrap_or(0)
+}
+
+/// The pack entries of blobs of `contents`, ids computed here on every
+/// core, each stored uncompressed ([`crate::pack::stored_zlib`]): for
+/// [`Registry::write_pack_of_memory`], without a copy of each blob in the
+/// in-memory object store.
+pub(crate) fn blob_entries(contents: &[&[u8]]) -> Result<Vec<output::Entry>, StorageError> {
+    use rayon::prelude::*;
+    contents
+        .par_iter()
+        .map(|data| {
+            let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::object::Kind::Blob, data)
+                .map_err(|e| StorageError::Inconsistent {
+                    what: format!("hashing a blob: {e}"),
+                })?;
+            Ok(output::Entry {
+                id,
+                kind: output::entry::Kind::Base(gix::object::Kind::Blob),
+                decompressed_size: data.len(),
+                compressed_data: crate::pack::stored_zlib(data),
+            })
+        })
+        .collect()
 }
 
 /// The pack entries of `objects`, each compressed whole at the fastest

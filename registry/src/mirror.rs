@@ -145,8 +145,8 @@ impl Registry {
     /// When there is no such blob.
     pub fn blob(&self, id: ObjectId) -> Result<Vec<u8>, ReadError> {
         let repo = self.reader();
-        let blob = repo.find_blob(id).git("reading a blob")?;
-        Ok(blob.data.clone())
+        let mut blob = repo.find_blob(id).git("reading a blob")?;
+        Ok(blob.take_data())
     }
 
     /// The first-parent chain that ends at `commit`, oldest first: the
@@ -276,24 +276,62 @@ impl Registry {
             Some(c) => commit_tree(&repo, c)?,
             None => ObjectId::empty_tree(gix::hash::Kind::Sha1),
         };
-        let mut editor = repo.edit_tree(base).git("editing a tree")?;
+
+        // Many files (a first sync) are hashed and compressed on every
+        // core, straight from the edits, and packed with the trees; a few
+        // go through the object store as any write.
+        let puts: Vec<&[u8]> = edits
+            .iter()
+            .filter_map(|e| match e {
+                MirrorEdit::Put { bytes, .. } => Some(bytes.as_slice()),
+                MirrorEdit::Remove { .. } => None,
+            })
+            .collect();
+        let blobs = if puts.len() >= crate::maintenance::PACK_WRITES_FROM {
+            crate::maintenance::blob_entries(&puts)?
+        } else {
+            Vec::new()
+        };
+        drop(puts);
+
+        // gix-object's editor, not the repository's: that one looks up
+        // every entry of each tree written, and the packed blobs are not in
+        // the object store. The paths were checked above.
+        let root: gix::objs::Tree = repo
+            .find_tree(base)
+            .git("reading a tree")?
+            .decode()
+            .git("decoding a tree")?
+            .into();
+        let mut editor = gix::objs::tree::Editor::new(root, &repo.objects, gix::hash::Kind::Sha1);
+        let mut packed = blobs.iter();
         for e in edits {
             match e {
                 MirrorEdit::Put { path, bytes } => {
-                    let blob = repo
-                        .write_blob(bytes)
-                        .git("writing a mirrored file")?
-                        .detach();
+                    let blob = match packed.next() {
+                        Some(entry) => entry.id,
+                        None if blobs.is_empty() => repo
+                            .write_blob(bytes)
+                            .git("writing a mirrored file")?
+                            .detach(),
+                        None => {
+                            return Err(MirrorError::Storage(StorageError::Inconsistent {
+                                what: "fewer packed blobs than files".to_owned(),
+                            }));
+                        }
+                    };
                     editor
-                        .upsert(path.as_str(), gix::object::tree::EntryKind::Blob, blob)
+                        .upsert(path.split('/'), gix::object::tree::EntryKind::Blob, blob)
                         .git("editing a tree")?;
                 }
                 MirrorEdit::Remove { path } => {
-                    editor.remove(path.as_str()).git("editing a tree")?;
+                    editor.remove(path.split('/')).git("editing a tree")?;
                 }
             }
         }
-        let tree = editor.write().git("writing a tree")?.detach();
+        let tree = editor
+            .write(|tree| repo.write_object(tree).map(gix::Id::detach))
+            .git("writing a tree")?;
         let parents: Vec<ObjectId> = current.into_iter().collect();
         let commit = self.commit(
             &repo,
@@ -302,7 +340,7 @@ impl Registry {
             tree,
             &parents,
         )?;
-        self.persist_objects(&mut repo)?;
+        self.persist_objects_with(&mut repo, blobs)?;
         let update = RefUpdate {
             name: name.clone(),
             expected,

@@ -275,14 +275,27 @@ impl Registry {
     /// synced to disk (file and folder) before this returns, so that a
     /// reference naming them may move.
     pub(crate) fn persist_objects(&self, repo: &mut gix::Repository) -> Result<(), StorageError> {
+        self.persist_objects_with(repo, Vec::new())
+    }
+
+    /// [`Registry::persist_objects`], with `blobs`: objects compressed
+    /// already (see [`crate::maintenance::blob_entries`]) that the
+    /// in-memory objects refer to, packed with them. Non-empty `blobs`
+    /// always make a pack.
+    pub(crate) fn persist_objects_with(
+        &self,
+        repo: &mut gix::Repository,
+        blobs: Vec<gix_pack::data::output::Entry>,
+    ) -> Result<(), StorageError> {
         let Some(storage) = repo.objects.take_object_memory() else {
             return Ok(());
         };
         repo.objects.enable_object_memory();
-        if storage.len() >= crate::maintenance::PACK_WRITES_FROM {
+        if storage.len() + blobs.len() >= crate::maintenance::PACK_WRITES_FROM || !blobs.is_empty()
+        {
             // One file instead of thousands (a mirror's first sync, an
             // import): loose files cost a create and a sync each.
-            return self.write_pack_of_memory(&storage);
+            return self.write_pack_of_memory(&storage, blobs);
         }
         let objects_dir = self.git_dir.join("objects");
         let mut touched_dirs = BTreeSet::new();
