@@ -570,7 +570,7 @@ fn a_large_feed_is_checked_in_parallel_and_reports_its_first_bad_record() {
         &paris.id,
         &keys,
         &env,
-        &[page.clone()],
+        std::slice::from_ref(&page),
         now(),
     )
     .unwrap();
