@@ -202,6 +202,9 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
                 etag: None,
                 last_sync: None,
                 last_error: None,
+                // Where offers go: the address it signed, which may not be
+                // the one given here.
+                discovered: Some(peers::Discovered::of(&checked)),
             });
             all.save(&registry).map_err(said!(lang))?;
             match lang {

@@ -428,6 +428,7 @@ fn mirror_origin(
             etag: None,
             last_sync: through.and_then(|p| p.last_sync),
             last_error: None,
+            discovered: None,
         },
         through: Some(through.map_or_else(
             || via.through().map(ToString::to_string).unwrap_or_default(),
@@ -664,7 +665,7 @@ fn provenance(lang: Lang, origin: &Origin, key: &RecordKey) -> Provenance {
     let peer = &origin.peer;
     let original = format!(
         "{}/records/{}/{}",
-        peer.url.trim_end_matches('/'),
+        peer.address().trim_end_matches('/'),
         key.kind.as_str(),
         key.id.as_str()
     );
