@@ -7,7 +7,7 @@ use cdl_registry::Registry;
 use jiff::Timestamp;
 
 use crate::envelope::Envelope;
-use crate::error::{ClientError, PeersError, SyncError, VerifyError};
+use crate::error::{Bilingual, ClientError, PeersError, SyncError, VerifyError};
 use crate::identity::PublicKey;
 use crate::mirror::{self, Applied, MAX_CHECKPOINT_BYTES, Plan, Skip};
 use crate::peers::{self, Peer, Peers};
@@ -348,7 +348,7 @@ pub async fn sync_all(
                 p.last_error = None;
                 p.etag.clone_from(etag);
             }
-            Err(e) => p.last_error = Some(e.to_string()),
+            Err(e) => p.last_error = Some(Bilingual::of(|lang| e.message(lang))),
         }
     }
     file.save(registry)?;

@@ -457,6 +457,58 @@ pub enum OfferError {
 
 use cdl_records::vocabulary::Lang;
 
+/// A message kept in both languages, as files outside Git keep an error
+/// (the last refusal of a peer's sync, the last failed fetch of an
+/// offer's outcome), so that each reader is shown it in their own.
+///
+/// Files written before both were kept hold one string, the English
+/// `Display`: it is read as the text of both languages, shown as is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Bilingual {
+    /// In French.
+    pub fr: String,
+    /// In English.
+    pub en: String,
+}
+
+impl Bilingual {
+    /// Both messages of an error, from its `message(lang)`:
+    /// `Bilingual::of(|lang| e.message(lang))`.
+    pub fn of(message: impl Fn(Lang) -> String) -> Bilingual {
+        Bilingual {
+            fr: message(Lang::Fr),
+            en: message(Lang::En),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Bilingual {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Bilingual, D::Error> {
+        /// Both languages, or the one string older files hold.
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Kept {
+            Both { fr: String, en: String },
+            English(String),
+        }
+        Ok(match Kept::deserialize(d)? {
+            Kept::Both { fr, en } => Bilingual { fr, en },
+            Kept::English(text) => Bilingual {
+                fr: text.clone(),
+                en: text,
+            },
+        })
+    }
+}
+
 impl KeyError {
     /// The message in `lang` (English is the `Display`).
     pub fn message(&self, lang: Lang) -> String {
@@ -801,5 +853,65 @@ mod tests {
         assert!(!wrapped.contains("no valid signature"), "{wrapped}");
         let wrapped = OfferError::Client(network()).message(Lang::Fr);
         assert!(wrapped.contains("ne répond pas"), "{wrapped}");
+    }
+
+    /// Errors kept in files (a peer's last refusal, an offer's last failed
+    /// check) are kept in both languages; a file of before, holding the
+    /// English text alone, still loads and shows it as is.
+    #[test]
+    fn an_error_kept_as_one_english_string_still_loads() {
+        let english = "http://10.0.0.1/: connection refused";
+        let old = format!(
+            "[[peer]]\nid = \"paris\"\nname = \"Ville de Paris\"\nurl = \"http://10.0.0.1/\"\nkeys = []\nlast_error = \"{english}\"\n"
+        );
+        let mut peers: crate::peers::Peers = toml::from_str(&old).expect("an old peers file");
+        let kept = peers.peers[0].last_error.clone().expect("the error kept");
+        assert_eq!(kept.get(Lang::Fr), english);
+        assert_eq!(kept.get(Lang::En), english);
+
+        // Written now: both, each read back in its language.
+        let refused = SyncError::Client(ClientError::Network {
+            url: "http://10.0.0.1/".to_owned(),
+            reason: "connection refused".to_owned(),
+        });
+        let both = Bilingual::of(|lang| refused.message(lang));
+        assert_eq!(both.get(Lang::Fr), refused.message(Lang::Fr));
+        assert_eq!(both.get(Lang::En), refused.to_string());
+        assert_ne!(both.get(Lang::Fr), both.get(Lang::En));
+        peers.peers[0].last_error = Some(both.clone());
+        let text = toml::to_string(&peers).expect("written");
+        let back: crate::peers::Peers = toml::from_str(&text).expect("read back");
+        assert_eq!(back.peers[0].last_error.as_ref(), Some(&both));
+        assert!(
+            back.peers[0]
+                .last_error
+                .as_ref()
+                .is_some_and(|e| e.get(Lang::Fr).contains("ne répond pas")),
+            "{text}"
+        );
+
+        // An offer sent, kept as JSON, likewise.
+        let sent = |last_error: serde_json::Value| {
+            serde_json::from_value::<crate::offers::Sent>(serde_json::json!({
+                "id": "off-5f0c2b7a9d8e4c1b3a2f6e5d4c3b2a19",
+                "peer": "paris",
+                "target": "software/lutece",
+                "base": null,
+                "sent_at": "2026-12-02T09:00:00Z",
+                "expires_at": "2026-12-16T09:00:00Z",
+                "proposal": "p1",
+                "stale": false,
+                "status": "pending",
+                "last_error": last_error,
+            }))
+            .expect("an offer sent")
+        };
+        let old = sent(serde_json::json!(english));
+        assert_eq!(
+            old.last_error.as_ref().map(|e| e.get(Lang::Fr)),
+            Some(english)
+        );
+        let new = sent(serde_json::to_value(&both).expect("JSON"));
+        assert_eq!(new.last_error, Some(both));
     }
 }

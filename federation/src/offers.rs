@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::{Client, join};
 use crate::digest::Digest;
 use crate::envelope::Envelope;
-use crate::error::{InboxError, OfferError, PeersError};
+use crate::error::{Bilingual, InboxError, OfferError, PeersError};
 use crate::identity::Identity;
 use crate::peers::{self, Peer, Peers};
 use crate::statement::{
@@ -107,9 +107,10 @@ pub struct Sent {
     /// When its outcome was last fetched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<Timestamp>,
-    /// Why the last fetch of its outcome failed, if it did.
+    /// Why the last fetch of its outcome failed, if it did, in both
+    /// languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
+    pub last_error: Option<Bilingual>,
 }
 
 /// Whether an offer was new to the inbox.
@@ -694,7 +695,7 @@ pub async fn refresh(
                 None
             }
             Err(e) => {
-                s.last_error = Some(e.to_string());
+                s.last_error = Some(Bilingual::of(|lang| e.message(lang)));
                 Some(e)
             }
         };

@@ -11,7 +11,7 @@ use cdl_registry::{RecordKey, Registry};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{KeyFileError, PeersError};
+use crate::error::{Bilingual, KeyFileError, PeersError};
 use crate::identity::{Identity, PublicKey};
 use crate::statement::{Discovery, Endpoints, MAX_REGISTRY_ID, RegistryId};
 
@@ -39,9 +39,9 @@ pub struct Peer {
     /// When it was last synced successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sync: Option<Timestamp>,
-    /// The last refusal, if the last sync failed.
+    /// The last refusal, if the last sync failed, in both languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
+    pub last_error: Option<Bilingual>,
     /// Where its signed discovery document says it is, as read when it
     /// was added (absent from peers added before it was kept).
     #[serde(default, skip_serializing_if = "Option::is_none")]

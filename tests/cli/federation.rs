@@ -1773,3 +1773,49 @@ fn offers_go_to_the_address_the_peer_signed_not_the_one_it_was_added_by() {
         Some(&*format!("GET /federation/v1/offers/{offer_id}"))
     );
 }
+
+#[test]
+fn a_refused_sync_is_listed_in_the_readers_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for (dir, name, id) in [
+        ("paris.git", "Ville de Paris", "paris"),
+        ("lyon.git", "Ville de Lyon", "lyon"),
+    ] {
+        ok(d, &["init", dir, "--name", name, "--id", id]);
+    }
+    let (paris, addr) = serve(d, "paris.git");
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &format!("http://{addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    // Paris stops answering: the refusal is kept, and each reader sees it
+    // in their own language, whatever the language of the sync.
+    drop(paris);
+    let synced = run_in(d, &["sync", "--registry", "lyon.git"], "C");
+    assert_eq!(synced.status.code(), Some(1), "{}", stderr(&synced));
+    let fr = ok_in(d, &["peer", "list", "--registry", "lyon.git"], FR);
+    assert!(
+        fr.contains(&format!(
+            "\tdernière synchronisation refusée : http://{addr}/"
+        )) && fr.contains(" ne répond pas : "),
+        "{fr}"
+    );
+    assert!(!fr.contains("refused:"), "{fr}");
+    let en = ok_in(d, &["peer", "list", "--registry", "lyon.git"], "C");
+    assert!(
+        en.contains(&format!("\tlast sync refused: http://{addr}/")),
+        "{en}"
+    );
+    assert!(
+        !en.contains("ne répond pas") && !en.contains("refusée"),
+        "{en}"
+    );
+}
