@@ -1819,3 +1819,42 @@ fn a_refused_sync_is_listed_in_the_readers_language() {
         "{en}"
     );
 }
+
+#[test]
+fn keys_rotate_says_in_the_locale_why_it_cannot_and_what_it_did() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "init",
+            "paris.git",
+            "--name",
+            "Ville de Paris",
+            "--id",
+            "paris",
+        ],
+    );
+    // A list of rotations that is not one: nothing is rotated.
+    write(d, "paris.git/federation/rotations.json", "pas du JSON");
+    let fr = run_in(d, &["keys", "rotate", "--registry", "paris.git"], FR);
+    assert!(!fr.status.success());
+    let fr_err = stderr(&fr);
+    assert!(
+        fr_err.starts_with("erreur : ")
+            && fr_err.contains("rotations.json n’est pas une liste de rotations : "),
+        "{fr_err}"
+    );
+    assert!(!fr_err.contains("is not a list"), "{fr_err}");
+    let en = run_in(d, &["keys", "rotate", "--registry", "paris.git"], "C");
+    let en_err = stderr(&en);
+    assert!(
+        en_err.starts_with("error: ")
+            && en_err.contains("rotations.json is not a list of rotations: "),
+        "{en_err}"
+    );
+    std::fs::remove_file(d.join("paris.git/federation/rotations.json")).unwrap();
+    let fr = ok_in(d, &["keys", "rotate", "--registry", "paris.git"], FR);
+    assert!(fr.contains("clé remplacée : ed25519:"), "{fr}");
+    assert!(!fr.contains("key replaced"), "{fr}");
+}
