@@ -7,7 +7,7 @@ use cdl_registry::Registry;
 use jiff::Timestamp;
 
 use crate::envelope::Envelope;
-use crate::error::{ClientError, PeersError, SyncError, VerifyError};
+use crate::error::{Bilingual, ClientError, FeedError, PeersError, SyncError, VerifyError};
 use crate::identity::PublicKey;
 use crate::mirror::{self, Applied, Feed, MAX_CHECKPOINT_BYTES, Plan, Skip};
 use crate::peers::{self, Peer, Peers};
@@ -348,7 +348,7 @@ pub async fn sync_all(
                 p.last_error = None;
                 p.etag.clone_from(etag);
             }
-            Err(e) => p.last_error = Some(e.to_string()),
+            Err(e) => p.last_error = Some(Bilingual::of(|lang| e.message(lang))),
         }
     }
     file.save(registry)?;
@@ -436,9 +436,7 @@ async fn relay(
             return Ok(Relay::Applied(Applied::Unchanged));
         }
         Fetched::NotModified => {
-            return Err(SyncError::Feed(
-                "a re-published checkpoint answered 304 to an unconditional request".into(),
-            ));
+            return Err(SyncError::Feed(FeedError::RepublishedNotModified));
         }
     };
     let envelope = Envelope::from_bytes(&bytes, MAX_CHECKPOINT_BYTES)?;
@@ -483,24 +481,22 @@ async fn fetch_pages(
     let most = checkpoint.records / crate::publish::PAGE_CHANGES as u64 + 2;
     while let Some(path) = next.take() {
         if fetched >= most {
-            return Err(SyncError::Feed(format!(
-                "the changes go on past {most} pages for {} records",
-                checkpoint.records
-            )));
+            return Err(SyncError::Feed(FeedError::TooManyPages {
+                most,
+                records: checkpoint.records,
+            }));
         }
         let url = join(base_url, &path);
         let Fetched::Body(bytes, _) = client.get(&url, MAX_PAGE_BYTES, None).await? else {
-            return Err(SyncError::Feed("a page of changes answered 304".into()));
+            return Err(SyncError::Feed(FeedError::PageNotModified));
         };
         let page: Changes = serde_json::from_slice(&bytes)
-            .map_err(|e| SyncError::Feed(format!("a page of changes cannot be read: {e}")))?;
+            .map_err(|e| SyncError::Feed(FeedError::UnreadablePage(e.to_string())))?;
         drop(bytes);
         if let Some(n) = &page.next
             && !n.starts_with(&format!("{changes}?"))
         {
-            return Err(SyncError::Feed(
-                "a page of changes points outside the changes feed".into(),
-            ));
+            return Err(SyncError::Feed(FeedError::PageOutsideFeed));
         }
         next = page.next.clone();
         fetched += 1;
@@ -660,10 +656,10 @@ async fn follow_rotations(
 ) -> Result<Option<Vec<PublicKey>>, SyncError> {
     let url = join(base_url, &Endpoints::default().rotations);
     let Fetched::Body(bytes, _) = client.get(&url, MAX_CHECKPOINT_BYTES, None).await? else {
-        return Err(SyncError::Feed("the key rotations answered 304".into()));
+        return Err(SyncError::Feed(FeedError::RotationsNotModified));
     };
     let list: crate::rotation::Rotations = serde_json::from_slice(&bytes)
-        .map_err(|e| SyncError::Feed(format!("the key rotations cannot be read: {e}")))?;
+        .map_err(|e| SyncError::Feed(FeedError::UnreadableRotations(e.to_string())))?;
     let next = crate::rotation::follow(keys, peer, &list);
     if next.as_slice() == keys {
         return Ok(None);

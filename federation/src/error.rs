@@ -195,7 +195,7 @@ pub enum SyncError {
     Checkpoint(#[from] CheckpointError),
     /// The changes feed is wrong.
     #[error("the peer's changes: {0}")]
-    Feed(String),
+    Feed(FeedError),
     /// A record came back to a registry it passed through.
     #[error("{path} has already passed through this registry ({chain}): a mirroring loop, refused")]
     Loop {
@@ -238,6 +238,147 @@ pub enum SyncError {
     /// The peers file could not be read or written (to pin a rotated key).
     #[error(transparent)]
     Peers(#[from] PeersError),
+}
+
+/// What is wrong with a peer's changes feed, its re-published mirrors or
+/// its key rotations.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    /// A re-published checkpoint answered `304` though none was asked for.
+    #[error("a re-published checkpoint answered 304 to an unconditional request")]
+    RepublishedNotModified,
+    /// More pages than the signed record count needs.
+    #[error("the changes go on past {most} pages for {records} records")]
+    TooManyPages {
+        /// The most pages allowed.
+        most: u64,
+        /// The signed record count.
+        records: u64,
+    },
+    /// A page answered `304` though none was asked for.
+    #[error("a page of changes answered 304")]
+    PageNotModified,
+    /// A page is not JSON of a page of changes.
+    #[error("a page of changes cannot be read: {0}")]
+    UnreadablePage(String),
+    /// A page points to a next page outside the feed.
+    #[error("a page of changes points outside the changes feed")]
+    PageOutsideFeed,
+    /// The rotations answered `304` though none was asked for.
+    #[error("the key rotations answered 304")]
+    RotationsNotModified,
+    /// The rotations are not JSON of a list of rotations.
+    #[error("the key rotations cannot be read: {0}")]
+    UnreadableRotations(String),
+    /// A key re-published for a mirror is not its fingerprint's.
+    #[error("a key re-published for {registry}: {source}")]
+    RepublishedKey {
+        /// The re-published registry.
+        registry: crate::statement::RegistryId,
+        /// What is wrong with the key.
+        source: KeyError,
+    },
+    /// No key is re-published for a mirror.
+    #[error("no key is re-published for {registry}")]
+    NoRepublishedKey {
+        /// The re-published registry.
+        registry: crate::statement::RegistryId,
+    },
+    /// A page is from another registry.
+    #[error("a page of changes is from registry `{found}`, not `{expected}`")]
+    WrongRegistry {
+        /// The registry the page names.
+        found: crate::statement::RegistryId,
+        /// The peer.
+        expected: crate::statement::RegistryId,
+    },
+    /// A page goes between other versions than the mirror's and the
+    /// checkpoint's.
+    #[error(
+        "a page of changes goes from version {since} to {version}, but the mirror is at {mirrored} and the checkpoint at {signed}"
+    )]
+    WrongVersions {
+        /// The page's first version.
+        since: u64,
+        /// The page's last version.
+        version: u64,
+        /// The version mirrored.
+        mirrored: u64,
+        /// The checkpoint's version.
+        signed: u64,
+    },
+    /// A path listed out of order or twice.
+    #[error("the changes list `{path}` out of order or twice")]
+    OutOfOrder {
+        /// The path (cut to 200 characters).
+        path: String,
+    },
+    /// A path that is not a record's.
+    #[error("`{path}` is not a record path (records/<kind>/<id>.toml)")]
+    NotARecordPath {
+        /// The path (cut to 200 characters).
+        path: String,
+    },
+    /// A record larger than the format allows.
+    #[error("{path} is {size} bytes, more than a record may be")]
+    RecordTooLarge {
+        /// The record's path.
+        path: String,
+        /// Its size.
+        size: usize,
+    },
+    /// A record's text is not the one its digest names.
+    #[error("{path}: the text does not match its digest {digest}")]
+    DigestMismatch {
+        /// The record's path.
+        path: String,
+        /// The digest given.
+        digest: crate::digest::Digest,
+    },
+    /// A record's provenance does not end with the peer.
+    #[error("{path}: its provenance does not end with {peer}")]
+    NotFromPeer {
+        /// The record's path.
+        path: String,
+        /// The peer.
+        peer: crate::statement::RegistryId,
+    },
+    /// A re-published record's provenance is not the mirror's chain.
+    #[error("{path}: its provenance {provenance} is not the re-published chain {chain}")]
+    NotTheChain {
+        /// The record's path.
+        path: String,
+        /// Its provenance, as a chain.
+        provenance: String,
+        /// The chain re-published.
+        chain: String,
+    },
+    /// A record that is not valid.
+    #[error("{path} is not a valid record: {reason}")]
+    InvalidRecord {
+        /// The record's path.
+        path: String,
+        /// What the format's checks said.
+        reason: String,
+    },
+    /// A path holding another record.
+    #[error("{path} holds the record {kind}/{id}")]
+    OtherRecord {
+        /// The path.
+        path: String,
+        /// The kind of the record it holds.
+        kind: String,
+        /// The id of the record it holds.
+        id: String,
+    },
+    /// A record whose licence is not certified free for its kind.
+    #[error("{path}: the licence `{license}` is not certified free for this kind")]
+    NotFree {
+        /// The record's path.
+        path: String,
+        /// Its licence expression.
+        license: String,
+    },
 }
 
 /// A request to a peer that failed.
@@ -457,6 +598,58 @@ pub enum OfferError {
 
 use cdl_records::vocabulary::Lang;
 
+/// A message kept in both languages, as files outside Git keep an error
+/// (the last refusal of a peer's sync, the last failed fetch of an
+/// offer's outcome), so that each reader is shown it in their own.
+///
+/// Files written before both were kept hold one string, the English
+/// `Display`: it is read as the text of both languages, shown as is.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Bilingual {
+    /// In French.
+    pub fr: String,
+    /// In English.
+    pub en: String,
+}
+
+impl Bilingual {
+    /// Both messages of an error, from its `message(lang)`:
+    /// `Bilingual::of(|lang| e.message(lang))`.
+    pub fn of(message: impl Fn(Lang) -> String) -> Bilingual {
+        Bilingual {
+            fr: message(Lang::Fr),
+            en: message(Lang::En),
+        }
+    }
+
+    /// The message in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fr => &self.fr,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Bilingual {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Bilingual, D::Error> {
+        /// Both languages, or the one string older files hold.
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Kept {
+            Both { fr: String, en: String },
+            English(String),
+        }
+        Ok(match Kept::deserialize(d)? {
+            Kept::Both { fr, en } => Bilingual { fr, en },
+            Kept::English(text) => Bilingual {
+                fr: text.clone(),
+                en: text,
+            },
+        })
+    }
+}
+
 impl KeyError {
     /// The message in `lang` (English is the `Display`).
     pub fn message(&self, lang: Lang) -> String {
@@ -565,7 +758,7 @@ impl SyncError {
                     format!("le point de contrôle du pair : {}", e.message(lang))
                 }
                 SyncError::Checkpoint(e) => e.message(lang),
-                SyncError::Feed(e) => format!("les changements du pair : {e}"),
+                SyncError::Feed(e) => format!("les changements du pair : {}", e.message(lang)),
                 SyncError::Loop { path, chain } => format!(
                     "{path} est déjà passé par ce registre ({chain}) : une boucle de miroirs, refusée"
                 ),
@@ -586,6 +779,94 @@ impl SyncError {
                 SyncError::Read(e) => e.to_string(),
                 SyncError::Client(e) => e.message(lang),
                 SyncError::Peers(e) => e.message(lang),
+            },
+        }
+    }
+}
+
+impl FeedError {
+    /// The record at `path` is not valid, for `reason`.
+    pub fn invalid_record(path: &str, reason: &impl std::fmt::Display) -> FeedError {
+        FeedError::InvalidRecord {
+            path: path.to_owned(),
+            reason: reason.to_string(),
+        }
+    }
+
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                FeedError::RepublishedNotModified => {
+                    "un point de contrôle republié a répondu 304 à une requête sans condition"
+                        .to_owned()
+                }
+                FeedError::TooManyPages { most, records } => format!(
+                    "les changements continuent au-delà de {most} pages pour {records} fiches"
+                ),
+                FeedError::PageNotModified => "une page de changements a répondu 304".to_owned(),
+                FeedError::UnreadablePage(e) => {
+                    format!("une page de changements ne peut pas être lue : {e}")
+                }
+                FeedError::PageOutsideFeed => {
+                    "une page de changements renvoie hors du flux des changements".to_owned()
+                }
+                FeedError::RotationsNotModified => {
+                    "les rotations de clé ont répondu 304".to_owned()
+                }
+                FeedError::UnreadableRotations(e) => {
+                    format!("les rotations de clé ne peuvent pas être lues : {e}")
+                }
+                FeedError::RepublishedKey { registry, source } => format!(
+                    "une clé republiée pour {registry} : {}",
+                    source.message(lang)
+                ),
+                FeedError::NoRepublishedKey { registry } => {
+                    format!("aucune clé n’est republiée pour {registry}")
+                }
+                FeedError::WrongRegistry { found, expected } => format!(
+                    "une page de changements vient du registre `{found}`, pas de `{expected}`"
+                ),
+                FeedError::WrongVersions {
+                    since,
+                    version,
+                    mirrored,
+                    signed,
+                } => format!(
+                    "une page de changements va de la version {since} à la version {version}, mais le miroir est à la version {mirrored} et le point de contrôle à la version {signed}"
+                ),
+                FeedError::OutOfOrder { path } => {
+                    format!("les changements donnent `{path}` dans le désordre ou deux fois")
+                }
+                FeedError::NotARecordPath { path } => {
+                    format!("`{path}` n’est pas le chemin d’une fiche (records/<type>/<id>.toml)")
+                }
+                FeedError::RecordTooLarge { path, size } => {
+                    format!("{path} fait {size} octets, plus qu’une fiche ne peut en faire")
+                }
+                FeedError::DigestMismatch { path, digest } => {
+                    format!("{path} : le texte ne correspond pas à son empreinte {digest}")
+                }
+                FeedError::NotFromPeer { path, peer } => {
+                    format!("{path} : sa provenance ne se termine pas par {peer}")
+                }
+                FeedError::NotTheChain {
+                    path,
+                    provenance,
+                    chain,
+                } => format!(
+                    "{path} : sa provenance {provenance} n’est pas la chaîne republiée {chain}"
+                ),
+                FeedError::InvalidRecord { path, reason } => {
+                    format!("{path} n’est pas une fiche valide : {reason}")
+                }
+                FeedError::OtherRecord { path, kind, id } => {
+                    format!("{path} contient la fiche {kind}/{id}")
+                }
+                FeedError::NotFree { path, license } => format!(
+                    "{path} : la licence `{license}` n’est pas certifiée libre pour ce type de fiche"
+                ),
             },
         }
     }
@@ -672,6 +953,26 @@ impl OfferError {
     }
 }
 
+impl crate::rotation::RotateError {
+    /// The message in `lang` (English is the `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::rotation::RotateError;
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Fr => match self {
+                RotateError::Key(e) => e.message(lang),
+                RotateError::Random(e) => e.message(lang),
+                RotateError::Peers(e) => e.message(lang),
+                RotateError::Io { path, source } => format!("{} : {source}", path.display()),
+                RotateError::Malformed { path, reason } => format!(
+                    "{} n’est pas une liste de rotations : {reason}",
+                    path.display()
+                ),
+            },
+        }
+    }
+}
+
 impl crate::statement::BadRegistryId {
     /// The message in `lang` (English is the `Display`).
     pub fn message(&self, lang: Lang) -> String {
@@ -751,6 +1052,30 @@ mod tests {
                 (e.message(Lang::En), e.message(Lang::Fr))
             },
             {
+                let e = SyncError::Feed(FeedError::PageNotModified);
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = crate::rotation::RotateError::Malformed {
+                    path: PathBuf::from("rotations.json"),
+                    reason: "expected value".to_owned(),
+                };
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = crate::rotation::RotateError::Key(KeyFileError::NotAKeyFile {
+                    path: PathBuf::from("key.next"),
+                });
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
+                let e = crate::rotation::RotateError::Io {
+                    path: PathBuf::from("rotations.json"),
+                    source: std::io::Error::other("disk full"),
+                };
+                (e.message(Lang::En), e.message(Lang::Fr))
+            },
+            {
                 let e = ClientError::Status {
                     url: "http://x/".to_owned(),
                     status: 503,
@@ -801,5 +1126,171 @@ mod tests {
         assert!(!wrapped.contains("no valid signature"), "{wrapped}");
         let wrapped = OfferError::Client(network()).message(Lang::Fr);
         assert!(wrapped.contains("ne répond pas"), "{wrapped}");
+    }
+
+    /// Errors kept in files (a peer's last refusal, an offer's last failed
+    /// check) are kept in both languages; a file of before, holding the
+    /// English text alone, still loads and shows it as is.
+    #[test]
+    fn an_error_kept_as_one_english_string_still_loads() {
+        let english = "http://10.0.0.1/: connection refused";
+        let old = format!(
+            "[[peer]]\nid = \"paris\"\nname = \"Ville de Paris\"\nurl = \"http://10.0.0.1/\"\nkeys = []\nlast_error = \"{english}\"\n"
+        );
+        let mut peers: crate::peers::Peers = toml::from_str(&old).expect("an old peers file");
+        let kept = peers.peers[0].last_error.clone().expect("the error kept");
+        assert_eq!(kept.get(Lang::Fr), english);
+        assert_eq!(kept.get(Lang::En), english);
+
+        // Written now: both, each read back in its language.
+        let refused = SyncError::Client(ClientError::Network {
+            url: "http://10.0.0.1/".to_owned(),
+            reason: "connection refused".to_owned(),
+        });
+        let both = Bilingual::of(|lang| refused.message(lang));
+        assert_eq!(both.get(Lang::Fr), refused.message(Lang::Fr));
+        assert_eq!(both.get(Lang::En), refused.to_string());
+        assert_ne!(both.get(Lang::Fr), both.get(Lang::En));
+        peers.peers[0].last_error = Some(both.clone());
+        let text = toml::to_string(&peers).expect("written");
+        let back: crate::peers::Peers = toml::from_str(&text).expect("read back");
+        assert_eq!(back.peers[0].last_error.as_ref(), Some(&both));
+        assert!(
+            back.peers[0]
+                .last_error
+                .as_ref()
+                .is_some_and(|e| e.get(Lang::Fr).contains("ne répond pas")),
+            "{text}"
+        );
+
+        // An offer sent, kept as JSON, likewise.
+        let sent = |last_error: serde_json::Value| {
+            serde_json::from_value::<crate::offers::Sent>(serde_json::json!({
+                "id": "off-5f0c2b7a9d8e4c1b3a2f6e5d4c3b2a19",
+                "peer": "paris",
+                "target": "software/lutece",
+                "base": null,
+                "sent_at": "2026-12-02T09:00:00Z",
+                "expires_at": "2026-12-16T09:00:00Z",
+                "proposal": "p1",
+                "stale": false,
+                "status": "pending",
+                "last_error": last_error,
+            }))
+            .expect("an offer sent")
+        };
+        let old = sent(serde_json::json!(english));
+        assert_eq!(
+            old.last_error.as_ref().map(|e| e.get(Lang::Fr)),
+            Some(english)
+        );
+        let new = sent(serde_json::to_value(&both).expect("JSON"));
+        assert_eq!(new.last_error, Some(both));
+    }
+
+    /// Every reason a peer's feed is refused for says it all in French:
+    /// only ids, paths, numbers and the peer's own words stay as they are.
+    #[test]
+    fn a_refused_feed_is_french_from_end_to_end() {
+        let id = |s: &str| s.parse::<crate::statement::RegistryId>().expect("an id");
+        let path = || "records/software/lutece.toml".to_owned();
+        let reasons = vec![
+            FeedError::RepublishedNotModified,
+            FeedError::TooManyPages {
+                most: 3,
+                records: 10,
+            },
+            FeedError::PageNotModified,
+            FeedError::UnreadablePage("expected value at line 1 column 1".to_owned()),
+            FeedError::PageOutsideFeed,
+            FeedError::RotationsNotModified,
+            FeedError::UnreadableRotations("expected value at line 1 column 1".to_owned()),
+            FeedError::RepublishedKey {
+                registry: id("lyon"),
+                source: KeyError::BadPublicKey("xyz".to_owned()),
+            },
+            FeedError::NoRepublishedKey {
+                registry: id("lyon"),
+            },
+            FeedError::WrongRegistry {
+                found: id("lyon"),
+                expected: id("paris"),
+            },
+            FeedError::WrongVersions {
+                since: 1,
+                version: 4,
+                mirrored: 2,
+                signed: 5,
+            },
+            FeedError::OutOfOrder { path: path() },
+            FeedError::NotARecordPath {
+                path: "README.md".to_owned(),
+            },
+            FeedError::RecordTooLarge {
+                path: path(),
+                size: 70_000,
+            },
+            FeedError::DigestMismatch {
+                path: path(),
+                digest: crate::digest::Digest::of(b"lutece"),
+            },
+            FeedError::NotFromPeer {
+                path: path(),
+                peer: id("paris"),
+            },
+            FeedError::NotTheChain {
+                path: path(),
+                provenance: "paris → lyon".to_owned(),
+                chain: "paris → nantes".to_owned(),
+            },
+            FeedError::InvalidRecord {
+                path: path(),
+                reason: "title: missing".to_owned(),
+            },
+            FeedError::OtherRecord {
+                path: path(),
+                kind: "software".to_owned(),
+                id: "publik".to_owned(),
+            },
+            FeedError::NotFree {
+                path: path(),
+                license: "LicenseRef-Proprietary".to_owned(),
+            },
+        ];
+        // Words of the English messages that must not be left in French.
+        let english = [
+            " the ",
+            "the peer",
+            " is ",
+            " not ",
+            " of ",
+            "answered",
+            "cannot",
+            " goes ",
+            " from ",
+            " holds ",
+            " does ",
+            " key ",
+            " pages for",
+            " list ",
+            "bytes",
+        ];
+        for reason in reasons {
+            let en = reason.message(Lang::En);
+            assert_eq!(en, reason.to_string());
+            let fr = SyncError::Feed(reason).message(Lang::Fr);
+            assert!(fr.starts_with("les changements du pair : "), "{fr}");
+            for word in english {
+                assert!(!fr.contains(word), "`{word}` in: {fr}");
+            }
+            assert!(!fr.contains(&en), "{fr}");
+        }
+        // The key's own error is given in French too.
+        let fr = SyncError::Feed(FeedError::RepublishedKey {
+            registry: id("lyon"),
+            source: KeyError::BadPublicKey("xyz".to_owned()),
+        })
+        .message(Lang::Fr);
+        assert!(fr.contains("n’est pas une clé publique Ed25519"), "{fr}");
     }
 }

@@ -17,8 +17,8 @@ mod statement;
 pub use digest::{BadDigest, CatalogueDigest, Digest};
 pub use envelope::{Envelope, EnvelopeSignature, MAX_SIGNATURES, Statement, pae};
 pub use error::{
-    CheckpointError, ClientError, InboxError, KeyError, KeyFileError, OfferError, PeersError,
-    PublishError, SyncError, VerifyError,
+    Bilingual, CheckpointError, ClientError, FeedError, InboxError, KeyError, KeyFileError,
+    OfferError, PeersError, PublishError, SyncError, VerifyError,
 };
 pub use identity::{Fingerprint, Identity, PublicKey};
 pub use statement::{

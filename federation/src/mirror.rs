@@ -371,12 +371,16 @@ pub fn vouched_keys(entry: &Republished) -> Result<Vec<PublicKey>, SyncError> {
         .iter()
         .map(|k| k.key())
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| SyncError::Feed(format!("a key re-published for {}: {e}", entry.registry)))?;
+        .map_err(|source| {
+            SyncError::Feed(crate::error::FeedError::RepublishedKey {
+                registry: entry.registry.clone(),
+                source,
+            })
+        })?;
     if keys.is_empty() {
-        return Err(SyncError::Feed(format!(
-            "no key is re-published for {}",
-            entry.registry
-        )));
+        return Err(SyncError::Feed(crate::error::FeedError::NoRepublishedKey {
+            registry: entry.registry.clone(),
+        }));
     }
     Ok(keys)
 }
@@ -429,16 +433,18 @@ fn apply_as(
     let mut last: Option<String> = None;
     for page in feed.pages {
         if &page.registry != peer {
-            return Err(SyncError::Feed(format!(
-                "a page of changes is from registry `{}`, not `{peer}`",
-                page.registry
-            )));
+            return Err(SyncError::Feed(crate::error::FeedError::WrongRegistry {
+                found: page.registry.clone(),
+                expected: peer.clone(),
+            }));
         }
         if page.since != since || page.version != checkpoint.version {
-            return Err(SyncError::Feed(format!(
-                "a page of changes goes from version {} to {}, but the mirror is at {since} and the checkpoint at {}",
-                page.since, page.version, checkpoint.version
-            )));
+            return Err(SyncError::Feed(crate::error::FeedError::WrongVersions {
+                since: page.since,
+                version: page.version,
+                mirrored: since,
+                signed: checkpoint.version,
+            }));
         }
         for change in page.changes {
             let path = match &change {
@@ -448,10 +454,9 @@ fn apply_as(
                 .as_ref()
                 .is_some_and(|l| l.as_bytes() >= path.as_bytes())
             {
-                return Err(SyncError::Feed(format!(
-                    "the changes list `{}` out of order or twice",
-                    path.chars().take(200).collect::<String>()
-                )));
+                return Err(SyncError::Feed(crate::error::FeedError::OutOfOrder {
+                    path: path.chars().take(200).collect(),
+                }));
             }
             last = Some(path.clone());
             match change {
@@ -684,10 +689,9 @@ pub fn plan(
 fn record_key(path: &str) -> Result<RecordKey, SyncError> {
     match RecordKey::from_path(path) {
         Some((cdl_registry::Area::Record, key)) => Ok(key),
-        _ => Err(SyncError::Feed(format!(
-            "`{}` is not a record path (records/<kind>/<id>.toml)",
-            path.chars().take(200).collect::<String>()
-        ))),
+        _ => Err(SyncError::Feed(crate::error::FeedError::NotARecordPath {
+            path: path.chars().take(200).collect(),
+        })),
     }
 }
 
@@ -746,28 +750,30 @@ fn check_put(
 ) -> Result<(), SyncError> {
     let key = record_key(path)?;
     if text.len() > cdl_records::MAX_RECORD_BYTES {
-        return Err(SyncError::Feed(format!(
-            "{path} is {} bytes, more than a record may be",
-            text.len()
-        )));
+        return Err(SyncError::Feed(crate::error::FeedError::RecordTooLarge {
+            path: path.to_owned(),
+            size: text.len(),
+        }));
     }
     if Digest::of(text.as_bytes()) != *digest {
-        return Err(SyncError::Feed(format!(
-            "{path}: the text does not match its digest {digest}"
-        )));
+        return Err(SyncError::Feed(crate::error::FeedError::DigestMismatch {
+            path: path.to_owned(),
+            digest: *digest,
+        }));
     }
     match chain {
         None if origin.last() != Some(peer) => {
-            return Err(SyncError::Feed(format!(
-                "{path}: its provenance does not end with {peer}"
-            )));
+            return Err(SyncError::Feed(crate::error::FeedError::NotFromPeer {
+                path: path.to_owned(),
+                peer: peer.clone(),
+            }));
         }
         Some(chain) if origin != chain => {
-            return Err(SyncError::Feed(format!(
-                "{path}: its provenance {} is not the re-published chain {}",
-                crate::statement::chain_text(origin),
-                crate::statement::chain_text(chain)
-            )));
+            return Err(SyncError::Feed(crate::error::FeedError::NotTheChain {
+                path: path.to_owned(),
+                provenance: crate::statement::chain_text(origin),
+                chain: crate::statement::chain_text(chain),
+            }));
         }
         _ => {}
     }
@@ -782,20 +788,20 @@ fn check_put(
         });
     }
     let record = cdl_records::parse(text, Some(Path::new(path)))
-        .map_err(|e| SyncError::Feed(format!("{path} is not a valid record: {e}")))?;
+        .map_err(|e| SyncError::Feed(crate::error::FeedError::invalid_record(path, &e)))?;
     if record.kind() != key.kind || record.id != key.id {
-        return Err(SyncError::Feed(format!(
-            "{path} holds the record {}/{}",
-            record.kind().as_str(),
-            record.id.as_str()
-        )));
+        return Err(SyncError::Feed(crate::error::FeedError::OtherRecord {
+            path: path.to_owned(),
+            kind: record.kind().as_str().to_owned(),
+            id: record.id.as_str().to_owned(),
+        }));
     }
     let certificate = cdl_licenses::certify(record.kind(), &record.license);
     if !certificate.is_certified() {
-        return Err(SyncError::Feed(format!(
-            "{path}: the licence `{}` is not certified free for this kind",
-            record.license
-        )));
+        return Err(SyncError::Feed(crate::error::FeedError::NotFree {
+            path: path.to_owned(),
+            license: record.license.to_string(),
+        }));
     }
     Ok(())
 }

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use crate::client::{Client, join};
 use crate::digest::Digest;
 use crate::envelope::Envelope;
-use crate::error::{InboxError, OfferError, PeersError};
+use crate::error::{Bilingual, InboxError, OfferError, PeersError};
 use crate::identity::Identity;
 use crate::peers::{self, Peer, Peers};
 use crate::statement::{
@@ -107,9 +107,10 @@ pub struct Sent {
     /// When its outcome was last fetched.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<Timestamp>,
-    /// Why the last fetch of its outcome failed, if it did.
+    /// Why the last fetch of its outcome failed, if it did, in both
+    /// languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
+    pub last_error: Option<Bilingual>,
 }
 
 /// Whether an offer was new to the inbox.
@@ -510,7 +511,9 @@ pub fn prepare(
         protocol: Protocol,
         id: OfferId::generate()?,
         from: peers::local_id(registry)?,
-        to: peer.url.clone(),
+        // The address the peer signed in its discovery document: the one
+        // it compares `to` with.
+        to: peer.address().to_owned(),
         target: key.to_string(),
         base,
         text: text.to_owned(),
@@ -549,8 +552,10 @@ struct Problem {
     detail: String,
 }
 
-/// Posts `envelope` (the signed `offer`) to the inbox of `peer` and keeps
-/// it among the offers sent, with the receipt.
+/// Posts `envelope` (the signed `offer`) to the inbox of `peer` (at its
+/// discovered address and inbox, [`Peer::address`] and
+/// [`Peer::endpoints`]) and keeps it among the offers sent, with the
+/// receipt.
 ///
 /// # Errors
 /// [`OfferError::Refused`] with the peer's problem document when it
@@ -562,7 +567,7 @@ pub async fn send(
     offer: &Offer,
     envelope: &Envelope,
 ) -> Result<Sent, OfferError> {
-    let url = join(&peer.url, &Endpoints::default().inbox);
+    let url = join(peer.address(), &peer.endpoints().inbox);
     let (status, body) = client
         .post_json(&url, envelope.to_bytes(), MAX_ANSWER_BYTES)
         .await?;
@@ -690,7 +695,7 @@ pub async fn refresh(
                 None
             }
             Err(e) => {
-                s.last_error = Some(e.to_string());
+                s.last_error = Some(Bilingual::of(|lang| e.message(lang)));
                 Some(e)
             }
         };
@@ -705,9 +710,10 @@ pub async fn refresh(
     Ok(out)
 }
 
-/// The outcome of offer `id` at `peer`, verified.
+/// The outcome of offer `id` at `peer` (its discovered address and
+/// endpoint of outcomes), verified.
 async fn fetch_outcome(client: &Client, peer: &Peer, id: &OfferId) -> Result<Outcome, OfferError> {
-    let url = join(&peer.url, &format!("{}/{id}", Endpoints::default().offers));
+    let url = join(peer.address(), &format!("{}/{id}", peer.endpoints().offers));
     let crate::client::Fetched::Body(bytes, _) = client.get(&url, MAX_ANSWER_BYTES, None).await?
     else {
         return Err(OfferError::BadAnswer(format!("{url} answered 304")));

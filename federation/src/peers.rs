@@ -11,9 +11,9 @@ use cdl_registry::{RecordKey, Registry};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{KeyFileError, PeersError};
+use crate::error::{Bilingual, KeyFileError, PeersError};
 use crate::identity::{Identity, PublicKey};
-use crate::statement::{MAX_REGISTRY_ID, RegistryId};
+use crate::statement::{Discovery, Endpoints, MAX_REGISTRY_ID, RegistryId};
 
 /// The folder, inside the registry's Git directory.
 pub const FOLDER: &str = "federation";
@@ -39,9 +39,70 @@ pub struct Peer {
     /// When it was last synced successfully.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sync: Option<Timestamp>,
-    /// The last refusal, if the last sync failed.
+    /// The last refusal, if the last sync failed, in both languages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
+    pub last_error: Option<Bilingual>,
+    /// Where its signed discovery document says it is, as read when it
+    /// was added (absent from peers added before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discovered: Option<Discovered>,
+}
+
+/// A peer's public address and endpoints, from its signed discovery
+/// document: where offers are posted and their outcomes read, which may
+/// differ from the URL it was added by (an internal address, or an old
+/// one behind a redirect).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discovered {
+    /// Its public address (empty when the peer has none configured).
+    pub base_url: String,
+    /// Its endpoints.
+    pub endpoints: Endpoints,
+}
+
+impl Discovered {
+    /// What `discovery` (verified by the caller) says of where the peer is.
+    pub fn of(discovery: &Discovery) -> Discovered {
+        Discovered {
+            base_url: discovery.base_url.clone(),
+            endpoints: discovery.endpoints.clone(),
+        }
+    }
+}
+
+impl Peer {
+    /// Where the peer says it is: its discovered public address, else
+    /// (none discovered, or the peer has no public address configured)
+    /// the URL it was added by.
+    pub fn address(&self) -> &str {
+        match &self.discovered {
+            Some(d) if is_web_address(&d.base_url) => &d.base_url,
+            _ => &self.url,
+        }
+    }
+
+    /// Its endpoints as discovered, else the protocol's defaults.
+    pub fn endpoints(&self) -> Endpoints {
+        self.discovered
+            .as_ref()
+            .map_or_else(Endpoints::default, |d| d.endpoints.clone())
+    }
+}
+
+/// Whether `url` is an absolute `http:` or `https:` address with a host:
+/// what a peer's signed documents may point readers and offers to (a
+/// `javascript:` or `file:` address from a peer is never followed or
+/// linked).
+pub fn is_web_address(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// Every peer of a registry, and the shared applications this registry
@@ -265,6 +326,7 @@ mod tests {
             etag: None,
             last_sync: None,
             last_error: None,
+            discovered: None,
         });
         peers.save(r).unwrap();
         let back = Peers::load(r).unwrap();
@@ -278,6 +340,53 @@ mod tests {
         // A broken file is named.
         fs::write(folder(r).join(PEERS_FILE), "peer = 3").unwrap();
         assert!(matches!(Peers::load(r), Err(PeersError::Malformed { .. })));
+    }
+
+    #[test]
+    fn a_peer_is_reached_at_its_discovered_address_else_at_the_url_given() {
+        let key = Identity::from_secret([5; 32]).public();
+        // A file written before discoveries were kept still loads.
+        let old = format!(
+            "[[peer]]\nid = \"paris\"\nname = \"Ville de Paris\"\nurl = \"http://10.0.0.1/\"\nkeys = [\"{key}\"]\n"
+        );
+        let mut peer = toml::from_str::<Peers>(&old).unwrap().peers.remove(0);
+        assert_eq!(peer.discovered, None);
+        assert_eq!(peer.address(), "http://10.0.0.1/");
+        assert_eq!(peer.endpoints(), Endpoints::default());
+        // A peer with no public address configured: the URL given.
+        let endpoints = Endpoints {
+            inbox: "/v2/inbox".into(),
+            ..Endpoints::default()
+        };
+        peer.discovered = Some(Discovered {
+            base_url: String::new(),
+            endpoints: endpoints.clone(),
+        });
+        assert_eq!(peer.address(), "http://10.0.0.1/");
+        assert_eq!(peer.endpoints().inbox, "/v2/inbox");
+        peer.discovered = Some(Discovered {
+            base_url: "https://conservatoire.paris.fr/".into(),
+            endpoints,
+        });
+        assert_eq!(peer.address(), "https://conservatoire.paris.fr/");
+        // A discovered address that is not a web address is not used.
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "https://",
+            "http:// x",
+        ] {
+            let mut odd = peer.clone();
+            if let Some(d) = &mut odd.discovered {
+                d.base_url = bad.to_owned();
+            }
+            assert_eq!(odd.address(), "http://10.0.0.1/", "{bad}");
+        }
+        // And it is written back and read again.
+        let mut peers = Peers::default();
+        peers.upsert(peer.clone());
+        let back: Peers = toml::from_str(&toml::to_string(&peers).unwrap()).unwrap();
+        assert_eq!(back.peers, [peer]);
     }
 
     #[test]

@@ -296,7 +296,7 @@ pub fn republished(
             (None, Some(peer)) => Republished {
                 registry: id.clone(),
                 name: peer.name.clone(),
-                base_url: peer.url.clone(),
+                base_url: peer.address().to_owned(),
                 keys: peer.keys.iter().copied().map(KeyEntry::of).collect(),
                 chain: vec![id.clone(), local.clone()],
             },

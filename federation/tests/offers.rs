@@ -41,6 +41,7 @@ impl Inbox {
             etag: None,
             last_sync: None,
             last_error: None,
+            discovered: None,
         });
         peers.save(&t.registry).unwrap();
         Inbox {

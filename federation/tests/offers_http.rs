@@ -23,6 +23,7 @@ fn pin(registry: &Registry, id: &str, name: &str, url: &str, key: &Identity) {
         etag: None,
         last_sync: None,
         last_error: None,
+        discovered: None,
     });
     all.save(registry).unwrap();
 }

@@ -72,6 +72,7 @@ impl City {
             etag: None,
             last_sync: None,
             last_error: None,
+            discovered: None,
         }
     }
 }

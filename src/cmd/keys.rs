@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use cdl_records::vocabulary::Lang;
-use cdl_registry::Registry;
+
+use super::peer::{open, said};
 
 /// Show or rotate this registry's federation key.
 #[derive(Debug, clap::Args)]
@@ -33,27 +33,24 @@ enum KeysCommand {
     },
 }
 
-fn open(path: &PathBuf) -> anyhow::Result<Registry> {
-    Registry::open(path).with_context(|| format!("opening the registry {}", path.display()))
-}
-
 pub fn run(args: KeysArgs) -> anyhow::Result<ExitCode> {
     let lang = super::lang();
     let mut out = std::io::stdout().lock();
     match args.command {
         KeysCommand::Show { registry } => {
-            let registry = open(&registry)?;
-            let (identity, _) = cdl_federation::peers::identity(&registry)?;
+            let registry = open(&registry, lang)?;
+            let (identity, _) = cdl_federation::peers::identity(&registry).map_err(said!(lang))?;
             writeln!(out, "{}", identity.public().fingerprint())?;
         }
         KeysCommand::Rotate { registry } => {
-            let registry = open(&registry)?;
-            let done = cdl_federation::rotation::rotate(&registry, jiff::Timestamp::now())?;
+            let registry = open(&registry, lang)?;
+            let done = cdl_federation::rotation::rotate(&registry, jiff::Timestamp::now())
+                .map_err(said!(lang))?;
             let (resumed, was, restart) = match lang {
                 Lang::Fr => (
                     "une rotation interrompue a été terminée",
                     "clé remplacée",
-                    "redémarrez le serveur (serve) pour qu'il signe avec la nouvelle clé ; \
+                    "redémarrez le serveur (serve) pour qu’il signe avec la nouvelle clé ; \
                      les miroirs la suivront à leur prochaine synchronisation",
                 ),
                 Lang::En => (
@@ -66,7 +63,10 @@ pub fn run(args: KeysArgs) -> anyhow::Result<ExitCode> {
             if done.resumed {
                 writeln!(out, "{resumed}")?;
             }
-            writeln!(out, "{was}: {}", done.previous)?;
+            match lang {
+                Lang::Fr => writeln!(out, "{was} : {}", done.previous)?,
+                Lang::En => writeln!(out, "{was}: {}", done.previous)?,
+            }
             writeln!(out, "{restart}")?;
             writeln!(out, "{}", done.next)?;
         }

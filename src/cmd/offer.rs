@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 use cdl_federation::client::Client;
 use cdl_federation::offers::{self, Refreshed, Sent};
 use cdl_federation::peers::{self, Peers};
-use cdl_federation::{ClientError, OfferError, OfferStatus, RegistryId};
+use cdl_federation::{Bilingual, ClientError, OfferError, OfferStatus, RegistryId};
 use cdl_records::vocabulary::Lang;
 use cdl_registry::Registry;
 
@@ -283,7 +283,8 @@ fn line(s: &Sent, lang: Lang) -> String {
         });
     }
     if let Some(e) = &s.last_error {
-        // The error kept is the text of the fetch that failed.
+        // The error kept with the offer, in both languages.
+        let e = e.get(lang);
         match lang {
             Lang::Fr => text.push_str(&format!("\t(dernière vérification impossible : {e})")),
             Lang::En => text.push_str(&format!("\t(last check failed: {e})")),
@@ -349,8 +350,8 @@ pub fn offers(args: OffersArgs) -> anyhow::Result<ExitCode> {
         OffersCommand::List { registry, offline } => {
             let lang = super::lang();
             let registry = open(&registry, lang)?;
-            // What failed now, in `lang`; the text kept with each offer
-            // (English, as the file stores it) for what failed before.
+            // What failed now; the text kept with each offer for what
+            // failed before.
             let mut failed = std::collections::HashMap::new();
             if !offline {
                 let client = Client::new().map_err(said!(lang))?;
@@ -360,7 +361,7 @@ pub fn offers(args: OffersArgs) -> anyhow::Result<ExitCode> {
                     .map_err(said!(lang))?;
                 for Refreshed { offer, error, .. } in refreshed {
                     if let Some(e) = error {
-                        failed.insert(offer.id.clone(), e.message(lang));
+                        failed.insert(offer.id.clone(), Bilingual::of(|l| e.message(l)));
                     }
                 }
             }

@@ -202,6 +202,9 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
                 etag: None,
                 last_sync: None,
                 last_error: None,
+                // Where offers go: the address it signed, which may not be
+                // the one given here.
+                discovered: Some(peers::Discovered::of(&checked)),
             });
             all.save(&registry).map_err(said!(lang))?;
             match lang {
@@ -227,11 +230,13 @@ pub fn peer(args: PeerArgs) -> anyhow::Result<ExitCode> {
             for p in Peers::load(&registry).map_err(said!(lang))?.peers {
                 let keys: Vec<String> =
                     p.keys.iter().map(|k| k.fingerprint().to_string()).collect();
-                // The error kept is the text of the sync that failed
-                // (English, as the file stores it).
+                // The error kept in both languages (a file written before
+                // holds only the English text, shown as is).
                 let state = match (lang, &p.last_error, p.last_sync) {
-                    (Lang::Fr, Some(e), _) => format!("dernière synchronisation refusée : {e}"),
-                    (Lang::En, Some(e), _) => format!("last sync refused: {e}"),
+                    (Lang::Fr, Some(e), _) => {
+                        format!("dernière synchronisation refusée : {}", e.get(lang))
+                    }
+                    (Lang::En, Some(e), _) => format!("last sync refused: {}", e.get(lang)),
                     (Lang::Fr, None, Some(t)) => format!("synchronisé le {t}"),
                     (Lang::En, None, Some(t)) => format!("synced {t}"),
                     (Lang::Fr, None, None) => "jamais synchronisé".to_owned(),

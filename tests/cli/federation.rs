@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::serve::{http_get, serve};
+use crate::serve::{http_get, serve, serve_with};
 use crate::util::{ok, ok_in, run, run_in, stderr, stdout, write};
 
 /// A French locale, as a French user's machine sets it.
@@ -1633,4 +1633,228 @@ fn the_federation_commands_speak_french_to_a_french_locale_and_english_otherwise
         fr_err.starts_with("erreur : ouverture du registre nowhere.git"),
         "{fr_err}"
     );
+}
+
+/// A reverse proxy on `listener` in front of `upstream`, as a city's
+/// public address often is: each request is forwarded on a connection of
+/// its own and its method and path are kept, in order.
+fn front(
+    listener: std::net::TcpListener,
+    upstream: String,
+) -> std::sync::Arc<std::sync::Mutex<Vec<String>>> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    fn forward(
+        client: std::net::TcpStream,
+        upstream: &str,
+        seen: &std::sync::Mutex<Vec<String>>,
+    ) -> std::io::Result<()> {
+        let mut reader = BufReader::new(client.try_clone()?);
+        let mut request = String::new();
+        reader.read_line(&mut request)?;
+        let request = request.trim_end().to_owned();
+        let (mut headers, mut length, mut line) = (String::new(), 0, String::new());
+        loop {
+            line.clear();
+            if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+                break;
+            }
+            let lower = line.to_ascii_lowercase();
+            if let Some(n) = lower.strip_prefix("content-length:") {
+                length = n.trim().parse().unwrap_or(0);
+            }
+            if !lower.starts_with("connection:") {
+                headers.push_str(&line);
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body)?;
+        seen.lock().unwrap().push(
+            request
+                .rsplit_once(' ')
+                .map_or(&*request, |(r, _)| r)
+                .to_owned(),
+        );
+        let mut up = std::net::TcpStream::connect(upstream)?;
+        write!(up, "{request}\r\n{headers}Connection: close\r\n\r\n")?;
+        up.write_all(&body)?;
+        let mut answer = Vec::new();
+        up.read_to_end(&mut answer)?;
+        let mut client = client;
+        client.write_all(&answer)?;
+        client.shutdown(std::net::Shutdown::Both)
+    }
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming().map_while(Result::ok) {
+            let (upstream, kept) = (upstream.clone(), kept.clone());
+            std::thread::spawn(move || forward(client, &upstream, &kept));
+        }
+    });
+    seen
+}
+
+#[test]
+fn offers_go_to_the_address_the_peer_signed_not_the_one_it_was_added_by() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for (dir, name, id) in [
+        ("paris.git", "Ville de Paris", "paris"),
+        ("lyon.git", "Ville de Lyon", "lyon"),
+    ] {
+        ok(d, &["init", dir, "--name", name, "--id", id]);
+    }
+    add_software(d, "paris.git", "lutece");
+    // Paris's public address is a proxy in front of its server; Lyon adds
+    // Paris by the server's own (internal) address.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let public = format!("http://{}/", listener.local_addr().unwrap());
+    write(d, "paris.toml", format!("base_url = \"{public}\"\n"));
+    let (_paris, paris_addr) = serve_with(d, "paris.git", &["--config", "paris.toml"]);
+    let seen = front(listener, paris_addr.clone());
+    let (_lyon, lyon_addr) = serve(d, "lyon.git");
+    let internal = format!("http://{paris_addr}/");
+    assert_ne!(internal, public);
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &internal,
+            "--trust-on-first-use",
+        ],
+    );
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "paris.git",
+            &format!("http://{lyon_addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    assert!(seen.lock().unwrap().is_empty(), "added by its own address");
+    let pinned = std::fs::read_to_string(d.join("lyon.git/federation/peers.toml")).unwrap();
+    assert!(
+        pinned.contains(&format!("base_url = \"{public}\"")),
+        "{pinned}"
+    );
+
+    // The offer is signed for, and posted to, the public address: Paris
+    // compares `to` with it, and refuses an offer made for another.
+    let before = proposals(d, "paris.git").len();
+    write(
+        d,
+        "v2/lutece.toml",
+        "id = \"lutece\"\nkind = \"software\"\ntitle = \"Lutece, moteur de portails\"\nlicense = \"MIT\"\n",
+    );
+    let sent = ok(
+        d,
+        &["offer", "--registry", "lyon.git", "paris", "v2/lutece.toml"],
+    );
+    let offer_id = sent.lines().last().unwrap().to_owned();
+    assert!(offer_id.starts_with("off-"), "{sent}");
+    assert_eq!(*seen.lock().unwrap(), ["POST /federation/v1/inbox"]);
+    assert_eq!(proposals(d, "paris.git").len(), before + 1, "{sent}");
+
+    // Its outcome is read there too.
+    let listed = ok_in(d, &["offers", "list", "--registry", "lyon.git"], "C");
+    assert!(
+        listed.starts_with(&offer_id) && listed.contains("\tpending"),
+        "{listed}"
+    );
+    assert!(!listed.contains("last check failed"), "{listed}");
+    assert_eq!(
+        seen.lock().unwrap().last().map(String::as_str),
+        Some(&*format!("GET /federation/v1/offers/{offer_id}"))
+    );
+}
+
+#[test]
+fn a_refused_sync_is_listed_in_the_readers_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for (dir, name, id) in [
+        ("paris.git", "Ville de Paris", "paris"),
+        ("lyon.git", "Ville de Lyon", "lyon"),
+    ] {
+        ok(d, &["init", dir, "--name", name, "--id", id]);
+    }
+    let (paris, addr) = serve(d, "paris.git");
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            "lyon.git",
+            &format!("http://{addr}/"),
+            "--trust-on-first-use",
+        ],
+    );
+    // Paris stops answering: the refusal is kept, and each reader sees it
+    // in their own language, whatever the language of the sync.
+    drop(paris);
+    let synced = run_in(d, &["sync", "--registry", "lyon.git"], "C");
+    assert_eq!(synced.status.code(), Some(1), "{}", stderr(&synced));
+    let fr = ok_in(d, &["peer", "list", "--registry", "lyon.git"], FR);
+    assert!(
+        fr.contains(&format!(
+            "\tdernière synchronisation refusée : http://{addr}/"
+        )) && fr.contains(" ne répond pas : "),
+        "{fr}"
+    );
+    assert!(!fr.contains("refused:"), "{fr}");
+    let en = ok_in(d, &["peer", "list", "--registry", "lyon.git"], "C");
+    assert!(
+        en.contains(&format!("\tlast sync refused: http://{addr}/")),
+        "{en}"
+    );
+    assert!(
+        !en.contains("ne répond pas") && !en.contains("refusée"),
+        "{en}"
+    );
+}
+
+#[test]
+fn keys_rotate_says_in_the_locale_why_it_cannot_and_what_it_did() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    ok(
+        d,
+        &[
+            "init",
+            "paris.git",
+            "--name",
+            "Ville de Paris",
+            "--id",
+            "paris",
+        ],
+    );
+    // A list of rotations that is not one: nothing is rotated.
+    write(d, "paris.git/federation/rotations.json", "pas du JSON");
+    let fr = run_in(d, &["keys", "rotate", "--registry", "paris.git"], FR);
+    assert!(!fr.status.success());
+    let fr_err = stderr(&fr);
+    assert!(
+        fr_err.starts_with("erreur : ")
+            && fr_err.contains("rotations.json n’est pas une liste de rotations : "),
+        "{fr_err}"
+    );
+    assert!(!fr_err.contains("is not a list"), "{fr_err}");
+    let en = run_in(d, &["keys", "rotate", "--registry", "paris.git"], "C");
+    let en_err = stderr(&en);
+    assert!(
+        en_err.starts_with("error: ")
+            && en_err.contains("rotations.json is not a list of rotations: "),
+        "{en_err}"
+    );
+    std::fs::remove_file(d.join("paris.git/federation/rotations.json")).unwrap();
+    let fr = ok_in(d, &["keys", "rotate", "--registry", "paris.git"], FR);
+    assert!(fr.contains("clé remplacée : ed25519:"), "{fr}");
+    assert!(!fr.contains("key replaced"), "{fr}");
 }

@@ -226,7 +226,7 @@ struct Provenance {
     text: String,
     through: Option<Through>,
     name: String,
-    original: String,
+    original: Option<String>,
     original_label: &'static str,
     checked: Option<(String, String)>,
     checked_label: &'static str,
@@ -428,6 +428,7 @@ fn mirror_origin(
             etag: None,
             last_sync: through.and_then(|p| p.last_sync),
             last_error: None,
+            discovered: None,
         },
         through: Some(through.map_or_else(
             || via.through().map(ToString::to_string).unwrap_or_default(),
@@ -662,12 +663,17 @@ async fn record_at(
 /// The provenance block of a record mirrored from `origin`.
 fn provenance(lang: Lang, origin: &Origin, key: &RecordKey) -> Provenance {
     let peer = &origin.peer;
-    let original = format!(
-        "{}/records/{}/{}",
-        peer.url.trim_end_matches('/'),
-        key.kind.as_str(),
-        key.id.as_str()
-    );
+    // Only a web address is linked: a re-published address comes from a
+    // peer's signed checkpoint, not from this city's operator.
+    let address = peer.address();
+    let original = cdl_federation::peers::is_web_address(address).then(|| {
+        format!(
+            "{}/records/{}/{}",
+            address.trim_end_matches('/'),
+            key.kind.as_str(),
+            key.id.as_str()
+        )
+    });
     let checked = peer.last_sync.map(|t| {
         let datetime = date(t.as_second());
         (words(lang, &datetime), datetime)
@@ -788,4 +794,44 @@ fn download(content_type: &'static str, file: &str, body: String) -> Response {
         body,
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin(url: &str) -> Origin {
+        Origin {
+            peer: cdl_federation::peers::Peer {
+                id: "nantes".parse().expect("an id"),
+                name: "Nantes".to_owned(),
+                url: url.to_owned(),
+                keys: Vec::new(),
+                etag: None,
+                last_sync: None,
+                last_error: None,
+                discovered: None,
+            },
+            through: Some("Lyon".to_owned()),
+        }
+    }
+
+    /// A re-published address comes from a peer: only a web address is
+    /// linked as the original record.
+    #[test]
+    fn the_original_is_linked_only_at_a_web_address() {
+        let key = RecordKey {
+            kind: cdl_records::Kind::Software,
+            id: "outil".parse().expect("an id"),
+        };
+        let linked = provenance(Lang::Fr, &origin("https://nantes.fr/"), &key);
+        assert_eq!(
+            linked.original.as_deref(),
+            Some("https://nantes.fr/records/software/outil")
+        );
+        for bad in ["javascript:alert(1)//", "data:text/html,x", ""] {
+            let page = provenance(Lang::Fr, &origin(bad), &key);
+            assert_eq!(page.original, None, "{bad}");
+        }
+    }
 }
