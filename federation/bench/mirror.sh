@@ -41,6 +41,10 @@ for _ in $(seq 1 300); do
   curl -fsS "http://127.0.0.1:$SERVE/healthz" > /dev/null 2>&1 && break
   sleep 1
 done
+# A server signs its first checkpoint in the background once it listens,
+# reading and digesting the whole catalogue: wait for it, as a mirror of a
+# server that has run a while would find it signed.
+curl -fsS -o /dev/null "http://127.0.0.1:$SERVE/federation/v1/checkpoint"
 BASE="http://127.0.0.1:$RELAY"
 
 "$BIN" init --id lyon --name Lyon "$W/lyon" > /dev/null

@@ -50,6 +50,8 @@ pub struct Publisher {
     /// Held while an offer is received, so that the same offer delivered
     /// twice at once makes one proposal.
     inbox: Mutex<()>,
+    /// Held while a checkpoint is signed.
+    signing: Mutex<()>,
 }
 
 /// The address the server listens on, in each request's extensions (the
@@ -108,6 +110,30 @@ impl Publisher {
             listings: publish::Listings::default(),
             ahead: Mutex::default(),
             inbox: Mutex::new(()),
+            signing: Mutex::new(()),
+        }
+    }
+
+    /// Whether a checkpoint is signed and held.
+    pub fn has_signed(&self) -> bool {
+        self.cache.lock().is_ok_and(|c| c.is_some())
+    }
+
+    /// Signs the first checkpoint on a thread of its own, so that the
+    /// first mirror after a start does not wait while the whole catalogue
+    /// is read and digested (0.86 s at 100,000 records): a server that has
+    /// run a while always holds one. Called by `serve` once it listens.
+    pub fn warm(self: &Arc<Self>) {
+        let p = Arc::clone(self);
+        let spawned = std::thread::Builder::new()
+            .name("checkpoint".to_owned())
+            .spawn(move || {
+                if let Err(e) = p.signed(Timestamp::now()) {
+                    tracing::warn!(error = %e, "the first checkpoint could not be signed");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!(error = %e, "the first checkpoint is signed at the first request");
         }
     }
 
@@ -144,14 +170,27 @@ impl Publisher {
         let republishes =
             publish::republished(&self.registry, &self.id, &peers).unwrap_or_default();
         let uses = peers.uses;
-        if let Ok(cache) = self.cache.lock()
-            && let Some(c) = cache.as_ref()
-            && c.main == main
-            && c.uses == uses
-            && c.republishes == republishes
-            && now.duration_since(c.issued_at) < RESIGN_AFTER
-        {
-            return Ok(c.clone());
+        let fresh = || {
+            self.cache
+                .lock()
+                .ok()
+                .and_then(|cache| cache.clone())
+                .filter(|c| {
+                    c.main == main
+                        && c.uses == uses
+                        && c.republishes == republishes
+                        && now.duration_since(c.issued_at) < RESIGN_AFTER
+                })
+        };
+        if let Some(c) = fresh() {
+            return Ok(c);
+        }
+        // One state computed at a time: a request that comes while the
+        // start-up signing (or another request) reads the catalogue waits
+        // for it rather than reading it a second time.
+        let _one_at_a_time = self.signing.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(c) = fresh() {
+            return Ok(c);
         }
         let state = match self.cache.lock().ok().and_then(|c| c.clone()) {
             Some(c) if c.main == main => c.state,

@@ -209,3 +209,49 @@ async fn a_feed_of_several_pages_is_served_ahead_and_the_same_when_asked_again()
         "{synced:?}"
     );
 }
+
+/// `warm` signs the first checkpoint before any request: the checkpoint
+/// served later is that one, issued before the request came.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_warmed_publisher_has_signed_before_the_first_request() {
+    let paris = TempRegistry::new();
+    add(&paris.registry, "outil", "Outil");
+    let served = Registry::open(paris.registry.git_dir()).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let publisher = Arc::new(Publisher::new(
+        served,
+        Identity::from_secret([4; 32]),
+        "paris".parse().unwrap(),
+        "Ville de Paris".into(),
+        base.clone(),
+    ));
+    assert!(!publisher.has_signed());
+    publisher.warm();
+    for _ in 0..200 {
+        if publisher.has_signed() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(publisher.has_signed());
+    tokio::spawn(async move { axum::serve(listener, router(publisher)).await.unwrap() });
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let asked = jiff::Timestamp::now();
+    let bytes = reqwest::get(format!("{base}/federation/v1/checkpoint"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let checkpoint: cdl_federation::Checkpoint =
+        cdl_federation::Envelope::from_bytes(&bytes, 64 * 1024)
+            .unwrap()
+            .peek()
+            .unwrap();
+    assert!(
+        asked.duration_since(checkpoint.issued_at) >= jiff::SignedDuration::from_secs(1),
+        "issued at {}, asked at {asked}",
+        checkpoint.issued_at
+    );
+}

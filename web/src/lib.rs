@@ -275,6 +275,7 @@ pub async fn serve(
         state.config.max_connections_per_client
     });
     let listening = listener.local_addr().ok().map(Listening);
+    state.federation.warm();
     let app = router(state);
     let mut h1 = hyper::server::conn::http1::Builder::new();
     h1.timer(TokioTimer::new()).header_read_timeout(idle);
