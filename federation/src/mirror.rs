@@ -207,7 +207,7 @@ pub fn apply(
 
 /// Who checks the records of a feed: this registry, the registry whose
 /// records they are, and for a re-published mirror the provenance chain
-/// each must carry (see [`check_put`]).
+/// each must carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Checks {
     local: RegistryId,
@@ -269,8 +269,10 @@ pub struct Feed {
 }
 
 impl Feed {
-    /// Pages with their outcomes under `checks`, in feed order.
-    pub fn checked(checks: Checks, pages: Vec<(Changes, Result<(), SyncError>)>) -> Self {
+    /// Pages with their outcomes under `checks`, in feed order. Only this
+    /// crate's client makes one, from the checks it ran itself: outcomes
+    /// from elsewhere would let records through unchecked.
+    pub(crate) fn checked(checks: Checks, pages: Vec<(Changes, Result<(), SyncError>)>) -> Self {
         let (pages, outcomes) = pages.into_iter().unzip();
         Feed {
             pages,

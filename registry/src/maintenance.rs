@@ -296,7 +296,8 @@ impl Registry {
                     .map(|(id, kind, data)| (*id, *kind, data.as_slice())),
             );
         let all: Vec<(ObjectId, gix::object::Kind, &[u8])> = all.collect();
-        // The commit and trees first, then the blobs, as Git orders a pack.
+        // What the object store held (the commit, the trees) and the loose
+        // objects it reaches, then the blobs made already.
         let mut entries = compress_entries(&all)?;
         entries.extend(extra);
         let staging = self.tmp_dir().join(unique_name("pack"));

@@ -277,8 +277,8 @@ impl Registry {
             None => ObjectId::empty_tree(gix::hash::Kind::Sha1),
         };
 
-        // Many files (a first sync) are hashed and compressed on every
-        // core, straight from the edits, and packed with the trees; a few
+        // Many files (a first sync) are hashed on every core, straight
+        // from the edits, and packed (uncompressed) with the trees; a few
         // go through the object store as any write.
         let puts: Vec<&[u8]> = edits
             .iter()

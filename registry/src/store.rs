@@ -278,7 +278,7 @@ impl Registry {
         self.persist_objects_with(repo, Vec::new())
     }
 
-    /// [`Registry::persist_objects`], with `blobs`: objects compressed
+    /// [`Registry::persist_objects`], with `blobs`: pack entries made
     /// already (see [`crate::maintenance::blob_entries`]) that the
     /// in-memory objects refer to, packed with them. Non-empty `blobs`
     /// always make a pack.
@@ -287,12 +287,13 @@ impl Registry {
         repo: &mut gix::Repository,
         blobs: Vec<gix_pack::data::output::Entry>,
     ) -> Result<(), StorageError> {
-        let Some(storage) = repo.objects.take_object_memory() else {
-            return Ok(());
+        let storage = match repo.objects.take_object_memory() {
+            Some(storage) => storage,
+            None if blobs.is_empty() => return Ok(()),
+            None => gix::odb::memory::Storage::default(),
         };
         repo.objects.enable_object_memory();
-        if storage.len() + blobs.len() >= crate::maintenance::PACK_WRITES_FROM || !blobs.is_empty()
-        {
+        if !blobs.is_empty() || storage.len() >= crate::maintenance::PACK_WRITES_FROM {
             // One file instead of thousands (a mirror's first sync, an
             // import): loose files cost a create and a sync each.
             return self.write_pack_of_memory(&storage, blobs);
