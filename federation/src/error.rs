@@ -354,12 +354,12 @@ pub enum FeedError {
         chain: String,
     },
     /// A record that is not valid.
-    #[error("{path} is not a valid record: {reason}")]
+    #[error("{path} is not a valid record: {}", reason.en)]
     InvalidRecord {
         /// The record's path.
         path: String,
-        /// What the format's checks said.
-        reason: String,
+        /// What the format's checks said, in both languages.
+        reason: Bilingual,
     },
     /// A path holding another record.
     #[error("{path} holds the record {kind}/{id}")]
@@ -785,11 +785,12 @@ impl SyncError {
 }
 
 impl FeedError {
-    /// The record at `path` is not valid, for `reason`.
-    pub fn invalid_record(path: &str, reason: &impl std::fmt::Display) -> FeedError {
+    /// The record at `path` is not valid, for the reasons of `error`,
+    /// kept in both languages as the format gives them.
+    pub fn invalid_record(path: &str, error: &cdl_records::ParseError) -> FeedError {
         FeedError::InvalidRecord {
             path: path.to_owned(),
-            reason: reason.to_string(),
+            reason: Bilingual::of(|lang| error.render(lang)),
         }
     }
 
@@ -859,7 +860,7 @@ impl FeedError {
                     "{path} : sa provenance {provenance} n’est pas la chaîne republiée {chain}"
                 ),
                 FeedError::InvalidRecord { path, reason } => {
-                    format!("{path} n’est pas une fiche valide : {reason}")
+                    format!("{path} n’est pas une fiche valide : {}", reason.fr)
                 }
                 FeedError::OtherRecord { path, kind, id } => {
                     format!("{path} contient la fiche {kind}/{id}")
@@ -1245,7 +1246,10 @@ mod tests {
             },
             FeedError::InvalidRecord {
                 path: path(),
-                reason: "title: missing".to_owned(),
+                reason: Bilingual {
+                    fr: "title : manquant".to_owned(),
+                    en: "title: missing".to_owned(),
+                },
             },
             FeedError::OtherRecord {
                 path: path(),

@@ -620,3 +620,42 @@ fn a_large_feed_is_checked_in_parallel_and_reports_its_first_bad_record() {
         );
     }
 }
+
+/// A record the format refuses is reported with the format's own words,
+/// in French and in English.
+#[test]
+fn an_invalid_record_is_refused_in_the_formats_words_in_both_languages() {
+    let paris = Peer::new("paris", 1);
+    let lyon = Peer::new("lyon", 2);
+    add(&paris.t.registry, "outil", "Outil");
+    let keys = [paris.key.public()];
+    let (env, mut page) = paris.publish(0, now());
+    // A misspelt field, with the digest made to match: only the format
+    // can see what is wrong.
+    if let Change::Put { text, digest, .. } = &mut page.changes[0] {
+        *text = text.replacen("title", "titel", 1);
+        *digest = Digest::of(text.as_bytes());
+    }
+    let err = apply(
+        &lyon.t.registry,
+        &lyon.id,
+        &paris.id,
+        &keys,
+        &env,
+        &[page],
+        now(),
+    )
+    .unwrap_err();
+    let fr = err.message(cdl_records::vocabulary::Lang::Fr);
+    let en = err.message(cdl_records::vocabulary::Lang::En);
+    assert!(fr.contains("n’est pas une fiche valide"), "{fr}");
+    assert!(fr.contains("champ inconnu « titel »"), "{fr}");
+    assert!(!fr.contains("unknown field"), "{fr}");
+    assert!(en.contains("unknown field `titel`"), "{en}");
+    assert!(
+        read_state(&lyon.t.registry, &paris.id)
+            .unwrap()
+            .head
+            .is_none()
+    );
+}
