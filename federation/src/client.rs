@@ -469,7 +469,7 @@ async fn fetch_pages(
     checkpoint: &Checkpoint,
     checks: mirror::Checks,
 ) -> Result<Feed, SyncError> {
-    let checks = std::sync::Arc::new(checks);
+    let shared = std::sync::Arc::new(checks.clone());
     let mut checking = std::collections::VecDeque::new();
     let mut pages = Vec::new();
     let mut fetched = 0u64;
@@ -505,7 +505,7 @@ async fn fetch_pages(
         {
             pages.push(checked(oldest).await?);
         }
-        let checks = checks.clone();
+        let checks = std::sync::Arc::clone(&shared);
         checking.push_back(tokio::task::spawn_blocking(move || {
             let outcome = checks.page(&page);
             (page, outcome)
@@ -514,7 +514,6 @@ async fn fetch_pages(
     while let Some(oldest) = checking.pop_front() {
         pages.push(checked(oldest).await?);
     }
-    let checks = std::sync::Arc::try_unwrap(checks).unwrap_or_else(|shared| (*shared).clone());
     Ok(Feed::checked(checks, pages))
 }
 

@@ -94,15 +94,12 @@ impl Peer {
 /// `javascript:` or `file:` address from a peer is never followed or
 /// linked).
 pub fn is_web_address(url: &str) -> bool {
-    let lower = url.trim_start().to_ascii_lowercase();
-    let Some(rest) = lower
-        .strip_prefix("https://")
-        .or_else(|| lower.strip_prefix("http://"))
-    else {
-        return false;
-    };
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    !host.is_empty() && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    // The URL parser would trim spaces and controls the text still holds,
+    // and the text is what is linked: refuse them instead.
+    !url.chars().any(|c| c.is_whitespace() || c.is_control())
+        && reqwest::Url::parse(url).is_ok_and(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host_str().is_some_and(|h| !h.is_empty())
+        })
 }
 
 /// Every peer of a registry, and the shared applications this registry

@@ -160,17 +160,7 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
         ],
     );
     let (marseille, marseille_addr) = serve(d, "marseille.git");
-    let added = ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "lyon.git",
-            &format!("http://{marseille_addr}/"),
-            "--trust-on-first-use",
-        ],
-    );
+    let added = pin(d, "lyon.git", &format!("http://{marseille_addr}/"));
     assert!(added.contains("added marseille"), "{added}");
     drop(marseille);
     let both = run(d, &["sync", "--registry", "lyon.git"]);
@@ -223,17 +213,7 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
     let page = || http_get(&addr, "/records/software/lutece");
     assert!(!page().contains("Ville de Lyon"));
     let (_lyon, lyon_addr) = serve(d, "lyon.git");
-    ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "paris.git",
-            &format!("http://{lyon_addr}/"),
-            "--trust-on-first-use",
-        ],
-    );
+    pin(d, "paris.git", &format!("http://{lyon_addr}/"));
     ok(d, &["sync", "--registry", "paris.git"]);
     let shown = page();
     assert!(
@@ -263,6 +243,21 @@ fn a_city_pins_another_and_mirrors_its_catalogue() {
 
     ok(d, &["peer", "remove", "--registry", "lyon.git", "paris"]);
     assert_eq!(ok(d, &["peer", "list", "--registry", "lyon.git"]), "");
+}
+
+/// `peer add --trust-on-first-use`: `registry` pins the registry at `url`.
+fn pin(d: &Path, registry: &str, url: &str) -> String {
+    ok(
+        d,
+        &[
+            "peer",
+            "add",
+            "--registry",
+            registry,
+            url,
+            "--trust-on-first-use",
+        ],
+    )
 }
 
 /// Proposes `id` as a software record in `registry` and merges it.
@@ -404,17 +399,7 @@ fn a_scheduled_sync_makes_a_peers_records_searchable_with_their_provenance() {
     add_software(d, "paris.git", "lutece");
     add_software(d, "lyon.git", "lutece");
     let (_paris, paris) = serve(d, "paris.git");
-    ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "lyon.git",
-            &format!("http://{paris}/"),
-            "--trust-on-first-use",
-        ],
-    );
+    pin(d, "lyon.git", &format!("http://{paris}/"));
     let (_lyon, lyon) = crate::serve::serve_with(d, "lyon.git", &["--sync-every", "1h"]);
 
     // The first sync runs at start; wait for the index to show it.
@@ -644,28 +629,8 @@ fn two_cities(
     .to_owned();
     let (paris, paris_addr) = serve(d, "paris.git");
     let (lyon, lyon_addr) = serve(d, "lyon.git");
-    ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "lyon.git",
-            &format!("http://{paris_addr}/"),
-            "--trust-on-first-use",
-        ],
-    );
-    ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "paris.git",
-            &format!("http://{lyon_addr}/"),
-            "--trust-on-first-use",
-        ],
-    );
+    pin(d, "lyon.git", &format!("http://{paris_addr}/"));
+    pin(d, "paris.git", &format!("http://{lyon_addr}/"));
     ok(d, &["sync", "--registry", "lyon.git"]);
     (paris, lyon, paris_addr, lyon_addr, password)
 }
@@ -1098,17 +1063,7 @@ fn a_mirror_follows_a_chain_of_key_rotations_and_refuses_an_unrotated_key() {
         .trim()
         .to_owned();
     let (server, addr) = serve(d, "paris.git");
-    ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "lyon.git",
-            &format!("http://{addr}/"),
-            "--trust-on-first-use",
-        ],
-    );
+    pin(d, "lyon.git", &format!("http://{addr}/"));
     assert!(ok(d, &["peer", "list", "--registry", "lyon.git"]).contains(&first_key));
     ok(d, &["sync", "--registry", "lyon.git"]);
     drop(server);
@@ -1281,17 +1236,7 @@ fn a_mirror_of_a_mirror_keeps_the_origins_signature_and_a_loop_is_reported() {
     let paris_key = stdout(&shown).lines().next().unwrap().to_owned();
     assert!(paris_key.starts_with("ed25519:"), "{paris_key}");
     let pin = |reg: &str, addr: &str| {
-        ok(
-            d,
-            &[
-                "peer",
-                "add",
-                "--registry",
-                reg,
-                &format!("http://{addr}/"),
-                "--trust-on-first-use",
-            ],
-        );
+        pin(d, reg, &format!("http://{addr}/"));
     };
     // Lyon mirrors Paris; Nantes mirrors Lyon only.
     pin("lyon.git", &paris);
@@ -1715,28 +1660,8 @@ fn offers_go_to_the_address_the_peer_signed_not_the_one_it_was_added_by() {
     let (_lyon, lyon_addr) = serve(d, "lyon.git");
     let internal = format!("http://{paris_addr}/");
     assert_ne!(internal, public);
-    ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "lyon.git",
-            &internal,
-            "--trust-on-first-use",
-        ],
-    );
-    ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "paris.git",
-            &format!("http://{lyon_addr}/"),
-            "--trust-on-first-use",
-        ],
-    );
+    pin(d, "lyon.git", &internal);
+    pin(d, "paris.git", &format!("http://{lyon_addr}/"));
     assert!(seen.lock().unwrap().is_empty(), "added by its own address");
     let pinned = std::fs::read_to_string(d.join("lyon.git/federation/peers.toml")).unwrap();
     assert!(
@@ -1785,17 +1710,7 @@ fn a_refused_sync_is_listed_in_the_readers_language() {
         ok(d, &["init", dir, "--name", name, "--id", id]);
     }
     let (paris, addr) = serve(d, "paris.git");
-    ok(
-        d,
-        &[
-            "peer",
-            "add",
-            "--registry",
-            "lyon.git",
-            &format!("http://{addr}/"),
-            "--trust-on-first-use",
-        ],
-    );
+    pin(d, "lyon.git", &format!("http://{addr}/"));
     // Paris stops answering: the refusal is kept, and each reader sees it
     // in their own language, whatever the language of the sync.
     drop(paris);
